@@ -1,0 +1,157 @@
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace TrustedOss.AppHost.LocalServers;
+
+/// <summary>A PostgreSQL server run from the machine's own packages (no container engine needed).</summary>
+public sealed class LocalPostgresResource(string name, string command, string workingDirectory, ParameterResource password)
+    : ExecutableResource(name, command, workingDirectory), IResourceWithConnectionString
+{
+    public const string EndpointName = "tcp";
+    public const string UserName = "postgres";
+
+    public EndpointReference Endpoint => new(this, EndpointName);
+
+    public ParameterResource Password { get; } = password;
+
+    internal List<LocalPostgresDatabaseResource> Databases { get; } = [];
+
+    public ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create(
+        $"Host={Endpoint.Property(EndpointProperty.IPV4Host)};Port={Endpoint.Property(EndpointProperty.Port)};Username={UserName};Password={Password}");
+}
+
+/// <summary>One service's database on a <see cref="LocalPostgresResource"/>; created when the server is ready.</summary>
+public sealed class LocalPostgresDatabaseResource(string name, string databaseName, LocalPostgresResource parent)
+    : Resource(name), IResourceWithParent<LocalPostgresResource>, IResourceWithConnectionString
+{
+    public string DatabaseName { get; } = databaseName;
+
+    public LocalPostgresResource Parent { get; } = parent;
+
+    public ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create($"{Parent};Database={DatabaseName}");
+}
+
+public static class LocalPostgresExtensions
+{
+    private const int DefaultPort = 5432;
+
+    public static IResourceBuilder<LocalPostgresResource> AddLocalPostgres(this IDistributedApplicationBuilder builder, string name, LocalServerFiles? files)
+    {
+        var passwordName = $"{name}-password";
+        if (files is null)
+        {
+            // Publish mode: a deployment supplies the server and its password.
+            var publishPassword = builder.AddParameter(passwordName, secret: true);
+            return builder.AddResource(new LocalPostgresResource(name, "postgres", ".", publishPassword.Resource))
+                .WithArgs("-D", "/var/lib/postgresql/data", "-p", DefaultPort.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .WithEndpoint(port: DefaultPort, targetPort: DefaultPort, name: LocalPostgresResource.EndpointName, scheme: "tcp", isProxied: false);
+        }
+
+        var secret = files.Secret(passwordName);
+        var password = builder.AddParameter(passwordName, secret, secret: true);
+        var dataDirectory = files.Folder(name);
+        var bin = PostgresBinaries();
+        InitializeOnce(bin, dataDirectory, secret);
+
+        var port = LocalServerFiles.FreePort();
+        var server = new LocalPostgresResource(name, "setpriv", dataDirectory, password.Resource);
+        builder.Eventing.Subscribe<ResourceReadyEvent>(server, (ready, ct) =>
+            CreateDatabasesAsync(server, ready.Services.GetRequiredService<ResourceNotificationService>(), ct));
+
+        return builder.AddResource(server)
+            // PostgreSQL refuses to run as root; setpriv drops to the postgres user and replaces itself.
+            .WithArgs(
+                "--reuid=postgres", "--regid=postgres", "--init-groups",
+                Path.Combine(bin, "postgres"),
+                "-D", dataDirectory,
+                "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "-k", dataDirectory,
+                "-c", "listen_addresses=127.0.0.1")
+            .WithEndpoint(port: port, targetPort: port, name: LocalPostgresResource.EndpointName, scheme: "tcp", isProxied: false)
+            .WithProbe(async (connectionString, ct) =>
+            {
+                await using var connection = new NpgsqlConnection(connectionString + ";Database=postgres");
+                await connection.OpenAsync(ct);
+            });
+    }
+
+    public static IResourceBuilder<LocalPostgresDatabaseResource> AddDatabase(this IResourceBuilder<LocalPostgresResource> server, string name, string? databaseName = null)
+    {
+        var database = new LocalPostgresDatabaseResource(name, databaseName ?? name, server.Resource);
+        server.Resource.Databases.Add(database);
+        return server.ApplicationBuilder.AddResource(database)
+            .WithInitialState(new CustomResourceSnapshot
+            {
+                ResourceType = "PostgresDatabase",
+                State = KnownResourceStates.Waiting,
+                Properties = [new("database", database.DatabaseName)],
+            })
+            .WithProbe(async (connectionString, ct) =>
+            {
+                await using var connection = new NpgsqlConnection(connectionString);
+                await connection.OpenAsync(ct);
+            });
+    }
+
+    /// <summary>Debian installs each major version under /usr/lib/postgresql/N/bin; take the newest.</summary>
+    private static string PostgresBinaries() =>
+        Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql")
+                .Select(d => Path.Combine(d, "bin"))
+                .Where(d => File.Exists(Path.Combine(d, "postgres")))
+                .OrderByDescending(d => int.TryParse(Path.GetFileName(Path.GetDirectoryName(d)), out var v) ? v : 0)
+                .FirstOrDefault() ?? throw MissingPackage()
+            : throw MissingPackage();
+
+    private static InvalidOperationException MissingPackage() =>
+        new("PostgreSQL is not installed: run scripts/install-prerequisites.sh (apt-get install postgresql).");
+
+    private static void InitializeOnce(string bin, string dataDirectory, string password)
+    {
+        LocalServerFiles.Run("chown", "postgres:postgres", dataDirectory);
+        File.SetUnixFileMode(dataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (File.Exists(Path.Combine(dataDirectory, "PG_VERSION")))
+        {
+            return;
+        }
+
+        var passwordFile = Path.Combine(Path.GetTempPath(), $"pg-{Guid.NewGuid():N}");
+        File.WriteAllText(passwordFile, password);
+        try
+        {
+            LocalServerFiles.Run("chown", "postgres:postgres", passwordFile);
+            LocalServerFiles.Run("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups",
+                Path.Combine(bin, "initdb"), "-D", dataDirectory, "-U", LocalPostgresResource.UserName,
+                "--pwfile", passwordFile, "--auth=scram-sha-256", "--encoding=UTF8", "--locale=C.UTF-8");
+        }
+        finally
+        {
+            File.Delete(passwordFile);
+        }
+    }
+
+    /// <summary>
+    /// Creates each missing database, then marks it Running: a database has no process of its own,
+    /// so nothing else would move it out of Waiting (and its health checks only start once it runs).
+    /// </summary>
+    private static async Task CreateDatabasesAsync(LocalPostgresResource server, ResourceNotificationService notifications, CancellationToken cancellationToken)
+    {
+        var connectionString = await server.ConnectionStringExpression.GetValueAsync(cancellationToken);
+        await using var connection = new NpgsqlConnection(connectionString + ";Database=postgres");
+        await connection.OpenAsync(cancellationToken);
+        foreach (var database in server.Databases)
+        {
+            await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", connection);
+            exists.Parameters.AddWithValue("name", database.DatabaseName);
+            if (await exists.ExecuteScalarAsync(cancellationToken) is null)
+            {
+                // Identifiers cannot be parameters; the name comes from the AppHost's own code.
+                await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database.DatabaseName.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
+                await create.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await notifications.PublishUpdateAsync(database, state => state with { State = KnownResourceStates.Running });
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+
+namespace TrustedOss.AppHost.LocalServers;
+
+/// <summary>
+/// Where the local servers keep their data and secrets, and the small host chores around them
+/// (free ports, generated passwords, running a setup command). Only used in run mode, so that
+/// publishing the manifest touches nothing on disk.
+/// </summary>
+public sealed class LocalServerFiles
+{
+    /// <summary>Configuration key naming the data folder; tests point it at a fresh temporary folder.</summary>
+    public const string DataPathKey = "LocalServers:DataPath";
+
+    public LocalServerFiles(string root)
+    {
+        Root = Path.GetFullPath(root);
+        Directory.CreateDirectory(Root);
+        // Servers that run as their own user (PostgreSQL) must be able to walk into their folder.
+        File.SetUnixFileMode(Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+            | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+    }
+
+    public string Root { get; }
+
+    public string Folder(string name)
+    {
+        var path = Path.Combine(Root, name);
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    /// <summary>A password kept in a 0600 file, generated on first use and reused on later runs.</summary>
+    public string Secret(string name)
+    {
+        var path = Path.Combine(Folder("secrets"), name);
+        if (File.Exists(path))
+        {
+            return File.ReadAllText(path).Trim();
+        }
+
+        // Hex keeps the secret safe inside URIs, connection strings and config files.
+        var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+        File.WriteAllText(path, secret);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return secret;
+    }
+
+    /// <summary>A loopback port nobody listens on right now, for servers whose port lives in a config file.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Runs a one-off setup command (initdb, chown) and fails loudly with its output.</summary>
+    public static void Run(string fileName, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {fileName}.");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{fileName} {string.Join(' ', arguments)} exited {process.ExitCode}: {error}{output.Result}");
+        }
+    }
+}

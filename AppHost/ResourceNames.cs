@@ -1,0 +1,23 @@
+namespace TrustedOss.AppHost;
+
+/// <summary>Resource names as the dashboard shows them; shared with the tests.</summary>
+public static class ResourceNames
+{
+    public const string Postgres = "postgres";
+    public const string KeysDatabase = "keys-db";
+    public const string WebhooksDatabase = "webhooks-db";
+    public const string ScansDatabase = "scans-db";
+    public const string Redis = "redis";
+    public const string RabbitMq = "rabbitmq";
+    public const string RabbitMqEpmd = "rabbitmq-epmd";
+    public const string Keys = "keys";
+    public const string WebhookIngest = "webhook-ingest";
+    public const string Scans = "scans";
+    public const string Gateway = "gateway";
+
+    public static readonly string[] All =
+    [
+        Postgres, KeysDatabase, WebhooksDatabase, ScansDatabase, Redis, RabbitMq, RabbitMqEpmd,
+        Keys, WebhookIngest, Scans, Gateway,
+    ];
+}

@@ -1,0 +1,26 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace TrustedOss.ServiceDefaults.Data;
+
+public static class DatabaseExtensions
+{
+    /// <summary>
+    /// The service's own PostgreSQL database: a pooled <see cref="Npgsql.NpgsqlDataSource"/> with
+    /// tracing, metrics and a health check, and the migrations embedded in <paramref name="migrations"/>
+    /// (resources under <c>Data/Migrations/</c>) applied before the service takes traffic.
+    /// </summary>
+    public static TBuilder AddServiceDatabase<TBuilder>(this TBuilder builder, string connectionName, Assembly migrations)
+        where TBuilder : IHostApplicationBuilder
+    {
+        builder.AddNpgsqlDataSource(connectionName);
+        builder.Services.AddSingleton(new MigrationSource(connectionName, migrations));
+        builder.Services.AddSingleton<DatabaseMigrator>();
+        return builder;
+    }
+
+    public static Task MigrateDatabaseAsync(this WebApplication app, CancellationToken cancellationToken = default) =>
+        app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
+}

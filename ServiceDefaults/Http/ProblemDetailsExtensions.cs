@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace TrustedOss.ServiceDefaults.Http;
+
+/// <summary>
+/// Every error leaves as <c>application/problem+json</c> with <c>instance</c> set to the request
+/// path and a <c>request_id</c> extension (CONTRACT §0).
+/// </summary>
+public static class ProblemDetailsExtensions
+{
+    public static IServiceCollection AddApiProblemDetails(this IServiceCollection services)
+    {
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
+            context.ProblemDetails.Extensions.Remove("traceId");
+            context.ProblemDetails.Extensions["request_id"] = context.HttpContext.TraceIdentifier;
+        });
+        services.AddExceptionHandler<ClientErrorExceptionHandler>();
+        return services;
+    }
+
+    /// <summary>Request ids first, then errors as problem+json for exceptions and bare status codes.</summary>
+    public static WebApplication UseApiDefaults(this WebApplication app)
+    {
+        app.UseMiddleware<RequestIdMiddleware>();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        return app;
+    }
+}

@@ -1,0 +1,13 @@
+using TrustedOss.Gateway;
+using TrustedOss.ServiceDefaults;
+using TrustedOss.ServiceDefaults.Http;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddGatewayServices();
+
+var app = builder.Build();
+app.UseApiDefaults();
+app.MapDefaultEndpoints();
+app.MapGateway();
+await app.RunAsync();

@@ -1,0 +1,40 @@
+using MassTransit;
+using TrustedOss.Contracts;
+using TrustedOss.Scans.Data;
+using TrustedOss.ServiceDefaults.Messaging;
+
+namespace TrustedOss.Scans.Consumers;
+
+/// <summary>
+/// Turns a verified webhook delivery into exactly the scan the receiver promised (its
+/// <see cref="DeliveryReceived.ScanId"/>): a redelivered message finds the scan already there.
+/// </summary>
+internal sealed class DeliveryReceivedConsumer(ScanStore scans, TimeProvider time, ILogger<DeliveryReceivedConsumer> logger)
+    : IConsumer<DeliveryReceived>
+{
+    public async Task Consume(ConsumeContext<DeliveryReceived> context)
+    {
+        var delivery = context.Message;
+        if (delivery.ScanId == Guid.Empty || delivery.ProjectId == Guid.Empty || delivery.DeliveryId == Guid.Empty)
+        {
+            throw new InvalidMessageException("DeliveryReceived needs a delivery id, a scan id and a project id.");
+        }
+
+        var created = await scans.TryCreateAsync(
+            new Scan(
+                delivery.ScanId, delivery.ProjectId, "source", ScanStatus.Queued, delivery.Ref, delivery.CommitSha,
+                ScanTrigger.Webhook, RequestedByUserId: null, ApiKeyId: null, delivery.DeliveryId,
+                CreatedAt: time.GetUtcNow().UtcDateTime, StartedAt: null, CompletedAt: null, ErrorMessage: null, ComponentCount: null),
+            context.CancellationToken);
+
+        if (created)
+        {
+            logger.LogInformation("Scan {ScanId} queued for project {ProjectId} from {Provider} delivery {DeliveryId}",
+                delivery.ScanId, delivery.ProjectId, delivery.Provider, delivery.DeliveryId);
+        }
+        else
+        {
+            logger.LogInformation("Delivery {DeliveryId} was already turned into scan {ScanId}", delivery.DeliveryId, delivery.ScanId);
+        }
+    }
+}

@@ -1,0 +1,15 @@
+using TrustedOss.Scans;
+using TrustedOss.ServiceDefaults;
+using TrustedOss.ServiceDefaults.Data;
+using TrustedOss.ServiceDefaults.Http;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddScansServices();
+
+var app = builder.Build();
+app.UseApiDefaults();
+await app.MigrateDatabaseAsync();
+app.MapDefaultEndpoints();
+app.MapScansApi();
+await app.RunAsync();

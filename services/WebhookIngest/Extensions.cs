@@ -1,0 +1,21 @@
+using TrustedOss.ServiceDefaults.Data;
+using TrustedOss.ServiceDefaults.Messaging;
+using TrustedOss.ServiceDefaults.Redis;
+
+namespace TrustedOss.WebhookIngest;
+
+internal static class Extensions
+{
+    public const string DatabaseName = "webhooks-db";
+
+    public static void AddWebhookIngestServices(this WebApplicationBuilder builder)
+    {
+        builder.AddServiceDatabase(DatabaseName, typeof(Extensions).Assembly);
+        builder.AddServiceRedis();
+        builder.AddMessaging();
+        builder.Services.AddOptions<WebhookOptions>()
+            .BindConfiguration(WebhookOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+    }
+}

@@ -1,0 +1,13 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace TrustedOss.WebhookIngest;
+
+public sealed class WebhookOptions
+{
+    public const string SectionName = "Webhooks";
+    public const long MaxAllowedBodyBytes = 25 * 1024 * 1024;
+
+    /// <summary>Largest accepted delivery (CONTRACT §4: default 5 MiB, at most 25 MiB).</summary>
+    [Range(1, MaxAllowedBodyBytes)]
+    public long MaxBodyBytes { get; set; } = 5 * 1024 * 1024;
+}
