@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what the system and its tests need on Debian 12 (root): the servers the AppHost runs
+# (PostgreSQL, Redis, RabbitMQ) and Chromium for browser tests. Idempotent and quick when done.
+set -euo pipefail
+
+packages=(postgresql redis-server rabbitmq-server chromium util-linux)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
+done
+
+if ((${#missing[@]})); then
+  echo "Installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The packages' own services are not used: the AppHost runs private instances on loopback.
+for service in postgresql redis-server rabbitmq-server; do
+  if command -v systemctl >/dev/null && systemctl is-active --quiet "$service" 2>/dev/null; then
+    systemctl stop "$service" || true
+  fi
+done
+
+command -v dotnet >/dev/null || { echo "The .NET SDK 10 is required (dotnet on PATH)." >&2; exit 1; }

@@ -1,0 +1,86 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace TrustedOss.SystemTests;
+
+/// <summary>The gateway is the only door: each path reaches the service that owns it.</summary>
+[Collection(SystemTestGroup.Name)]
+public sealed class GatewayRoutingTests(SystemFixture system)
+{
+    [Fact]
+    public async Task Scan_paths_reach_the_scan_service()
+    {
+        var scanId = Guid.NewGuid();
+        using var response = await system.Gateway.GetAsync($"/v1/scans/{scanId}");
+
+        var problem = await ProblemAsync(response, HttpStatusCode.NotFound);
+        Assert.Equal("Scan Not Found", problem.GetProperty("title").GetString());
+        Assert.Equal($"/v1/scans/{scanId}", problem.GetProperty("instance").GetString());
+    }
+
+    [Fact]
+    public async Task Webhook_paths_reach_the_webhook_service()
+    {
+        using var response = await system.Gateway.PostAsync("/v1/webhooks/github", new ByteArrayContent([]));
+
+        var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal("Empty Body", problem.GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task Auth_paths_reach_the_keys_service()
+    {
+        using var response = await system.Gateway.PostAsJsonAsync("/auth/login", new { email = "" });
+
+        var problem = await ProblemAsync(response, HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("Validation Error", problem.GetProperty("title").GetString());
+        Assert.True(problem.GetProperty("errors").TryGetProperty("email", out _));
+        Assert.True(problem.GetProperty("errors").TryGetProperty("password", out _));
+    }
+
+    [Fact]
+    public async Task Unknown_path_is_a_problem_from_the_gateway()
+    {
+        using var response = await system.Gateway.GetAsync("/v1/nothing-here");
+
+        var problem = await ProblemAsync(response, HttpStatusCode.NotFound);
+        Assert.Equal("/v1/nothing-here", problem.GetProperty("instance").GetString());
+    }
+
+    [Fact]
+    public async Task A_sane_request_id_is_echoed_through_gateway_and_service()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/scans/{Guid.NewGuid()}");
+        request.Headers.Add("X-Request-ID", "ci-run-42.step-7");
+        using var response = await system.Gateway.SendAsync(request);
+
+        Assert.Equal("ci-run-42.step-7", Assert.Single(response.Headers.GetValues("X-Request-ID")));
+        var problem = await ProblemAsync(response, HttpStatusCode.NotFound);
+        // The service saw the same id the client sent.
+        Assert.Equal("ci-run-42.step-7", problem.GetProperty("request_id").GetString());
+    }
+
+    [Fact]
+    public async Task An_insane_request_id_is_replaced()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/scans/{Guid.NewGuid()}");
+        request.Headers.TryAddWithoutValidation("X-Request-ID", "bad id with spaces <script>");
+        using var response = await system.Gateway.SendAsync(request);
+
+        var echoed = Assert.Single(response.Headers.GetValues("X-Request-ID"));
+        Assert.NotEqual("bad id with spaces <script>", echoed);
+        Assert.Matches("^[0-9a-f]{32}$", echoed);
+    }
+
+    private static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
+        Assert.Single(response.Headers.GetValues("X-Request-ID"));
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((int)expected, problem.GetProperty("status").GetInt32());
+        return problem;
+    }
+}

@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using RabbitMQ.Client;
+using TrustedOss.AppHost;
+using TrustedOss.Contracts;
+
+namespace TrustedOss.SystemTests;
+
+/// <summary>Events cross RabbitMQ between services, keep their trace, and never vanish.</summary>
+[Collection(SystemTestGroup.Name)]
+public sealed class MessagingTests(SystemFixture system)
+{
+    private const string DeliveryReceivedErrorQueue = "delivery-received_error";
+
+    [Fact]
+    public async Task A_published_delivery_becomes_a_scan_in_the_same_trace()
+    {
+        await using var bus = await TestBus.StartAsync(await system.ConnectionStringAsync(ResourceNames.RabbitMq));
+        var delivery = NewDelivery();
+
+        string traceId;
+        using (var activity = new Activity("webhook delivery accepted").Start())
+        {
+            traceId = activity.TraceId.ToHexString();
+            await bus.Publisher.Publish(delivery);
+        }
+
+        var scan = await Eventually.ValueAsync(async () =>
+        {
+            using var response = await system.Gateway.GetAsync($"/v1/scans/{delivery.ScanId}");
+            return response.StatusCode == HttpStatusCode.OK ? await response.Content.ReadFromJsonAsync<ScanBody>(Json.Api) : null;
+        }, TimeSpan.FromSeconds(30), "the scan made from the delivery");
+
+        Assert.Equal(delivery.ProjectId, scan.ProjectId);
+        Assert.Equal(delivery.DeliveryId, scan.DeliveryId);
+        Assert.Equal("webhook", scan.Trigger);
+        Assert.Equal("queued", scan.Status);
+
+        // The consumer's log lines carry the publisher's trace id: one trace spans both processes.
+        var logs = await system.LogsAsync(ResourceNames.Scans);
+        Assert.Contains(logs, line => line.Contains(traceId, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_redelivered_message_does_not_make_a_second_scan()
+    {
+        await using var bus = await TestBus.StartAsync(await system.ConnectionStringAsync(ResourceNames.RabbitMq));
+        var delivery = NewDelivery();
+
+        await bus.Publisher.Publish(delivery);
+        await bus.Publisher.Publish(delivery with { Ref = "refs/heads/other" });
+
+        var scan = await Eventually.ValueAsync(async () =>
+        {
+            using var response = await system.Gateway.GetAsync($"/v1/scans/{delivery.ScanId}");
+            return response.StatusCode == HttpStatusCode.OK ? await response.Content.ReadFromJsonAsync<ScanBody>(Json.Api) : null;
+        }, TimeSpan.FromSeconds(30), "the scan made from the delivery");
+
+        // Whichever copy arrived first made the scan; the second found it there and changed nothing.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        using var again = await system.Gateway.GetAsync($"/v1/scans/{delivery.ScanId}");
+        Assert.Equal(scan, await again.Content.ReadFromJsonAsync<ScanBody>(Json.Api));
+    }
+
+    [Fact]
+    public async Task A_message_its_consumer_keeps_refusing_ends_in_the_error_queue()
+    {
+        var rabbitmq = await system.ConnectionStringAsync(ResourceNames.RabbitMq);
+        await using var bus = await TestBus.StartAsync(rabbitmq);
+        var poison = NewDelivery() with { ScanId = Guid.Empty };
+
+        await bus.Publisher.Publish(poison);
+
+        var factory = new ConnectionFactory { Uri = new Uri(rabbitmq) };
+        await using var connection = await factory.CreateConnectionAsync();
+        var message = await Eventually.ValueAsync(
+            () => FindAsync(connection, DeliveryReceivedErrorQueue, poison.DeliveryId.ToString()),
+            TimeSpan.FromSeconds(60), "the poison message in the error queue");
+
+        var headers = message.BasicProperties.Headers!;
+        Assert.Contains("InvalidMessageException", Encoding.UTF8.GetString((byte[])headers["MT-Fault-ExceptionType"]!), StringComparison.Ordinal);
+    }
+
+    /// <summary>Takes messages off the queue until the one mentioning <paramref name="marker"/> turns up.</summary>
+    private static async Task<BasicGetResult?> FindAsync(IConnection connection, string queue, string marker)
+    {
+        // MassTransit creates the error queue with the first fault; until then a get fails and closes the channel.
+        await using var channel = await connection.CreateChannelAsync();
+        try
+        {
+            while (await channel.BasicGetAsync(queue, autoAck: true) is { } message)
+            {
+                if (Encoding.UTF8.GetString(message.Body.Span).Contains(marker, StringComparison.Ordinal))
+                {
+                    return message;
+                }
+            }
+        }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+        {
+            // Not there yet.
+        }
+
+        return null;
+    }
+
+    private static DeliveryReceived NewDelivery() => new(
+        DeliveryId: Guid.NewGuid(),
+        ScanId: Guid.NewGuid(),
+        ProjectId: Guid.NewGuid(),
+        Provider: "github",
+        EventType: "push",
+        Ref: "refs/heads/main",
+        CommitSha: "0123456789abcdef0123456789abcdef01234567",
+        ReceivedAt: DateTimeOffset.UtcNow);
+
+    private sealed record ScanBody(
+        Guid Id, Guid ProjectId, string Kind, string Status, string? Ref, string? CommitSha, string Trigger,
+        Guid? DeliveryId, DateTime CreatedAt);
+}

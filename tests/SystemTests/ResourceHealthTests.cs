@@ -1,0 +1,44 @@
+using System.Net.Http.Json;
+using Aspire.Hosting.Testing;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using TrustedOss.AppHost;
+
+namespace TrustedOss.SystemTests;
+
+[Collection(SystemTestGroup.Name)]
+public sealed class ResourceHealthTests(SystemFixture system)
+{
+    public static TheoryData<string> Resources() => [.. ResourceNames.All];
+
+    [Theory]
+    [MemberData(nameof(Resources))]
+    public void Every_resource_is_running_and_healthy(string name)
+    {
+        Assert.True(system.App.ResourceNotifications.TryGetCurrentState(name, out var resource), $"{name} is not in the model");
+        Assert.Equal(KnownResourceStates.Running, resource.Snapshot.State?.Text);
+        Assert.Equal(HealthStatus.Healthy, resource.Snapshot.HealthStatus);
+    }
+
+    [Theory]
+    [InlineData(ResourceNames.Keys)]
+    [InlineData(ResourceNames.WebhookIngest)]
+    [InlineData(ResourceNames.Scans)]
+    public async Task Each_service_reports_its_own_dependencies_healthy(string service)
+    {
+        using var client = system.App.CreateHttpClient(service);
+        var report = await client.GetFromJsonAsync<HealthReportBody>("/health", Json.Api);
+
+        Assert.NotNull(report);
+        Assert.Equal("Healthy", report.Status);
+        // Its database, Redis and the message bus are each checked by name.
+        Assert.Contains(report.Checks.Keys, k => k.Contains("postgres", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(report.Checks.Keys, k => k.Contains("redis", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(report.Checks.Keys, k => k.Contains("masstransit", StringComparison.OrdinalIgnoreCase));
+        Assert.All(report.Checks.Values, c => Assert.Equal("Healthy", c.Status));
+    }
+
+    private sealed record HealthReportBody(string Status, Dictionary<string, HealthCheckBody> Checks);
+
+    private sealed record HealthCheckBody(string Status, string? Description);
+}
