@@ -6,7 +6,7 @@ namespace TrustedOss.WebhookIngest;
 /// Reads a delivery's raw body within the size limit. The signature is an HMAC over these exact
 /// bytes, so the body is kept raw and parsed separately.
 /// </summary>
-internal static class WebhookBody
+public static class WebhookBody
 {
     public enum Outcome { Ok, TooLarge, Empty, InvalidJson, NotAnObject }
 

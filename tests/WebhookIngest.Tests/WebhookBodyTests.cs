@@ -1,0 +1,56 @@
+using System.Text;
+
+namespace TrustedOss.WebhookIngest.Tests;
+
+public sealed class WebhookBodyTests
+{
+    [Theory]
+    [InlineData("", WebhookBody.Outcome.Empty)]
+    [InlineData(" \r\n\t", WebhookBody.Outcome.Empty)]
+    [InlineData("{not json", WebhookBody.Outcome.InvalidJson)]
+    [InlineData("[1,2]", WebhookBody.Outcome.NotAnObject)]
+    [InlineData("\"text\"", WebhookBody.Outcome.NotAnObject)]
+    [InlineData("{\"ref\":\"refs/heads/main\"}", WebhookBody.Outcome.Ok)]
+    public void Classifies_the_raw_body(string body, WebhookBody.Outcome expected) =>
+        Assert.Equal(expected, WebhookBody.Parse(Encoding.UTF8.GetBytes(body)).Outcome);
+
+    [Fact]
+    public void Keeps_the_exact_bytes_for_the_signature()
+    {
+        var raw = Encoding.UTF8.GetBytes("{ \"a\" :  1 }");
+
+        var result = WebhookBody.Parse(raw);
+
+        Assert.Equal(raw, result.Raw);
+        Assert.Equal(1, result.Json.GetProperty("a").GetInt32());
+    }
+
+    [Fact]
+    public async Task Refuses_a_declared_length_over_the_limit_without_reading()
+    {
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        context.Request.ContentLength = 11;
+        context.Request.Body = new ThrowingStream();
+
+        var result = await WebhookBody.ReadAsync(context.Request, maxBytes: 10, CancellationToken.None);
+
+        Assert.Equal(WebhookBody.Outcome.TooLarge, result.Outcome);
+    }
+
+    [Fact]
+    public async Task Refuses_a_streamed_body_over_the_limit_when_no_length_is_declared()
+    {
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes("{\"padding\":\"" + new string('x', 100) + "\"}"));
+
+        var result = await WebhookBody.ReadAsync(context.Request, maxBytes: 50, CancellationToken.None);
+
+        Assert.Equal(WebhookBody.Outcome.TooLarge, result.Outcome);
+    }
+
+    private sealed class ThrowingStream : MemoryStream
+    {
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            throw new InvalidOperationException("The body must not be read.");
+    }
+}
