@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-prerequisites.sh
 dotnet build TrustedOss.sln -v quiet -nologo
-dotnet test TrustedOss.sln --no-build --logger "console;verbosity=normal" "$@"
+dotnet test TrustedOss.sln --no-build "$@"
