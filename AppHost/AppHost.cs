@@ -18,29 +18,55 @@ var scansDb = postgres.AddDatabase(ResourceNames.ScansDatabase, "scans");
 var redis = builder.AddLocalRedis(ResourceNames.Redis, files);
 var rabbitmq = builder.AddLocalRabbitMq(ResourceNames.RabbitMq, files);
 
+// Identities the gateway forwards are signed with this key; every service verifies them.
+var identityKey = builder.AddGeneratedSecret("identity-signing-key", files);
+// People's access tokens (issued by keys, validated by the gateway) and the API-key hash pepper.
+var jwtKey = builder.AddGeneratedSecret("jwt-signing-key", files);
+var apiKeyPepper = builder.AddGeneratedSecret("api-key-pepper", files);
+
 var keys = builder.AddProject<Projects.Keys>(ResourceNames.Keys)
     .WithReference(keysDb).WaitFor(keysDb)
     .WithReference(redis).WaitFor(redis)
-    .WithReference(rabbitmq).WaitFor(rabbitmq)
+    .WithEnvironment("Identity__SigningKey", identityKey)
+    .WithEnvironment("Jwt__SigningKey", jwtKey)
+    .WithEnvironment("ApiKeys__Pepper", apiKeyPepper)
     .WithHttpHealthCheck("/health");
+if (files is null)
+{
+    // Deployed, the first super admin's password must be supplied; the development default is refused.
+    keys.WithEnvironment("Bootstrap__Admin__Password", builder.AddParameter("admin-password", secret: true));
+}
 
 var webhookIngest = builder.AddProject<Projects.WebhookIngest>(ResourceNames.WebhookIngest)
     .WithReference(webhooksDb).WaitFor(webhooksDb)
     .WithReference(redis).WaitFor(redis)
     .WithReference(rabbitmq).WaitFor(rabbitmq)
+    .WithEnvironment("Identity__SigningKey", identityKey)
     .WithHttpHealthCheck("/health");
 
 var scans = builder.AddProject<Projects.Scans>(ResourceNames.Scans)
     .WithReference(scansDb).WaitFor(scansDb)
     .WithReference(redis).WaitFor(redis)
     .WithReference(rabbitmq).WaitFor(rabbitmq)
+    .WithReference(keys)
+    .WithEnvironment("Identity__SigningKey", identityKey)
     .WithHttpHealthCheck("/health");
 
-// The only public door. "Gateway:Port" (default 8080) moves it.
+// The only public door. "Gateway:Port" (default 8080) moves it. It is not behind the
+// orchestrator's proxy, so it sees each client's real address (per-client limits, last_used_ip).
 var gatewayPort = builder.Configuration.GetValue("Gateway:Port", 8080);
 builder.AddProject<Projects.Gateway>(ResourceNames.Gateway)
-    .WithEndpoint("http", endpoint => endpoint.Port = gatewayPort)
+    .WithEndpoint("http", endpoint =>
+    {
+        endpoint.Port = gatewayPort;
+        endpoint.TargetPort = gatewayPort;
+        endpoint.IsProxied = false;
+    })
     .WithExternalHttpEndpoints()
+    .WithReference(redis).WaitFor(redis)
+    .WithEnvironment("Identity__SigningKey", identityKey)
+    .WithEnvironment("Jwt__SigningKey", jwtKey)
+    .WithEnvironment("ApiKeys__Pepper", apiKeyPepper)
     .WithReference(keys).WaitFor(keys)
     .WithReference(webhookIngest).WaitFor(webhookIngest)
     .WithReference(scans).WaitFor(scans)

@@ -1,18 +1,30 @@
+using TrustedOss.Gateway.Authentication;
+using TrustedOss.ServiceDefaults.Identity;
+using TrustedOss.ServiceDefaults.Redis;
+
 namespace TrustedOss.Gateway;
 
 internal static class Extensions
 {
     public static void AddGatewayServices(this WebApplicationBuilder builder)
     {
-        // Routes and clusters live in configuration (appsettings.json, "ReverseProxy"); cluster
-        // addresses such as http://keys resolve through service discovery.
+        builder.AddServiceRedis();
+        builder.AddCallerIdentity();
+        builder.AddGatewayAuthentication();
+
+        // Routes and clusters live in configuration (appsettings.json, "ReverseProxy"), each route
+        // naming its authorization policy; cluster addresses such as http://keys resolve through
+        // service discovery.
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
+            .AddTransforms(IdentityForwarding.Apply)
             .AddServiceDiscoveryDestinationResolver();
     }
 
     public static void MapGateway(this WebApplication app)
     {
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapReverseProxy(proxy => proxy.UseMiddleware<UpstreamOutageMiddleware>());
     }
 }

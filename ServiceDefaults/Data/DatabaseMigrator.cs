@@ -12,15 +12,16 @@ namespace TrustedOss.ServiceDefaults.Data;
 /// Replicas start together, so the run holds a PostgreSQL advisory lock: one replica migrates,
 /// the others wait and then find nothing left to do.
 /// </summary>
-public sealed class DatabaseMigrator(MigrationSource source, NpgsqlDataSource dataSource, IConfiguration configuration, ILogger<DatabaseMigrator> logger)
+public sealed class DatabaseMigrator(IEnumerable<MigrationSource> sources, NpgsqlDataSource dataSource, IConfiguration configuration, ILogger<DatabaseMigrator> logger)
 {
     // Any constant works; it only has to be the same for every replica of a service.
     private const long MigrationLockKey = 0x7472_7573_7465_64;
 
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
-        var connectionString = configuration.GetConnectionString(source.ConnectionName)
-            ?? throw new InvalidOperationException($"ConnectionStrings:{source.ConnectionName} is not set.");
+        var connectionName = sources.Select(s => s.ConnectionName).Distinct().Single();
+        var connectionString = configuration.GetConnectionString(connectionName)
+            ?? throw new InvalidOperationException($"ConnectionStrings:{connectionName} is not set.");
 
         await using var lockConnection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", lockConnection))
@@ -32,7 +33,7 @@ public sealed class DatabaseMigrator(MigrationSource source, NpgsqlDataSource da
         try
         {
             var upgrader = DeployChanges.To.PostgresqlDatabase(connectionString)
-                .WithScriptsEmbeddedInAssembly(source.Assembly, name => name.Contains(".Data.Migrations.", StringComparison.Ordinal))
+                .WithScriptsEmbeddedInAssemblies([.. sources.Select(s => s.Assembly).Distinct()], name => name.Contains(".Data.Migrations.", StringComparison.Ordinal))
                 .WithTransactionPerScript()
                 .LogTo(new UpgradeLog(logger))
                 .Build();
@@ -64,5 +65,8 @@ public sealed class DatabaseMigrator(MigrationSource source, NpgsqlDataSource da
     }
 }
 
-/// <summary>Where a service's migrations live and which connection string they apply to.</summary>
+/// <summary>
+/// An assembly whose <c>Data/Migrations/*.sql</c> resources apply to a service's database: the
+/// service's own, plus shared ones (the outbox) that the service opts into.
+/// </summary>
 public sealed record MigrationSource(string ConnectionName, Assembly Assembly);

@@ -9,6 +9,7 @@ public sealed record DeliveryReceived(
     Guid DeliveryId,
     Guid ScanId,
     Guid ProjectId,
+    string RepositoryUrl,
     string Provider,
     string EventType,
     string? Ref,

@@ -1,12 +1,13 @@
 namespace TrustedOss.Contracts;
 
 /// <summary>
-/// A scan was accepted through the API and is queued; the Scan service runs it.
-/// Versioned by name: a breaking change gets a new record (ScanRequestedV2), never an edit.
+/// A scan was stored as queued; the Scan service's runner takes it from here. Carries what the run
+/// needs so no other service has to be asked. Versioned by name: a breaking change gets a new
+/// record (ScanRequestedV2), never an edit.
 /// </summary>
 public sealed record ScanRequested(
     Guid ScanId,
     Guid ProjectId,
-    string Kind,
+    string RepositoryUrl,
     string? Ref,
     DateTimeOffset RequestedAt);

@@ -1,7 +1,12 @@
 using TrustedOss.Keys;
+using TrustedOss.Keys.Access;
+using TrustedOss.Keys.ApiKeys;
+using TrustedOss.Keys.People;
+using TrustedOss.Keys.Projects;
 using TrustedOss.ServiceDefaults;
 using TrustedOss.ServiceDefaults.Data;
 using TrustedOss.ServiceDefaults.Http;
+using TrustedOss.ServiceDefaults.Identity;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -9,7 +14,13 @@ builder.AddKeysServices();
 
 var app = builder.Build();
 app.UseApiDefaults();
+app.UseCallerIdentity();
 await app.MigrateDatabaseAsync();
+await app.BootstrapAdminAsync();
 app.MapDefaultEndpoints();
 app.MapAuthApi();
+app.MapDirectoryApi();
+app.MapProjectsApi();
+app.MapApiKeysApi();
+app.MapInternalApi();
 await app.RunAsync();

@@ -1,7 +1,12 @@
+using TrustedOss.Contracts;
+using TrustedOss.Scans.Access;
 using TrustedOss.Scans.Consumers;
 using TrustedOss.Scans.Data;
+using TrustedOss.Scans.Running;
 using TrustedOss.ServiceDefaults.Data;
+using TrustedOss.ServiceDefaults.Identity;
 using TrustedOss.ServiceDefaults.Messaging;
+using TrustedOss.ServiceDefaults.Outbox;
 using TrustedOss.ServiceDefaults.Redis;
 
 namespace TrustedOss.Scans;
@@ -14,7 +19,20 @@ internal static class Extensions
     {
         builder.AddServiceDatabase(DatabaseName, typeof(Extensions).Assembly);
         builder.AddServiceRedis();
-        builder.AddMessaging(bus => bus.AddConsumer<DeliveryReceivedConsumer>());
+        builder.AddCallerIdentity();
+        builder.AddMessaging(bus =>
+        {
+            bus.AddConsumer<DeliveryReceivedConsumer>();
+            bus.AddConsumer<ScanRequestedConsumer>();
+        });
+        builder.AddOutbox(DatabaseName, typeof(ScanRequested));
+
+        builder.Services.AddOptions<ScanRunnerOptions>()
+            .BindConfiguration(ScanRunnerOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<GitRefResolver>();
         builder.Services.AddSingleton<ScanStore>();
+        builder.Services.AddHttpClient<KeysClient>(client => client.BaseAddress = new Uri("http://keys"));
     }
 }

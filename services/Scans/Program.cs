@@ -2,6 +2,7 @@ using TrustedOss.Scans;
 using TrustedOss.ServiceDefaults;
 using TrustedOss.ServiceDefaults.Data;
 using TrustedOss.ServiceDefaults.Http;
+using TrustedOss.ServiceDefaults.Identity;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -9,6 +10,7 @@ builder.AddScansServices();
 
 var app = builder.Build();
 app.UseApiDefaults();
+app.UseCallerIdentity();
 await app.MigrateDatabaseAsync();
 app.MapDefaultEndpoints();
 app.MapScansApi();

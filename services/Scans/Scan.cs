@@ -29,6 +29,11 @@ public static class ScanStatus
     public const string Failed = "failed";
 }
 
+public static class ScanKind
+{
+    public const string Source = "source";
+}
+
 public static class ScanTrigger
 {
     public const string Api = "api";

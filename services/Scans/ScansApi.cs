@@ -1,22 +1,153 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
+using TrustedOss.Scans.Access;
 using TrustedOss.Scans.Data;
+using TrustedOss.ServiceDefaults.Http;
+using TrustedOss.ServiceDefaults.Identity;
 
 namespace TrustedOss.Scans;
 
-internal static class ScansApi
+/// <summary>The CI surface (CONTRACT §3): trigger a scan and poll it, with an API key or a JWT.</summary>
+internal static partial class ScansApi
 {
+    private static readonly string[] TriggerFields = ["kind", "ref"];
+
     public static IEndpointRouteBuilder MapScansApi(this IEndpointRouteBuilder app)
     {
-        var scans = app.MapGroup("/v1/scans");
-        scans.MapGet("/{scanId:guid}", GetScanAsync);
+        app.MapPost("/v1/projects/{projectId:guid}/scans", TriggerAsync).RequireCaller();
+        app.MapGet("/v1/scans/{scanId:guid}", GetScanAsync).RequireCaller();
         return app;
     }
 
-    private static async Task<Results<Ok<Scan>, ProblemHttpResult>> GetScanAsync(Guid scanId, ScanStore store, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<Scan>, ProblemHttpResult>> TriggerAsync(
+        Guid projectId, HttpContext http, KeysClient keys, ScanStore scans, TimeProvider time)
     {
-        var scan = await store.FindAsync(scanId, cancellationToken);
-        return scan is null
-            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Scan Not Found", detail: $"No scan {scanId} is visible to you.")
-            : TypedResults.Ok(scan);
+        var (request, invalid) = await ReadTriggerAsync(http);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+
+        var caller = http.Caller()!;
+        ProjectAccess? access;
+        try
+        {
+            access = await keys.AccessAsync(projectId, http, http.RequestAborted);
+        }
+        catch (HttpRequestException)
+        {
+            return ApiProblems.Unavailable(http, "Project permissions cannot be checked right now.");
+        }
+
+        if (access is null || !access.Visible)
+        {
+            return ProjectNotFound(projectId);
+        }
+
+        if (!access.CanTrigger)
+        {
+            return ApiProblems.Forbidden(caller.IsReadOnlyKey
+                ? "This API key is read-only: it can poll scans but not trigger them."
+                : access.CanRead
+                    ? "Your role in the project's team cannot trigger scans (developer or team_admin can)."
+                    : "This API key's scope does not cover the project.");
+        }
+
+        var scan = new Scan(
+            Guid.CreateVersion7(time.GetUtcNow()), projectId, ScanKind.Source, ScanStatus.Queued, request!.Ref, CommitSha: null,
+            ScanTrigger.Api, caller.UserId, caller.ApiKeyId, DeliveryId: null, time.GetUtcNow().UtcDateTime,
+            StartedAt: null, CompletedAt: null, ErrorMessage: null, ComponentCount: null);
+        if (!await scans.TryQueueAsync(scan, access.GitUrl, http.RequestAborted))
+        {
+            var active = await scans.ActiveApiScanAsync(projectId, request.Ref, http.RequestAborted);
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "Scan Already Active",
+                detail: $"A scan of this project at {request.Ref ?? "its default branch"} is queued or running; poll it instead.",
+                extensions: new Dictionary<string, object?> { ["active_scan_id"] = active });
+        }
+
+        // CONTRACT §3: 200 (not 201) with the new scan, as the manual promises.
+        return TypedResults.Ok(scan);
     }
+
+    private static async Task<Results<Ok<Scan>, ProblemHttpResult>> GetScanAsync(Guid scanId, HttpContext http, KeysClient keys, ScanStore scans)
+    {
+        var scan = await scans.FindAsync(scanId, http.RequestAborted);
+        if (scan is null)
+        {
+            return ScanNotFound(scanId);
+        }
+
+        ProjectAccess? access;
+        try
+        {
+            access = await keys.AccessAsync(scan.ProjectId, http, http.RequestAborted);
+        }
+        catch (HttpRequestException)
+        {
+            return ApiProblems.Unavailable(http, "Project permissions cannot be checked right now.");
+        }
+
+        if (access is null || !access.Visible)
+        {
+            return ScanNotFound(scanId);
+        }
+
+        return access.CanRead ? TypedResults.Ok(scan) : ApiProblems.Forbidden("This API key's scope does not cover the scan's project.");
+    }
+
+    private sealed record TriggerRequest(string Kind, string? Ref);
+
+    /// <summary>Strict: only <c>kind</c> ("source") and an optional <c>ref</c>; anything else is named in a 422.</summary>
+    private static async Task<(TriggerRequest? Request, ProblemHttpResult? Problem)> ReadTriggerAsync(HttpContext http)
+    {
+        JsonElement body;
+        try
+        {
+            body = await JsonSerializer.DeserializeAsync<JsonElement>(http.Request.Body, cancellationToken: http.RequestAborted);
+        }
+        catch (JsonException)
+        {
+            return (null, TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid JSON", detail: "The request body is not valid JSON."));
+        }
+
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            return (null, ApiProblems.Validation(new Dictionary<string, string[]> { ["body"] = ["The body must be a JSON object."] }));
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        foreach (var property in body.EnumerateObject().Where(p => !TriggerFields.Contains(p.Name)))
+        {
+            errors[property.Name] = ["Unknown field."];
+        }
+
+        if (!body.TryGetProperty("kind", out var kind) || kind.ValueKind != JsonValueKind.String || kind.GetString() != ScanKind.Source)
+        {
+            errors["kind"] = ["kind must be \"source\"."];
+        }
+
+        string? gitRef = null;
+        if (body.TryGetProperty("ref", out var refElement) && refElement.ValueKind != JsonValueKind.Null)
+        {
+            gitRef = refElement.ValueKind == JsonValueKind.String ? refElement.GetString() : null;
+            if (gitRef is null || !GitRef().IsMatch(gitRef) || gitRef.Contains("..", StringComparison.Ordinal) || gitRef.EndsWith(".lock", StringComparison.Ordinal))
+            {
+                errors["ref"] = ["ref must be a branch, tag or commit name (letters, digits, . _ - /)."];
+            }
+        }
+
+        return errors.Count > 0 ? (null, ApiProblems.Validation(errors)) : (new TriggerRequest(ScanKind.Source, gitRef), null);
+    }
+
+    private static ProblemHttpResult ProjectNotFound(Guid projectId) =>
+        ApiProblems.NotFound("Project Not Found", $"No project {projectId} is visible to you.");
+
+    private static ProblemHttpResult ScanNotFound(Guid scanId) =>
+        ApiProblems.NotFound("Scan Not Found", $"No scan {scanId} is visible to you.");
+
+    [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9._/-]{0,254}$")]
+    private static partial Regex GitRef();
 }

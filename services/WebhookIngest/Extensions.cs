@@ -1,4 +1,5 @@
 using TrustedOss.ServiceDefaults.Data;
+using TrustedOss.ServiceDefaults.Identity;
 using TrustedOss.ServiceDefaults.Messaging;
 using TrustedOss.ServiceDefaults.Redis;
 
@@ -13,6 +14,7 @@ internal static class Extensions
         builder.AddServiceDatabase(DatabaseName, typeof(Extensions).Assembly);
         builder.AddServiceRedis();
         builder.AddMessaging();
+        builder.AddCallerIdentity();
         builder.Services.AddOptions<WebhookOptions>()
             .BindConfiguration(WebhookOptions.SectionName)
             .ValidateDataAnnotations()

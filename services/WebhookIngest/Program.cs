@@ -1,6 +1,7 @@
 using TrustedOss.ServiceDefaults;
 using TrustedOss.ServiceDefaults.Data;
 using TrustedOss.ServiceDefaults.Http;
+using TrustedOss.ServiceDefaults.Identity;
 using TrustedOss.WebhookIngest;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -9,6 +10,7 @@ builder.AddWebhookIngestServices();
 
 var app = builder.Build();
 app.UseApiDefaults();
+app.UseCallerIdentity();
 await app.MigrateDatabaseAsync();
 app.MapDefaultEndpoints();
 app.MapWebhooksApi();

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 
+using TrustedOss.SystemTests.Support;
+
 namespace TrustedOss.SystemTests;
 
 public sealed class ManifestTests

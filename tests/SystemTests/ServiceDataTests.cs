@@ -2,6 +2,8 @@ using Npgsql;
 using StackExchange.Redis;
 using TrustedOss.AppHost;
 
+using TrustedOss.SystemTests.Support;
+
 namespace TrustedOss.SystemTests;
 
 /// <summary>Each service owns its database (and only its own) and uses the shared Redis.</summary>

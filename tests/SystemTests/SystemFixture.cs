@@ -5,6 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 using TrustedOss.AppHost;
 using TrustedOss.AppHost.LocalServers;
 
+using TrustedOss.SystemTests.Support;
+
 namespace TrustedOss.SystemTests;
 
 /// <summary>
@@ -23,7 +25,7 @@ public sealed class SystemFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            [$"--{LocalServerFiles.DataPathKey}={dataPath}"],
+            [$"--{LocalServerFiles.DataPathKey}={dataPath}", $"--Gateway:Port={LocalServerFiles.FreePort()}"],
             (options, _) => options.DisableDashboard = true);
 
         App = await builder.BuildAsync();
@@ -35,6 +37,46 @@ public sealed class SystemFixture : IAsyncLifetime
         }
 
         Gateway = App.CreateHttpClient(ResourceNames.Gateway);
+        GatewayAddress = App.GetEndpoint(ResourceNames.Gateway, "http");
+    }
+
+    public Uri GatewayAddress { get; private set; } = null!;
+
+    private static int nextClientAddress;
+
+    /// <summary>
+    /// A client of the gateway connecting from its own loopback address (127.1.x.y), as a distinct
+    /// machine would: per-client limits (login attempts) then count it alone.
+    /// </summary>
+    public HttpClient NewClient(string? bearer = null)
+    {
+        var number = Interlocked.Increment(ref nextClientAddress);
+        var local = new System.Net.IPAddress([127, 1, (byte)(number / 250), (byte)(1 + (number % 250))]);
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                try
+                {
+                    socket.Bind(new System.Net.IPEndPoint(local, 0));
+                    await socket.ConnectAsync(System.Net.IPAddress.Loopback, context.DnsEndPoint.Port, cancellationToken);
+                    return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        var client = new HttpClient(handler) { BaseAddress = GatewayAddress };
+        if (bearer is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        return client;
     }
 
     public Task<string> ConnectionStringAsync(string resourceName) =>

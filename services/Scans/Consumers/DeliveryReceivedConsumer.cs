@@ -7,7 +7,8 @@ namespace TrustedOss.Scans.Consumers;
 
 /// <summary>
 /// Turns a verified webhook delivery into exactly the scan the receiver promised (its
-/// <see cref="DeliveryReceived.ScanId"/>): a redelivered message finds the scan already there.
+/// <see cref="DeliveryReceived.ScanId"/>) and queues it to run: a redelivered message finds the
+/// scan already there and changes nothing.
 /// </summary>
 internal sealed class DeliveryReceivedConsumer(ScanStore scans, TimeProvider time, ILogger<DeliveryReceivedConsumer> logger)
     : IConsumer<DeliveryReceived>
@@ -15,19 +16,18 @@ internal sealed class DeliveryReceivedConsumer(ScanStore scans, TimeProvider tim
     public async Task Consume(ConsumeContext<DeliveryReceived> context)
     {
         var delivery = context.Message;
-        if (delivery.ScanId == Guid.Empty || delivery.ProjectId == Guid.Empty || delivery.DeliveryId == Guid.Empty)
+        if (delivery.ScanId == Guid.Empty || delivery.ProjectId == Guid.Empty || delivery.DeliveryId == Guid.Empty
+            || string.IsNullOrWhiteSpace(delivery.RepositoryUrl))
         {
-            throw new InvalidMessageException("DeliveryReceived needs a delivery id, a scan id and a project id.");
+            throw new InvalidMessageException("DeliveryReceived needs a delivery id, a scan id, a project id and a repository URL.");
         }
 
-        var created = await scans.TryCreateAsync(
-            new Scan(
-                delivery.ScanId, delivery.ProjectId, "source", ScanStatus.Queued, delivery.Ref, delivery.CommitSha,
-                ScanTrigger.Webhook, RequestedByUserId: null, ApiKeyId: null, delivery.DeliveryId,
-                CreatedAt: time.GetUtcNow().UtcDateTime, StartedAt: null, CompletedAt: null, ErrorMessage: null, ComponentCount: null),
-            context.CancellationToken);
+        var scan = new Scan(
+            delivery.ScanId, delivery.ProjectId, ScanKind.Source, ScanStatus.Queued, delivery.Ref, delivery.CommitSha,
+            ScanTrigger.Webhook, RequestedByUserId: null, ApiKeyId: null, delivery.DeliveryId,
+            CreatedAt: time.GetUtcNow().UtcDateTime, StartedAt: null, CompletedAt: null, ErrorMessage: null, ComponentCount: null);
 
-        if (created)
+        if (await scans.TryQueueAsync(scan, delivery.RepositoryUrl, context.CancellationToken))
         {
             logger.LogInformation("Scan {ScanId} queued for project {ProjectId} from {Provider} delivery {DeliveryId}",
                 delivery.ScanId, delivery.ProjectId, delivery.Provider, delivery.DeliveryId);

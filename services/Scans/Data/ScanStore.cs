@@ -1,9 +1,11 @@
 using Dapper;
 using Npgsql;
+using TrustedOss.Contracts;
+using TrustedOss.ServiceDefaults.Outbox;
 
 namespace TrustedOss.Scans.Data;
 
-internal sealed class ScanStore(NpgsqlDataSource db)
+internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, TimeProvider time)
 {
     private const string Columns = """
         id, project_id AS ProjectId, kind, status, ref, commit_sha AS CommitSha, trigger,
@@ -12,6 +14,8 @@ internal sealed class ScanStore(NpgsqlDataSource db)
         error_message AS ErrorMessage, component_count AS ComponentCount
         """;
 
+    private const string OneActiveApiScanIndex = "scans_one_active_api_scan";
+
     public async Task<Scan?> FindAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
@@ -19,20 +23,80 @@ internal sealed class ScanStore(NpgsqlDataSource db)
             $"SELECT {Columns} FROM scans WHERE id = @id", new { id }, cancellationToken: cancellationToken));
     }
 
-    /// <summary>Inserts the scan unless one with its id exists; true when this call created it.</summary>
-    public async Task<bool> TryCreateAsync(Scan scan, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores the queued scan and its <see cref="ScanRequested"/> in one transaction. Returns false
+    /// (nothing stored) when the scan exists already, or when it is an API scan and another API
+    /// scan of the same project and ref is still queued or running.
+    /// </summary>
+    public async Task<bool> TryQueueAsync(Scan scan, string repositoryUrl, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        var inserted = await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO scans (id, project_id, kind, status, ref, commit_sha, trigger, requested_by_user_id,
-                               api_key_id, delivery_id, created_at)
-            VALUES (@Id, @ProjectId, @Kind, @Status, @Ref, @CommitSha, @Trigger, @RequestedByUserId,
-                    @ApiKeyId, @DeliveryId, @CreatedAt)
-            ON CONFLICT (id) DO NOTHING
-            """,
-            scan,
-            cancellationToken: cancellationToken));
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        int inserted;
+        try
+        {
+            inserted = await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO scans (id, project_id, kind, status, ref, commit_sha, trigger, requested_by_user_id,
+                                   api_key_id, delivery_id, created_at)
+                VALUES (@Id, @ProjectId, @Kind, @Status, @Ref, @CommitSha, @Trigger, @RequestedByUserId,
+                        @ApiKeyId, @DeliveryId, @CreatedAt)
+                ON CONFLICT (id) DO NOTHING
+                """,
+                scan, transaction, cancellationToken: cancellationToken));
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == OneActiveApiScanIndex)
+        {
+            return false;
+        }
+
+        if (inserted == 1)
+        {
+            await outbox.EnqueueAsync(transaction, new ScanRequested(scan.Id, scan.ProjectId, repositoryUrl, scan.Ref, time.GetUtcNow()), cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        outbox.Flush();
         return inserted == 1;
+    }
+
+    public async Task<Guid?> ActiveApiScanAsync(Guid projectId, string? gitRef, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
+            """
+            SELECT id FROM scans
+            WHERE project_id = @projectId AND coalesce(ref, '') = coalesce(@gitRef, '')
+              AND status IN ('queued', 'running') AND trigger = 'api'
+            """,
+            new { projectId, gitRef }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Moves a queued scan to running; false when another delivery of the message already did.</summary>
+    public async Task<bool> TryStartAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE scans SET status = 'running', started_at = @now WHERE id = @id AND status = 'queued'",
+            new { id, now = time.GetUtcNow().UtcDateTime }, cancellationToken: cancellationToken)) == 1;
+    }
+
+    public async Task SucceedAsync(Guid id, string commitSha, string resolvedRef, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE scans SET status = 'succeeded', completed_at = @now, commit_sha = @commitSha, ref = coalesce(ref, @resolvedRef)
+            WHERE id = @id AND status = 'running'
+            """,
+            new { id, commitSha, resolvedRef, now = time.GetUtcNow().UtcDateTime }, cancellationToken: cancellationToken));
+    }
+
+    public async Task FailAsync(Guid id, string errorMessage, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE scans SET status = 'failed', completed_at = @now, error_message = @errorMessage WHERE id = @id AND status = 'running'",
+            new { id, errorMessage, now = time.GetUtcNow().UtcDateTime }, cancellationToken: cancellationToken));
     }
 }

@@ -1,4 +1,4 @@
-namespace TrustedOss.SystemTests;
+namespace TrustedOss.SystemTests.Support;
 
 /// <summary>Polls until a condition holds, for effects that travel through queues.</summary>
 internal static class Eventually

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using MassTransit;
 
-namespace TrustedOss.SystemTests;
+namespace TrustedOss.SystemTests.Support;
 
 /// <summary>
 /// A MassTransit bus in the test process on the system's RabbitMQ. It listens to MassTransit's

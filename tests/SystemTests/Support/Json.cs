@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace TrustedOss.SystemTests;
+namespace TrustedOss.SystemTests.Support;
 
 /// <summary>The API's wire format: snake_case fields (CONTRACT §0).</summary>
 internal static class Json

@@ -1,0 +1,116 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Net;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using TrustedOss.ServiceDefaults.ApiKeys;
+
+namespace TrustedOss.Gateway.Authentication;
+
+public sealed class ApiKeyVerifierOptions
+{
+    public const string SectionName = "ApiKeyVerifier";
+
+    /// <summary>How long this process reuses a key's entry without asking Redis (revocation bound: 5 s).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:05")]
+    public TimeSpan LocalCacheLifetime { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often one key's use is noted for last_used_at (the list shows it within a minute).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:00:30")]
+    public TimeSpan UsageNoteInterval { get; set; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary>
+/// Checks a presented API key on the hot path: an in-process copy of its entry (at most 5 s old,
+/// dropped at once when the Keys service announces a change), else Redis, else the Keys service.
+/// The key itself is never stored: entries hold only the keyed hash.
+/// </summary>
+public sealed class ApiKeyVerifier(
+    IMemoryCache local, IConnectionMultiplexer redis, IHttpClientFactory http, IOptions<ApiKeyOptions> keyOptions,
+    IOptions<ApiKeyVerifierOptions> options, TimeProvider time)
+{
+    public const string KeysClient = "keys";
+
+    public enum Outcome { Accepted, Refused, Unavailable }
+
+    public async Task<(Outcome Outcome, VerifiedApiKey? Key)> VerifyAsync(string presented, IPAddress? client, CancellationToken cancellationToken)
+    {
+        if (!ApiKeyFormat.TryParse(presented, out var prefix))
+        {
+            return (Outcome.Refused, null);
+        }
+
+        VerifiedApiKey? entry;
+        try
+        {
+            entry = await EntryAsync(prefix, cancellationToken);
+        }
+        catch (Exception ex) when (ex is RedisException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return (Outcome.Unavailable, null);
+        }
+
+        if (entry is null || !entry.Accepts(presented, keyOptions.Value, time.GetUtcNow()))
+        {
+            return (Outcome.Refused, null);
+        }
+
+        NoteUse(entry, client);
+        return (Outcome.Accepted, entry);
+    }
+
+    /// <summary>Drops this process's copy of a key's entry (the Keys service changed it).</summary>
+    public void Forget(string prefix) => local.Remove(LocalKey(prefix));
+
+    private async Task<VerifiedApiKey?> EntryAsync(string prefix, CancellationToken cancellationToken)
+    {
+        if (local.TryGetValue(LocalKey(prefix), out VerifiedApiKey? cached))
+        {
+            return cached;
+        }
+
+        var entry = VerifiedApiKey.FromJson(await redis.GetDatabase().StringGetAsync(VerifiedApiKey.CacheKey(prefix)))
+            ?? await LookupAsync(prefix, cancellationToken);
+        // Unknown prefixes are not remembered: a key created a moment later must work at once.
+        if (entry is not null)
+        {
+            local.Set(LocalKey(prefix), entry, new MemoryCacheEntryOptions
+            {
+                AbsoluteExpirationRelativeToNow = options.Value.LocalCacheLifetime,
+                Size = 1,
+            });
+        }
+
+        return entry;
+    }
+
+    private async Task<VerifiedApiKey?> LookupAsync(string prefix, CancellationToken cancellationToken)
+    {
+        using var response = await http.CreateClient(KeysClient).PostAsJsonAsync("/internal/api-keys/lookup", new { prefix }, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<VerifiedApiKey>(cancellationToken);
+    }
+
+    /// <summary>At most one note per key per interval: last_used_at needs minutes, not every request.</summary>
+    private void NoteUse(VerifiedApiKey key, IPAddress? client)
+    {
+        if (local.TryGetValue(UsageKey(key.Id), out _))
+        {
+            return;
+        }
+
+        local.Set(UsageKey(key.Id), true, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = options.Value.UsageNoteInterval, Size = 1 });
+        var note = string.Create(CultureInfo.InvariantCulture, $"{time.GetUtcNow().ToUnixTimeMilliseconds()}|{client}");
+        _ = redis.GetDatabase().HashSetAsync(VerifiedApiKey.UsageHashKey, key.Id.ToString(), note, flags: CommandFlags.FireAndForget);
+    }
+
+    private static string LocalKey(string prefix) => $"key:{prefix}";
+
+    private static string UsageKey(Guid id) => $"usage:{id}";
+}

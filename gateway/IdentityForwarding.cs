@@ -1,0 +1,26 @@
+using TrustedOss.Gateway.Authentication;
+using TrustedOss.ServiceDefaults.Identity;
+using Yarp.ReverseProxy.Transforms;
+using Yarp.ReverseProxy.Transforms.Builder;
+
+namespace TrustedOss.Gateway;
+
+/// <summary>
+/// A client never speaks for itself to a service: any identity header it sent is removed, and the
+/// caller the gateway verified (if any) is added, signed.
+/// </summary>
+internal static class IdentityForwarding
+{
+    public static void Apply(TransformBuilderContext builder) =>
+        builder.AddRequestTransform(context =>
+        {
+            context.ProxyRequest.Headers.Remove(IdentityAssertion.HeaderName);
+            if (GatewayCaller.Get(context.HttpContext) is { } caller)
+            {
+                var assertion = context.HttpContext.RequestServices.GetRequiredService<IdentityAssertion>();
+                context.ProxyRequest.Headers.Add(IdentityAssertion.HeaderName, assertion.Sign(caller));
+            }
+
+            return ValueTask.CompletedTask;
+        });
+}

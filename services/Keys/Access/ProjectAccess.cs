@@ -1,0 +1,34 @@
+using TrustedOss.Keys.ApiKeys;
+using TrustedOss.Keys.People;
+using TrustedOss.Keys.Projects;
+using TrustedOss.ServiceDefaults.Identity;
+
+namespace TrustedOss.Keys.Access;
+
+/// <summary>
+/// What a caller may do with a project on the CI surface (CONTRACT §3), for the Scan service.
+/// A key sees that the project exists (outside its scope it gets 403); a person who is not in the
+/// project's team does not (404).
+/// </summary>
+public sealed record ProjectAccess(Guid ProjectId, Guid TeamId, string GitUrl, bool Visible, bool CanRead, bool CanTrigger)
+{
+    public static ProjectAccess ForKey(Project project, CallerIdentity key)
+    {
+        var inScope = key.Scope switch
+        {
+            ApiKeyScope.Org => true,
+            ApiKeyScope.Team => key.TeamId == project.TeamId,
+            ApiKeyScope.Project => key.ProjectId == project.Id,
+            _ => false,
+        };
+        return new ProjectAccess(project.Id, project.TeamId, project.GitUrl, Visible: true, CanRead: inScope,
+            CanTrigger: inScope && key.PermissionBreadth == PermissionBreadth.ReadWrite);
+    }
+
+    public static ProjectAccess ForUser(Project project, CurrentUser user)
+    {
+        var member = user.IsSuperuser || user.RoleIn(project.TeamId) is not null;
+        return new ProjectAccess(project.Id, project.TeamId, project.GitUrl, Visible: member, CanRead: member,
+            CanTrigger: user.Has(Roles.Developer, project.TeamId));
+    }
+}

@@ -1,0 +1,77 @@
+using Dapper;
+using Npgsql;
+using StackExchange.Redis;
+using TrustedOss.ServiceDefaults.ApiKeys;
+
+namespace TrustedOss.Keys.ApiKeys;
+
+/// <summary>
+/// Keeps the gateways' Redis entries for API keys true. A gateway that misses asks
+/// <see cref="LookupAsync"/>, which only fills an empty slot; every change (revoke, narrow, issuer
+/// deactivated) overwrites the slot and tells the gateways to drop their in-process copies. So a
+/// lookup racing a revocation can never put the old state back.
+/// </summary>
+internal sealed class ApiKeyCache(NpgsqlDataSource db, IConnectionMultiplexer redis)
+{
+    private sealed record Row(
+        Guid Id, string KeyPrefix, byte[] SecretHash, string Scope, string PermissionBreadth, Guid? TeamId, Guid? ProjectId,
+        Guid CreatedByUserId, DateTime? ExpiresAt, DateTime? RevokedAt, bool IssuerActive);
+
+    public async Task<VerifiedApiKey?> LookupAsync(string prefix, CancellationToken cancellationToken)
+    {
+        var entry = await LoadAsync(prefix, cancellationToken);
+        if (entry is not null)
+        {
+            await redis.GetDatabase().StringSetAsync(
+                VerifiedApiKey.CacheKey(prefix), entry.ToJson(), VerifiedApiKey.CacheLifetime, When.NotExists);
+        }
+
+        return entry;
+    }
+
+    public async Task RefreshAsync(string prefix, CancellationToken cancellationToken)
+    {
+        var entry = await LoadAsync(prefix, cancellationToken);
+        var database = redis.GetDatabase();
+        if (entry is null)
+        {
+            await database.KeyDeleteAsync(VerifiedApiKey.CacheKey(prefix));
+        }
+        else
+        {
+            await database.StringSetAsync(VerifiedApiKey.CacheKey(prefix), entry.ToJson(), VerifiedApiKey.CacheLifetime);
+        }
+
+        await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(VerifiedApiKey.ChangedChannel), prefix);
+    }
+
+    public async Task RefreshIssuerAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var prefixes = await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT key_prefix FROM api_keys WHERE created_by_user_id = @userId AND revoked_at IS NULL",
+            new { userId }, cancellationToken: cancellationToken));
+        foreach (var prefix in prefixes)
+        {
+            await RefreshAsync(prefix, cancellationToken);
+        }
+    }
+
+    private async Task<VerifiedApiKey?> LoadAsync(string prefix, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
+            """
+            SELECT k.id, k.key_prefix AS KeyPrefix, k.secret_hash AS SecretHash, k.scope, k.permission_breadth AS PermissionBreadth,
+                   k.team_id AS TeamId, k.project_id AS ProjectId, k.created_by_user_id AS CreatedByUserId,
+                   k.expires_at AS ExpiresAt, k.revoked_at AS RevokedAt, u.is_active AS IssuerActive
+            FROM api_keys k JOIN users u ON u.id = k.created_by_user_id
+            WHERE k.key_prefix = @prefix
+            """,
+            new { prefix }, cancellationToken: cancellationToken));
+        return row is null
+            ? null
+            : new VerifiedApiKey(row.Id, row.KeyPrefix, row.SecretHash, row.Scope, row.PermissionBreadth, row.TeamId, row.ProjectId,
+                row.CreatedByUserId, row.ExpiresAt, Revoked: row.RevokedAt is not null || !row.IssuerActive);
+    }
+}

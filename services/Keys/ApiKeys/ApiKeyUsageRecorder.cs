@@ -1,0 +1,68 @@
+using System.Globalization;
+using Dapper;
+using Npgsql;
+using StackExchange.Redis;
+using TrustedOss.ServiceDefaults.ApiKeys;
+
+namespace TrustedOss.Keys.ApiKeys;
+
+/// <summary>
+/// Moves the gateways' notes of key use (a Redis hash) into <c>last_used_at</c>/<c>last_used_ip</c>
+/// every few seconds, so the list shows a use within a minute without a database write per request.
+/// Any replica may run it: updates only ever move the time forward.
+/// </summary>
+internal sealed class ApiKeyUsageRecorder(IConnectionMultiplexer redis, NpgsqlDataSource db, TimeProvider time, ILogger<ApiKeyUsageRecorder> logger)
+    : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await FlushAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is RedisException or NpgsqlException)
+            {
+                logger.LogWarning(ex, "Recording API key use failed; the notes stay in Redis for the next round");
+            }
+        }
+    }
+
+    private async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        var database = redis.GetDatabase();
+        var notes = await database.HashGetAllAsync(VerifiedApiKey.UsageHashKey);
+        if (notes.Length == 0)
+        {
+            return;
+        }
+
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        foreach (var note in notes)
+        {
+            var parts = note.Value.ToString().Split('|', 2);
+            if (!Guid.TryParse(note.Name.ToString(), out var keyId)
+                || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var unixMs))
+            {
+                await database.HashDeleteAsync(VerifiedApiKey.UsageHashKey, note.Name);
+                continue;
+            }
+
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE api_keys SET last_used_at = @usedAt, last_used_ip = @ip
+                WHERE id = @keyId AND (last_used_at IS NULL OR last_used_at < @usedAt)
+                """,
+                new { keyId, usedAt = DateTimeOffset.FromUnixTimeMilliseconds(unixMs).UtcDateTime, ip = parts.Length > 1 ? parts[1] : null },
+                cancellationToken: cancellationToken));
+            // Only drop the note if no newer use replaced it meanwhile.
+            await database.ScriptEvaluateAsync(
+                "if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end return 0",
+                [VerifiedApiKey.UsageHashKey], [note.Name, note.Value]);
+        }
+    }
+}

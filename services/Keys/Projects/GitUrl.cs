@@ -1,0 +1,33 @@
+using System.Text.RegularExpressions;
+
+namespace TrustedOss.Keys.Projects;
+
+/// <summary>
+/// The repository addresses a project may have: https, ssh (URL or scp-like <c>git@host:path</c>)
+/// and file. Whether file:// may actually be scanned is the Scan service's setting.
+/// </summary>
+public static partial class GitUrl
+{
+    public static bool IsValid(string? url)
+    {
+        if (string.IsNullOrWhiteSpace(url) || url.Length > 2048 || url.Any(char.IsWhiteSpace) || url.StartsWith('-'))
+        {
+            return false;
+        }
+
+        if (Uri.TryCreate(url, UriKind.Absolute, out var uri))
+        {
+            return uri.Scheme switch
+            {
+                "https" or "http" or "ssh" or "git" => uri.Host.Length > 0 && uri.AbsolutePath.Length > 1,
+                "file" => uri.AbsolutePath.Length > 1,
+                _ => false,
+            };
+        }
+
+        return ScpLike().IsMatch(url);
+    }
+
+    [GeneratedRegex(@"^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[A-Za-z0-9._/~-]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex ScpLike();
+}

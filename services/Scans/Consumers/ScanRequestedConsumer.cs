@@ -1,0 +1,42 @@
+using MassTransit;
+using TrustedOss.Contracts;
+using TrustedOss.Scans.Data;
+using TrustedOss.Scans.Running;
+
+namespace TrustedOss.Scans.Consumers;
+
+/// <summary>
+/// Runs a queued scan: queued → running → succeeded | failed. Only the delivery that moves the scan
+/// out of queued runs it, so a message delivered twice never runs a scan twice.
+/// </summary>
+internal sealed class ScanRequestedConsumer(ScanStore scans, GitRefResolver git, ILogger<ScanRequestedConsumer> logger)
+    : IConsumer<ScanRequested>
+{
+    public async Task Consume(ConsumeContext<ScanRequested> context)
+    {
+        var request = context.Message;
+        if (!await scans.TryStartAsync(request.ScanId, context.CancellationToken))
+        {
+            logger.LogInformation("Scan {ScanId} is not queued any more; nothing to run", request.ScanId);
+            return;
+        }
+
+        try
+        {
+            var resolved = await git.ResolveAsync(request.RepositoryUrl, request.Ref, context.CancellationToken);
+            await scans.SucceedAsync(request.ScanId, resolved.CommitSha, resolved.Ref, CancellationToken.None);
+            logger.LogInformation("Scan {ScanId} succeeded at {CommitSha} ({Ref})", request.ScanId, resolved.CommitSha, resolved.Ref);
+        }
+        catch (GitRefException ex)
+        {
+            await scans.FailAsync(request.ScanId, ex.Message, CancellationToken.None);
+            logger.LogInformation("Scan {ScanId} failed: {Reason}", request.ScanId, ex.Message);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The scan has left queued, so a retry would not run it: record the failure instead.
+            await scans.FailAsync(request.ScanId, "The scan stopped on an internal error.", CancellationToken.None);
+            logger.LogError(ex, "Scan {ScanId} stopped on an internal error", request.ScanId);
+        }
+    }
+}
