@@ -88,7 +88,10 @@ public sealed partial class GitRefResolver(IOptions<ScanRunnerOptions> options)
 
         if (process.ExitCode != 0)
         {
-            var reason = (await error).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
+            // git's first "fatal:" line is the cause; what follows is generic advice.
+            var lines = (await error).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var reason = (lines.FirstOrDefault(l => l.StartsWith("fatal: ", StringComparison.Ordinal)) ?? lines.FirstOrDefault())
+                ?.Replace("fatal: ", "", StringComparison.Ordinal);
             throw new GitRefException($"Could not read the repository {Redact(url)}: {Redact(reason ?? $"git exited {process.ExitCode}")}");
         }
 

@@ -33,7 +33,15 @@ internal sealed class Api(SystemFixture system)
         return body.GetProperty("access_token").GetString()!;
     }
 
-    public async Task<HttpClient> AdminAsync() => system.NewClient(await LoginAsync(AdminEmail, AdminPassword));
+    private string? adminToken;
+
+    public async Task<HttpClient> AdminAsync() => system.NewClient(adminToken ??= await LoginAsync(AdminEmail, AdminPassword));
+
+    /// <summary>A client carrying an API key.</summary>
+    public HttpClient With(Key key) => system.NewClient(key.RawKey);
+
+    /// <summary>A client carrying a person's access token.</summary>
+    public HttpClient With(User user) => system.NewClient(user.Token);
 
     public async Task<Team> TeamAsync()
     {

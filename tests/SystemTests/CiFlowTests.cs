@@ -1,0 +1,101 @@
+using System.Net;
+using System.Net.Sockets;
+using TrustedOss.SystemTests.Support;
+
+namespace TrustedOss.SystemTests;
+
+/// <summary>The manual's "Verify it worked", end to end through the gateway.</summary>
+[Collection(SystemTestGroup.Name)]
+public sealed class CiFlowTests(SystemFixture system)
+{
+    private readonly Api api = new(system);
+
+    [Fact]
+    public async Task Project_key_triggers_a_scan_and_polls_it_to_the_repository_commit()
+    {
+        using var repository = GitRepository.Create();
+        var team = await api.TeamAsync();
+        var project = await api.ProjectAsync(team, repository.FileUrl);
+        var key = await api.AdminKeyAsync("project", projectId: project.Id);
+        Assert.Matches("^tos_[0-9a-f]{8}_[0-9a-f]{32}$", key.RawKey);
+
+        using var pipeline = api.With(key);
+        var queued = await Scans.TriggeredAsync(pipeline, project.Id);
+        Assert.Equal("queued", queued.Status);
+        Assert.Equal("api", queued.Trigger);
+        Assert.Equal(key.Id, queued.ApiKeyId);
+
+        var done = await Scans.FinishedAsync(pipeline, queued.Id);
+        Assert.Equal("succeeded", done.Status);
+        Assert.Equal(repository.HeadSha, done.CommitSha);
+        Assert.Equal("main", done.Ref);
+        Assert.NotNull(done.StartedAt);
+        Assert.NotNull(done.CompletedAt);
+        Assert.Null(done.ErrorMessage);
+    }
+
+    [Fact]
+    public async Task A_named_tag_resolves_to_its_commit()
+    {
+        using var repository = GitRepository.Create();
+        var project = await api.ProjectAsync(await api.TeamAsync(), repository.FileUrl);
+        using var pipeline = api.With(await api.AdminKeyAsync("org"));
+
+        var scan = await Scans.TriggeredAsync(pipeline, project.Id, new { kind = "source", @ref = "v1.0.0" });
+
+        var done = await Scans.FinishedAsync(pipeline, scan.Id);
+        Assert.Equal("succeeded", done.Status);
+        Assert.Equal("v1.0.0", done.Ref);
+        Assert.Equal(repository.HeadSha, done.CommitSha);
+    }
+
+    [Fact]
+    public async Task A_scan_of_a_missing_repository_fails_and_says_why()
+    {
+        var project = await api.ProjectAsync(await api.TeamAsync(), $"file:///tmp/no-such-repository-{Guid.NewGuid():N}");
+        using var pipeline = api.With(await api.AdminKeyAsync("org"));
+
+        var scan = await Scans.TriggeredAsync(pipeline, project.Id);
+
+        var done = await Scans.FinishedAsync(pipeline, scan.Id);
+        Assert.Equal("failed", done.Status);
+        Assert.Contains("Could not read the repository", done.ErrorMessage, StringComparison.Ordinal);
+        Assert.Contains("does not appear to be a git repository", done.ErrorMessage, StringComparison.Ordinal);
+        Assert.Null(done.CommitSha);
+    }
+
+    [Fact]
+    public async Task A_missing_ref_fails_and_names_it()
+    {
+        using var repository = GitRepository.Create();
+        var project = await api.ProjectAsync(await api.TeamAsync(), repository.FileUrl);
+        using var pipeline = api.With(await api.AdminKeyAsync("org"));
+
+        var scan = await Scans.TriggeredAsync(pipeline, project.Id, new { kind = "source", @ref = "no-such-branch" });
+
+        var done = await Scans.FinishedAsync(pipeline, scan.Id);
+        Assert.Equal("failed", done.Status);
+        Assert.Equal("The ref 'no-such-branch' is not in the repository.", done.ErrorMessage);
+    }
+
+    [Fact]
+    public async Task A_second_trigger_while_one_is_active_is_a_conflict_naming_it()
+    {
+        // A "repository" that accepts the connection and never answers keeps the first scan running.
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var port = ((IPEndPoint)silent.LocalEndpoint).Port;
+        var project = await api.ProjectAsync(await api.TeamAsync(), $"https://127.0.0.1:{port}/org/repo.git");
+        using var pipeline = api.With(await api.AdminKeyAsync("org"));
+
+        var first = await Scans.TriggeredAsync(pipeline, project.Id);
+        using var second = await Scans.TriggerAsync(pipeline, project.Id);
+
+        var problem = await Scans.ProblemAsync(second, HttpStatusCode.Conflict);
+        Assert.Equal(first.Id, problem.GetProperty("active_scan_id").GetGuid());
+
+        // Another ref of the same project is another scan.
+        var other = await Scans.TriggeredAsync(pipeline, project.Id, new { kind = "source", @ref = "release" });
+        Assert.NotEqual(first.Id, other.Id);
+    }
+}

@@ -1,0 +1,296 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Aspire.Hosting.Testing;
+using TrustedOss.AppHost;
+using TrustedOss.SystemTests.Support;
+
+namespace TrustedOss.SystemTests;
+
+/// <summary>How the gateway authenticates keys and people, and what the services trust.</summary>
+[Collection(SystemTestGroup.Name)]
+public sealed class GatewayAuthenticationTests(SystemFixture system)
+{
+    private readonly Api api = new(system);
+
+    [Fact]
+    public async Task Every_key_problem_gets_the_same_401_bytes()
+    {
+        var project = await api.ProjectAsync(await api.TeamAsync(), "https://git.example.com/org/repo.git");
+        var key = await api.AdminKeyAsync("org");
+        var revoked = await api.AdminKeyAsync("org");
+        using (var admin = await api.AdminAsync())
+        {
+            (await admin.DeleteAsync($"/v1/api-keys/{revoked.Id}")).Dispose();
+        }
+
+        string?[] authorizations =
+        [
+            null,                                                  // no header
+            "Basic dXNlcjpwYXNz",                                  // not Bearer
+            "Bearer tos_not-a-key",                                // malformed
+            "Bearer tos_00000000_00000000000000000000000000000000", // unknown prefix
+            $"Bearer {key.RawKey[..13]}{new string('0', 32)}",     // right prefix, wrong secret
+            $"Bearer {revoked.RawKey}",                            // revoked
+        ];
+
+        var bodies = new List<string>();
+        foreach (var authorization in authorizations)
+        {
+            using var client = system.NewClient();
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/projects/{project.Id}/scans")
+            {
+                Content = JsonContent.Create(new { kind = "source" }),
+            };
+            if (authorization is not null)
+            {
+                request.Headers.TryAddWithoutValidation("Authorization", authorization);
+            }
+
+            await Eventually.ValueAsync(async () =>
+            {
+                using var response = await client.SendAsync(CloneOf(request));
+                if (response.StatusCode != HttpStatusCode.Unauthorized)
+                {
+                    return null; // the revoked key may take a moment to be refused everywhere
+                }
+
+                Assert.Equal("Bearer", Assert.Single(response.Headers.WwwAuthenticate).Scheme);
+                Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+                bodies.Add(await response.Content.ReadAsStringAsync());
+                return "done";
+            }, TimeSpan.FromSeconds(5), $"401 for {authorization}");
+        }
+
+        Assert.All(bodies, body => Assert.Equal(bodies[0], body));
+        Assert.Equal("Authentication required", JsonDocument.Parse(bodies[0]).RootElement.GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task The_bearer_scheme_is_case_insensitive()
+    {
+        using var repository = GitRepository.Create();
+        var project = await api.ProjectAsync(await api.TeamAsync(), repository.FileUrl);
+        var key = await api.AdminKeyAsync("project", projectId: project.Id);
+        using var client = system.NewClient();
+        client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", $"bEaReR {key.RawKey}");
+
+        using var response = await Scans.TriggerAsync(client, project.Id);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_key_is_refused_on_people_endpoints()
+    {
+        var key = await api.AdminKeyAsync("org");
+        using var pipeline = api.With(key);
+
+        foreach (var path in new[] { "/v1/projects", "/v1/api-keys", "/auth/me" })
+        {
+            using var response = await pipeline.GetAsync(path);
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task Scope_and_breadth_decide_what_a_key_may_do()
+    {
+        using var repository = GitRepository.Create();
+        var team = await api.TeamAsync();
+        var project = await api.ProjectAsync(team, repository.FileUrl);
+        var sibling = await api.ProjectAsync(team, repository.FileUrl);
+        var elsewhere = await api.ProjectAsync(await api.TeamAsync(), repository.FileUrl);
+
+        using var projectKey = api.With(await api.AdminKeyAsync("project", projectId: project.Id));
+        using var teamKey = api.With(await api.AdminKeyAsync("team", teamId: team.Id));
+        using var orgKey = api.With(await api.AdminKeyAsync("org"));
+        using var readOnly = api.With(await api.AdminKeyAsync("org", breadth: "read_only"));
+
+        await AssertTriggerAsync(projectKey, project.Id, HttpStatusCode.OK);
+        await AssertTriggerAsync(projectKey, sibling.Id, HttpStatusCode.Forbidden);
+        await AssertTriggerAsync(teamKey, sibling.Id, HttpStatusCode.OK);
+        await AssertTriggerAsync(teamKey, elsewhere.Id, HttpStatusCode.Forbidden);
+        await AssertTriggerAsync(orgKey, elsewhere.Id, HttpStatusCode.OK);
+        await AssertTriggerAsync(readOnly, elsewhere.Id, HttpStatusCode.Forbidden);
+        await AssertTriggerAsync(orgKey, Guid.NewGuid(), HttpStatusCode.NotFound);
+
+        // Polling: a read-only key reads; a key outside the scan's project is refused.
+        var scan = await Scans.TriggeredAsync(orgKey, project.Id, new { kind = "source", @ref = "v1.0.0" });
+        Assert.Equal(HttpStatusCode.OK, (await readOnly.GetAsync($"/v1/scans/{scan.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await projectKey.GetAsync($"/v1/scans/{scan.Id}")).StatusCode);
+        var otherScan = await Scans.TriggeredAsync(orgKey, elsewhere.Id, new { kind = "source", @ref = "v1.0.0" });
+        Assert.Equal(HttpStatusCode.Forbidden, (await teamKey.GetAsync($"/v1/scans/{otherScan.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await orgKey.GetAsync($"/v1/scans/{Guid.NewGuid()}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task People_trigger_by_role_and_strangers_do_not_see_the_project()
+    {
+        using var repository = GitRepository.Create();
+        var team = await api.TeamAsync();
+        var project = await api.ProjectAsync(team, repository.FileUrl);
+
+        using var developer = api.With(await api.UserAsync(team, "developer"));
+        using var viewer = api.With(await api.UserAsync(team, "viewer"));
+        using var stranger = api.With(await api.UserAsync(await api.TeamAsync(), "team_admin"));
+
+        var scan = await Scans.TriggeredAsync(developer, project.Id);
+        Assert.Equal("api", scan.Trigger);
+        Assert.Null(scan.ApiKeyId);
+        await AssertTriggerAsync(viewer, project.Id, HttpStatusCode.Forbidden);
+        Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync($"/v1/scans/{scan.Id}")).StatusCode);
+        await AssertTriggerAsync(stranger, project.Id, HttpStatusCode.NotFound);
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync($"/v1/scans/{scan.Id}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Revoked_key_is_refused_within_five_seconds()
+    {
+        using var repository = GitRepository.Create();
+        var project = await api.ProjectAsync(await api.TeamAsync(), repository.FileUrl);
+        var key = await api.AdminKeyAsync("project", projectId: project.Id);
+        using var pipeline = api.With(key);
+        var scan = await Scans.TriggeredAsync(pipeline, project.Id);
+
+        using (var admin = await api.AdminAsync())
+        {
+            Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/v1/api-keys/{key.Id}")).StatusCode);
+            // Revoking is repeatable.
+            Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/v1/api-keys/{key.Id}")).StatusCode);
+        }
+
+        await Eventually.ValueAsync(async () =>
+        {
+            using var response = await pipeline.GetAsync($"/v1/scans/{scan.Id}");
+            return response.StatusCode == HttpStatusCode.Unauthorized ? "refused" : null;
+        }, TimeSpan.FromSeconds(5), "the revoked key to be refused");
+    }
+
+    [Fact]
+    public async Task A_deactivated_issuers_keys_stop_working()
+    {
+        using var repository = GitRepository.Create();
+        var team = await api.TeamAsync();
+        var project = await api.ProjectAsync(team, repository.FileUrl);
+        var developer = await api.UserAsync(team, "developer");
+        using var issuer = api.With(developer);
+        var key = await Api.KeyAsync(issuer, "project", projectId: project.Id);
+        using var pipeline = api.With(key);
+        await Scans.TriggeredAsync(pipeline, project.Id, new { kind = "source", @ref = "v1.0.0" });
+
+        using (var admin = await api.AdminAsync())
+        {
+            using var deactivated = await admin.PatchAsJsonAsync($"/v1/admin/users/{developer.Id}", new { is_active = false });
+            Assert.Equal(HttpStatusCode.OK, deactivated.StatusCode);
+        }
+
+        await Eventually.ValueAsync(async () =>
+        {
+            using var response = await Scans.TriggerAsync(pipeline, project.Id, new { kind = "source", @ref = "main" });
+            return response.StatusCode == HttpStatusCode.Unauthorized ? "refused" : null;
+        }, TimeSpan.FromSeconds(5), "the deactivated issuer's key to be refused");
+        using var me = await issuer.GetAsync("/auth/me");
+        Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_key_narrows_to_read_only_and_never_widens()
+    {
+        using var repository = GitRepository.Create();
+        var project = await api.ProjectAsync(await api.TeamAsync(), repository.FileUrl);
+        var key = await api.AdminKeyAsync("project", projectId: project.Id);
+        using var admin = await api.AdminAsync();
+        using var pipeline = api.With(key);
+
+        using (var widen = await admin.PatchAsJsonAsync($"/v1/api-keys/{key.Id}", new { permission_breadth = "read_write" }))
+        {
+            await Scans.ProblemAsync(widen, HttpStatusCode.UnprocessableEntity);
+        }
+
+        using (var narrow = await admin.PatchAsJsonAsync($"/v1/api-keys/{key.Id}", new { permission_breadth = "read_only" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, narrow.StatusCode);
+            Assert.Equal("read_only", (await narrow.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("permission_breadth").GetString());
+        }
+
+        await Eventually.ValueAsync(async () =>
+        {
+            using var response = await Scans.TriggerAsync(pipeline, project.Id);
+            return response.StatusCode == HttpStatusCode.Forbidden ? "read-only" : null;
+        }, TimeSpan.FromSeconds(5), "the narrowed key to lose write access");
+    }
+
+    [Fact]
+    public async Task Last_use_shows_in_the_list_within_a_minute()
+    {
+        using var repository = GitRepository.Create();
+        var team = await api.TeamAsync();
+        var project = await api.ProjectAsync(team, repository.FileUrl);
+        var key = await api.AdminKeyAsync("project", projectId: project.Id);
+        using var pipeline = api.With(key);
+        await Scans.TriggeredAsync(pipeline, project.Id);
+
+        using var admin = await api.AdminAsync();
+        var listed = await Eventually.ValueAsync(async () =>
+        {
+            var page = await admin.GetFromJsonAsync<JsonElement>($"/v1/api-keys?project_id={project.Id}");
+            var item = page.GetProperty("items")[0];
+            return item.GetProperty("last_used_at").ValueKind == JsonValueKind.Null ? (JsonElement?)null : item;
+        }, TimeSpan.FromSeconds(60), "last_used_at to be recorded");
+
+        Assert.StartsWith("127.1.", listed!.Value.GetProperty("last_used_ip").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_client_cannot_send_its_own_identity_through_the_gateway()
+    {
+        var project = await api.ProjectAsync(await api.TeamAsync(), "https://git.example.com/org/repo.git");
+        using var client = system.NewClient();
+        client.DefaultRequestHeaders.Add("X-TrustedOss-Identity", "v1.eyJjYWxsZXIiOnt9fQ.AAAA");
+
+        using var response = await Scans.TriggerAsync(client, project.Id);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(ResourceNames.Scans, "/v1/scans/{0}")]
+    [InlineData(ResourceNames.Keys, "/v1/projects/{0}")]
+    public async Task A_service_refuses_a_made_up_identity(string service, string pathFormat)
+    {
+        using var direct = system.App.CreateHttpClient(service);
+        var path = string.Format(System.Globalization.CultureInfo.InvariantCulture, pathFormat, Guid.NewGuid());
+
+        using var forged = new HttpRequestMessage(HttpMethod.Get, path);
+        var claims = Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            caller = new { kind = "user", user_id = Guid.NewGuid() },
+            expires = DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeSeconds(),
+        })).TrimEnd('=');
+        forged.Headers.Add("X-TrustedOss-Identity", $"v1.{claims}.{Convert.ToBase64String(new byte[32]).TrimEnd('=')}");
+        using var forgedResponse = await direct.SendAsync(forged);
+        Assert.Equal(HttpStatusCode.Unauthorized, forgedResponse.StatusCode);
+
+        using var anonymous = await direct.GetAsync(path);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+    }
+
+    private static async Task AssertTriggerAsync(HttpClient client, Guid projectId, HttpStatusCode expected)
+    {
+        using var response = await Scans.TriggerAsync(client, projectId, new { kind = "source", @ref = $"branch-{Guid.NewGuid():N}" });
+        Assert.True(response.StatusCode == expected, $"expected {expected}, got {response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+    }
+
+    private static HttpRequestMessage CloneOf(HttpRequestMessage request)
+    {
+        var clone = new HttpRequestMessage(request.Method, request.RequestUri) { Content = JsonContent.Create(new { kind = "source" }) };
+        foreach (var header in request.Headers)
+        {
+            clone.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+
+        return clone;
+    }
+}

@@ -1,0 +1,110 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using TrustedOss.SystemTests.Support;
+
+namespace TrustedOss.SystemTests;
+
+/// <summary>Signing in, the directory and projects (CONTRACT §1).</summary>
+[Collection(SystemTestGroup.Name)]
+public sealed class PeopleTests(SystemFixture system)
+{
+    private readonly Api api = new(system);
+
+    [Fact]
+    public async Task Wrong_password_and_unknown_email_get_the_same_answer()
+    {
+        var user = await api.UserAsync();
+        using var client = system.NewClient();
+
+        using var wrongPassword = await client.PostAsJsonAsync("/auth/login", new { email = user.Email, password = "not-the-password" });
+        using var unknownEmail = await client.PostAsJsonAsync("/auth/login", new { email = "nobody@example.com", password = "not-the-password" });
+
+        var first = await Scans.ProblemAsync(wrongPassword, HttpStatusCode.Unauthorized);
+        var second = await Scans.ProblemAsync(unknownEmail, HttpStatusCode.Unauthorized);
+        Assert.Equal("Invalid Credentials", first.GetProperty("title").GetString());
+        Assert.Equal(first.GetProperty("detail").GetString(), second.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task The_sixth_login_attempt_in_a_minute_from_one_address_is_throttled()
+    {
+        using var client = system.NewClient();
+        for (var attempt = 1; attempt <= 5; attempt++)
+        {
+            using var allowed = await client.PostAsJsonAsync("/auth/login", new { email = "nobody@example.com", password = "guess" });
+            Assert.Equal(HttpStatusCode.Unauthorized, allowed.StatusCode);
+        }
+
+        using var throttled = await client.PostAsJsonAsync("/auth/login", new { email = Api.AdminEmail, password = Api.AdminPassword });
+
+        await Scans.ProblemAsync(throttled, HttpStatusCode.TooManyRequests);
+        var retryAfter = int.Parse(Assert.Single(throttled.Headers.GetValues("Retry-After")), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(retryAfter, 1, 60);
+    }
+
+    [Fact]
+    public async Task A_token_is_a_thirty_minute_bearer_token_and_me_shows_memberships()
+    {
+        var team = await api.TeamAsync();
+        var user = await api.UserAsync(team, "developer");
+        using var client = system.NewClient();
+        using var login = await client.PostAsJsonAsync("/auth/login", new { email = user.Email.ToUpperInvariant(), password = Api.UserPassword });
+        var token = await login.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("bearer", token.GetProperty("token_type").GetString());
+        Assert.Equal(1800, token.GetProperty("expires_in").GetInt32());
+
+        using var me = api.With(user);
+        var body = await me.GetFromJsonAsync<JsonElement>("/auth/me");
+
+        Assert.Equal(user.Id, body.GetProperty("id").GetGuid());
+        Assert.False(body.GetProperty("is_superuser").GetBoolean());
+        var membership = Assert.Single(body.GetProperty("memberships").EnumerateArray());
+        Assert.Equal(team.Id, membership.GetProperty("team_id").GetGuid());
+        Assert.Equal("developer", membership.GetProperty("role").GetString());
+    }
+
+    [Fact]
+    public async Task People_see_only_their_teams_projects()
+    {
+        var team = await api.TeamAsync();
+        var mine = await api.ProjectAsync(team, "https://git.example.com/org/mine.git");
+        var theirs = await api.ProjectAsync(await api.TeamAsync(), "https://git.example.com/org/theirs.git");
+        using var viewer = api.With(await api.UserAsync(team, "viewer"));
+
+        var page = await viewer.GetFromJsonAsync<JsonElement>("/v1/projects");
+
+        var ids = page.GetProperty("items").EnumerateArray().Select(p => p.GetProperty("id").GetGuid()).ToList();
+        Assert.Equal([mine.Id], ids);
+        Assert.Equal(1, page.GetProperty("total").GetInt32());
+        Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync($"/v1/projects/{mine.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await viewer.GetAsync($"/v1/projects/{theirs.Id}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Only_a_team_admin_creates_the_teams_projects()
+    {
+        var team = await api.TeamAsync();
+        using var developer = api.With(await api.UserAsync(team, "developer"));
+        using var teamAdmin = api.With(await api.UserAsync(team, "team_admin"));
+        var request = new { team_id = team.Id, name = "svc", git_url = "git@github.com:org/svc.git" };
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await developer.PostAsJsonAsync("/v1/projects", request)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await teamAdmin.PostAsJsonAsync("/v1/projects", request)).StatusCode);
+        using var invalid = await teamAdmin.PostAsJsonAsync("/v1/projects", new { team_id = team.Id, name = "", git_url = "ext::sh -c evil" });
+        var problem = await Scans.ProblemAsync(invalid, HttpStatusCode.UnprocessableEntity);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("git_url", out _));
+        Assert.True(problem.GetProperty("errors").TryGetProperty("name", out _));
+    }
+
+    [Fact]
+    public async Task The_directory_is_for_super_admins_only()
+    {
+        var team = await api.TeamAsync();
+        using var teamAdmin = api.With(await api.UserAsync(team, "team_admin"));
+
+        using var response = await teamAdmin.PostAsJsonAsync("/v1/admin/teams", new { name = Api.Unique("team") });
+
+        await Scans.ProblemAsync(response, HttpStatusCode.Forbidden);
+    }
+}

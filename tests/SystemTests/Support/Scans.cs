@@ -1,0 +1,38 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace TrustedOss.SystemTests.Support;
+
+/// <summary>The CI surface as a pipeline uses it: trigger, then poll to the end.</summary>
+internal static class Scans
+{
+    public sealed record Scan(
+        Guid Id, Guid ProjectId, string Kind, string Status, string? Ref, string? CommitSha, string Trigger,
+        Guid? RequestedByUserId, Guid? ApiKeyId, Guid? DeliveryId, DateTime CreatedAt, DateTime? StartedAt,
+        DateTime? CompletedAt, string? ErrorMessage, int? ComponentCount);
+
+    public static Task<HttpResponseMessage> TriggerAsync(HttpClient client, Guid projectId, object? body = null) =>
+        client.PostAsJsonAsync($"/v1/projects/{projectId}/scans", body ?? new { kind = "source" });
+
+    public static async Task<Scan> TriggeredAsync(HttpClient client, Guid projectId, object? body = null)
+    {
+        using var response = await TriggerAsync(client, projectId, body);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return (await response.Content.ReadFromJsonAsync<Scan>(Json.Api))!;
+    }
+
+    public static Task<Scan> FinishedAsync(HttpClient client, Guid scanId) =>
+        Eventually.ValueAsync(async () =>
+        {
+            var scan = await client.GetFromJsonAsync<Scan>($"/v1/scans/{scanId}", Json.Api);
+            return scan!.Status is "succeeded" or "failed" ? scan : null;
+        }, TimeSpan.FromSeconds(60), $"scan {scanId} to finish");
+
+    public static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        Assert.True(response.StatusCode == expected, $"expected {expected}, got {response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+}
