@@ -31,6 +31,7 @@ public static partial class ApiKeyFormat
     /// <summary>True for anything shaped like one of our keys, well-formed or not (vs. a JWT).</summary>
     public static bool LooksLikeKey(string token) => token.StartsWith("tos_", StringComparison.Ordinal);
 
-    [GeneratedRegex("^tos_[0-9a-f]{8}_[0-9a-f]{32}$", RegexOptions.CultureInvariant)]
+    // \z, not $: "$" would accept a trailing newline.
+    [GeneratedRegex(@"^tos_[0-9a-f]{8}_[0-9a-f]{32}\z", RegexOptions.CultureInvariant)]
     private static partial Regex KeyPattern();
 }

@@ -148,6 +148,6 @@ internal static partial class ScansApi
     private static ProblemHttpResult ScanNotFound(Guid scanId) =>
         ApiProblems.NotFound("Scan Not Found", $"No scan {scanId} is visible to you.");
 
-    [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9._/-]{0,254}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9._/-]{0,254}\z")]
     private static partial Regex GitRef();
 }

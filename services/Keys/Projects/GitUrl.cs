@@ -15,7 +15,8 @@ public static partial class GitUrl
             return false;
         }
 
-        if (Uri.TryCreate(url, UriKind.Absolute, out var uri))
+        // The scheme must be written out: on Linux a bare path parses as an absolute file URI.
+        if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && url.StartsWith($"{uri.Scheme}://", StringComparison.OrdinalIgnoreCase))
         {
             return uri.Scheme switch
             {
@@ -28,6 +29,6 @@ public static partial class GitUrl
         return ScpLike().IsMatch(url);
     }
 
-    [GeneratedRegex(@"^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[A-Za-z0-9._/~-]+$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[A-Za-z0-9._/~-]+\z", RegexOptions.CultureInvariant)]
     private static partial Regex ScpLike();
 }

@@ -27,11 +27,13 @@ public sealed partial class GitRefResolver(IOptions<ScanRunnerOptions> options)
         if (requestedRef is not null && FullSha().IsMatch(requestedRef))
         {
             // A commit id names itself; the repository is still asked, so a dead URL fails the scan.
-            await LsRemoteAsync(repositoryUrl, "HEAD", isFile, cancellationToken);
+            await LsRemoteAsync(repositoryUrl, ["HEAD"], isFile, cancellationToken);
             return new Resolved(requestedRef.ToLowerInvariant(), requestedRef);
         }
 
-        var lines = await LsRemoteAsync(repositoryUrl, requestedRef ?? "HEAD", isFile, cancellationToken);
+        // An annotated tag's commit is listed as "<tag>^{}", which the plain pattern does not match.
+        string[] patterns = requestedRef is null ? ["HEAD"] : [requestedRef, $"{requestedRef}^{{}}"];
+        var lines = await LsRemoteAsync(repositoryUrl, patterns, isFile, cancellationToken);
         return requestedRef is null ? DefaultBranch(lines) : Named(lines, requestedRef);
     }
 
@@ -59,14 +61,19 @@ public sealed partial class GitRefResolver(IOptions<ScanRunnerOptions> options)
         throw new GitRefException($"The ref '{requested}' is not in the repository.");
     }
 
-    private async Task<IReadOnlyList<string[]>> LsRemoteAsync(string url, string pattern, bool isFile, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<string[]>> LsRemoteAsync(string url, string[] patterns, bool isFile, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo("git")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            ArgumentList = { "ls-remote", "--symref", url, pattern },
+            ArgumentList = { "ls-remote", "--symref", url },
         };
+        foreach (var pattern in patterns)
+        {
+            start.ArgumentList.Add(pattern);
+        }
+
         start.Environment["GIT_TERMINAL_PROMPT"] = "0";
         start.Environment["GIT_ALLOW_PROTOCOL"] = isFile ? "file" : "https:ssh";
         start.Environment["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new";
@@ -101,7 +108,7 @@ public sealed partial class GitRefResolver(IOptions<ScanRunnerOptions> options)
     /// <summary>Credentials in a URL (https://user:token@host) never reach a scan's error message.</summary>
     private static string Redact(string text) => UserInfo().Replace(text, "://***@");
 
-    [GeneratedRegex("^[0-9a-fA-F]{40}$")]
+    [GeneratedRegex(@"^[0-9a-fA-F]{40}\z")]
     private static partial Regex FullSha();
 
     [GeneratedRegex("://[^/@\\s]+@")]

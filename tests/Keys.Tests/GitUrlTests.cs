@@ -1,0 +1,23 @@
+using TrustedOss.Keys.Projects;
+
+namespace TrustedOss.Keys.Tests;
+
+public sealed class GitUrlTests
+{
+    [Theory]
+    [InlineData("https://github.com/org/repo.git")]
+    [InlineData("ssh://git@gitlab.com/group/sub/repo.git")]
+    [InlineData("git@github.com:org/repo.git")]
+    [InlineData("file:///srv/git/repo")]
+    public void Accepts_repository_addresses(string url) => Assert.True(GitUrl.IsValid(url));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("ext::sh -c touch% /tmp/pwned")]
+    [InlineData("-uhelp")]
+    [InlineData("https://github.com/")]
+    [InlineData("ftp://example.com/repo")]
+    [InlineData("/srv/git/repo")]
+    [InlineData("https://github.com/org/repo .git")]
+    public void Refuses_anything_else(string url) => Assert.False(GitUrl.IsValid(url));
+}
