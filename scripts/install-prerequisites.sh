@@ -3,7 +3,7 @@
 # (PostgreSQL, Redis, RabbitMQ) and Chromium for browser tests. Idempotent and quick when done.
 set -euo pipefail
 
-packages=(postgresql redis-server rabbitmq-server chromium util-linux)
+packages=(postgresql redis-server rabbitmq-server chromium git jq curl util-linux)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")

@@ -5,6 +5,7 @@ using TrustedOss.Scans.Access;
 using TrustedOss.Scans.Data;
 using TrustedOss.ServiceDefaults.Http;
 using TrustedOss.ServiceDefaults.Identity;
+using TrustedOss.ServiceDefaults;
 
 namespace TrustedOss.Scans;
 
@@ -56,7 +57,7 @@ internal static partial class ScansApi
 
         var scan = new Scan(
             Guid.CreateVersion7(time.GetUtcNow()), projectId, ScanKind.Source, ScanStatus.Queued, request!.Ref, CommitSha: null,
-            ScanTrigger.Api, caller.UserId, caller.ApiKeyId, DeliveryId: null, time.GetUtcNow().UtcDateTime,
+            ScanTrigger.Api, caller.UserId, caller.ApiKeyId, DeliveryId: null, time.UtcNowForDatabase(),
             StartedAt: null, CompletedAt: null, ErrorMessage: null, ComponentCount: null);
         if (!await scans.TryQueueAsync(scan, access.GitUrl, http.RequestAborted))
         {

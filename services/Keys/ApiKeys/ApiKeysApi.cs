@@ -8,6 +8,7 @@ using TrustedOss.Keys.Projects;
 using TrustedOss.ServiceDefaults.ApiKeys;
 using TrustedOss.ServiceDefaults.Http;
 using Microsoft.Extensions.Options;
+using TrustedOss.ServiceDefaults;
 
 namespace TrustedOss.Keys.ApiKeys;
 
@@ -109,12 +110,12 @@ internal static class ApiKeysApi
                 });
         }
 
-        var now = time.GetUtcNow();
+        var now = time.UtcNowForDatabase();
         var rawKey = ApiKeyFormat.NewKey();
         var prefix = rawKey[..ApiKeyFormat.PrefixLength];
         var created = new CreatedApiKey(
-            Guid.CreateVersion7(now), prefix, name!, request.Scope!, breadth, teamId, request.ProjectId, user.Id,
-            now.UtcDateTime, request.ExpiresInDays is { } days ? now.UtcDateTime.AddDays(days) : null, rawKey);
+            Guid.CreateVersion7(time.GetUtcNow()), prefix, name!, request.Scope!, breadth, teamId, request.ProjectId, user.Id,
+            now, request.ExpiresInDays is { } days ? now.AddDays(days) : null, rawKey);
 
         await using (var transaction = await connection.BeginTransactionAsync(http.RequestAborted))
         {
@@ -185,7 +186,7 @@ internal static class ApiKeysApi
         await using (var connection = await db.OpenConnectionAsync(http.RequestAborted))
         await using (var transaction = await connection.BeginTransactionAsync(http.RequestAborted))
         {
-            var revokedAt = time.GetUtcNow().UtcDateTime;
+            var revokedAt = time.UtcNowForDatabase();
             var revoked = await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE api_keys SET revoked_at = @revokedAt WHERE id = @keyId AND revoked_at IS NULL",
                 new { keyId, revokedAt }, transaction, cancellationToken: http.RequestAborted));

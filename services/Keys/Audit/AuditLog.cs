@@ -2,6 +2,7 @@ using System.Text.Json;
 using Dapper;
 using Npgsql;
 using TrustedOss.ServiceDefaults.Identity;
+using TrustedOss.ServiceDefaults;
 
 namespace TrustedOss.Keys.Audit;
 
@@ -28,7 +29,7 @@ internal sealed class AuditLog(TimeProvider time)
             new
             {
                 id = Guid.CreateVersion7(time.GetUtcNow()),
-                createdAt = time.GetUtcNow().UtcDateTime,
+                createdAt = time.UtcNowForDatabase(),
                 actorUserId = http.Caller()?.UserId,
                 actorApiKeyId = http.Caller()?.ApiKeyId,
                 teamId,

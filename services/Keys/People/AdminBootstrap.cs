@@ -3,6 +3,7 @@ using Dapper;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using TrustedOss.ServiceDefaults;
 
 namespace TrustedOss.Keys.People;
 
@@ -43,7 +44,7 @@ internal sealed class AdminBootstrap(
     public async Task EnsureAsync(CancellationToken cancellationToken)
     {
         var admin = options.Value;
-        var user = new UserRow(Guid.CreateVersion7(time.GetUtcNow()), admin.Email, admin.FullName, "", true, true, time.GetUtcNow().UtcDateTime);
+        var user = new UserRow(Guid.CreateVersion7(time.GetUtcNow()), admin.Email, admin.FullName, "", true, true, time.UtcNowForDatabase());
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var created = await connection.ExecuteAsync(new CommandDefinition(
             """

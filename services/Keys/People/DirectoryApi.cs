@@ -6,6 +6,7 @@ using Npgsql;
 using TrustedOss.Keys.ApiKeys;
 using TrustedOss.Keys.Audit;
 using TrustedOss.ServiceDefaults.Http;
+using TrustedOss.ServiceDefaults;
 
 namespace TrustedOss.Keys.People;
 
@@ -67,8 +68,7 @@ internal static class DirectoryApi
             return ApiProblems.Validation(errors);
         }
 
-        var now = time.GetUtcNow();
-        var user = new UserRow(Guid.CreateVersion7(now), email!, fullName!, "", request.IsSuperuser ?? false, true, now.UtcDateTime);
+        var user = new UserRow(Guid.CreateVersion7(time.GetUtcNow()), email!, fullName!, "", request.IsSuperuser ?? false, true, time.UtcNowForDatabase());
         user = user with { PasswordHash = hasher.HashPassword(user, request.Password!) };
 
         await using var connection = await db.OpenConnectionAsync(http.RequestAborted);
@@ -132,7 +132,7 @@ internal static class DirectoryApi
         await using var transaction = await connection.BeginTransactionAsync(http.RequestAborted);
         var inserted = await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO teams (id, name, created_at) VALUES (@Id, @Name, @now) ON CONFLICT (name) DO NOTHING",
-            new { team.Id, team.Name, now = time.GetUtcNow().UtcDateTime }, transaction, cancellationToken: http.RequestAborted));
+            new { team.Id, team.Name, now = time.UtcNowForDatabase() }, transaction, cancellationToken: http.RequestAborted));
         if (inserted == 0)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Team Name Taken", detail: $"A team named {name} exists.");
@@ -163,7 +163,7 @@ internal static class DirectoryApi
             INSERT INTO memberships (team_id, user_id, role, created_at) VALUES (@teamId, @userId, @role, @now)
             ON CONFLICT (team_id, user_id) DO UPDATE SET role = excluded.role
             """,
-            new { teamId, userId, role = request.Role, now = time.GetUtcNow().UtcDateTime }, transaction, cancellationToken: http.RequestAborted));
+            new { teamId, userId, role = request.Role, now = time.UtcNowForDatabase() }, transaction, cancellationToken: http.RequestAborted));
         await audit.WriteAsync(transaction, http, "memberships", userId, "update", teamId, new { team_id = teamId, user_id = userId, role = request.Role });
         await transaction.CommitAsync(http.RequestAborted);
         return TypedResults.Ok(new MembershipResponse(teamId, userId, request.Role));

@@ -5,6 +5,7 @@ using Npgsql;
 using TrustedOss.Keys.Audit;
 using TrustedOss.Keys.People;
 using TrustedOss.ServiceDefaults.Http;
+using TrustedOss.ServiceDefaults;
 
 namespace TrustedOss.Keys.Projects;
 
@@ -63,7 +64,7 @@ internal static class ProjectsApi
                 detail: "Only a team_admin of the team (or a super admin) creates its projects.");
         }
 
-        var project = new Project(Guid.CreateVersion7(time.GetUtcNow()), request.TeamId!.Value, name!, request.GitUrl!, time.GetUtcNow().UtcDateTime);
+        var project = new Project(Guid.CreateVersion7(time.GetUtcNow()), request.TeamId!.Value, name!, request.GitUrl!, time.UtcNowForDatabase());
         var inserted = await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO projects (id, team_id, name, git_url, created_at) VALUES (@Id, @TeamId, @Name, @GitUrl, @CreatedAt)

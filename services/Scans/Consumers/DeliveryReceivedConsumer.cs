@@ -2,6 +2,7 @@ using MassTransit;
 using TrustedOss.Contracts;
 using TrustedOss.Scans.Data;
 using TrustedOss.ServiceDefaults.Messaging;
+using TrustedOss.ServiceDefaults;
 
 namespace TrustedOss.Scans.Consumers;
 
@@ -25,7 +26,7 @@ internal sealed class DeliveryReceivedConsumer(ScanStore scans, TimeProvider tim
         var scan = new Scan(
             delivery.ScanId, delivery.ProjectId, ScanKind.Source, ScanStatus.Queued, delivery.Ref, delivery.CommitSha,
             ScanTrigger.Webhook, RequestedByUserId: null, ApiKeyId: null, delivery.DeliveryId,
-            CreatedAt: time.GetUtcNow().UtcDateTime, StartedAt: null, CompletedAt: null, ErrorMessage: null, ComponentCount: null);
+            CreatedAt: time.UtcNowForDatabase(), StartedAt: null, CompletedAt: null, ErrorMessage: null, ComponentCount: null);
 
         if (await scans.TryQueueAsync(scan, delivery.RepositoryUrl, context.CancellationToken))
         {

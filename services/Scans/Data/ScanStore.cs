@@ -2,6 +2,7 @@ using Dapper;
 using Npgsql;
 using TrustedOss.Contracts;
 using TrustedOss.ServiceDefaults.Outbox;
+using TrustedOss.ServiceDefaults;
 
 namespace TrustedOss.Scans.Data;
 
@@ -78,7 +79,7 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, TimeProvider
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE scans SET status = 'running', started_at = @now WHERE id = @id AND status = 'queued'",
-            new { id, now = time.GetUtcNow().UtcDateTime }, cancellationToken: cancellationToken)) == 1;
+            new { id, now = time.UtcNowForDatabase() }, cancellationToken: cancellationToken)) == 1;
     }
 
     public async Task SucceedAsync(Guid id, string commitSha, string resolvedRef, CancellationToken cancellationToken)
@@ -89,7 +90,7 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, TimeProvider
             UPDATE scans SET status = 'succeeded', completed_at = @now, commit_sha = @commitSha, ref = coalesce(ref, @resolvedRef)
             WHERE id = @id AND status = 'running'
             """,
-            new { id, commitSha, resolvedRef, now = time.GetUtcNow().UtcDateTime }, cancellationToken: cancellationToken));
+            new { id, commitSha, resolvedRef, now = time.UtcNowForDatabase() }, cancellationToken: cancellationToken));
     }
 
     public async Task FailAsync(Guid id, string errorMessage, CancellationToken cancellationToken)
@@ -97,6 +98,6 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, TimeProvider
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE scans SET status = 'failed', completed_at = @now, error_message = @errorMessage WHERE id = @id AND status = 'running'",
-            new { id, errorMessage, now = time.GetUtcNow().UtcDateTime }, cancellationToken: cancellationToken));
+            new { id, errorMessage, now = time.UtcNowForDatabase() }, cancellationToken: cancellationToken));
     }
 }

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(TrustedOss.Gateway.Benchmarks.KeyHashBenchmarks).Assembly).Run(args);
