@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +16,12 @@ public static class DatabaseExtensions
     public static TBuilder AddServiceDatabase<TBuilder>(this TBuilder builder, string connectionName, Assembly migrations)
         where TBuilder : IHostApplicationBuilder
     {
-        builder.AddNpgsqlDataSource(connectionName);
+        builder.AddNpgsqlDataSource(connectionName, configureDataSourceBuilder: dataSource => dataSource.ConfigureTracing(tracing => tracing
+            // Only commands that are part of a request or message get spans: background polls
+            // (the outbox relay, usage recording) would otherwise fill the dashboard with one-span traces.
+            .ConfigureCommandFilter(_ => Activity.Current is not null)
+            .ConfigureBatchFilter(_ => Activity.Current is not null)
+            .EnablePhysicalOpenTracing(false)));
         builder.Services.AddSingleton(new MigrationSource(connectionName, migrations));
         builder.Services.AddSingleton<DatabaseMigrator>();
         return builder;
