@@ -30,8 +30,10 @@ internal static class Extensions
         builder.Services.AddOptions<ScanRunnerOptions>()
             .BindConfiguration(ScanRunnerOptions.SectionName)
             .ValidateDataAnnotations()
+            .Validate(o => o.RunningLease > o.GitTimeout, "Scans:RunningLease must exceed Scans:GitTimeout.")
             .ValidateOnStart();
         builder.Services.AddSingleton<GitRefResolver>();
+        builder.Services.AddHostedService<StaleScanReaper>();
         builder.Services.AddSingleton<ScanStore>();
         builder.Services.AddHttpClient<KeysClient>(client => client.BaseAddress = new Uri("http://keys"));
     }

@@ -28,6 +28,9 @@ public sealed class SystemFixture : IAsyncLifetime
             [$"--{LocalServerFiles.DataPathKey}={dataPath}", $"--Gateway:Port={LocalServerFiles.FreePort()}"],
             (options, _) => options.DisableDashboard = true);
 
+        // Interrupted scans are looked for every second here (30 s in production), so a test sees it.
+        builder.CreateResourceBuilder<ProjectResource>(ResourceNames.Scans).WithEnvironment("Scans__ReaperInterval", "00:00:01");
+
         App = await builder.BuildAsync();
         using var timeout = new CancellationTokenSource(StartTimeout);
         await App.StartAsync(timeout.Token);

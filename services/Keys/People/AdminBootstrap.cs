@@ -28,7 +28,7 @@ public sealed class AdminBootstrapOptions
 }
 
 /// <summary>Refuses to start outside Development while the admin password is the published default.</summary>
-internal sealed class AdminBootstrapValidation(IHostEnvironment environment) : IValidateOptions<AdminBootstrapOptions>
+public sealed class AdminBootstrapValidation(IHostEnvironment environment) : IValidateOptions<AdminBootstrapOptions>
 {
     public ValidateOptionsResult Validate(string? name, AdminBootstrapOptions options) =>
         !environment.IsDevelopment() && options.Password == AdminBootstrapOptions.DevelopmentPassword

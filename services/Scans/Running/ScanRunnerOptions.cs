@@ -12,4 +12,16 @@ public sealed class ScanRunnerOptions
     /// <summary>The longest a repository may take to answer.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan GitTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>A scan running longer than this lost its runner and is failed (must exceed <see cref="GitTimeout"/>).</summary>
+    [Range(typeof(TimeSpan), "00:00:02", "1.00:00:00")]
+    public TimeSpan RunningLease { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>A scan queued longer than this will never start (its message is in an error queue) and is failed.</summary>
+    [Range(typeof(TimeSpan), "00:00:02", "7.00:00:00")]
+    public TimeSpan QueuedLease { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How often any replica looks for such scans.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan ReaperInterval { get; set; } = TimeSpan.FromSeconds(30);
 }
