@@ -1,5 +1,6 @@
 using TrustedOss.Gateway.Authentication;
 using TrustedOss.ServiceDefaults.Identity;
+using TrustedOss.ServiceDefaults.RateLimits;
 using TrustedOss.ServiceDefaults.Redis;
 
 namespace TrustedOss.Gateway;
@@ -11,6 +12,10 @@ internal static class Extensions
         builder.AddServiceRedis();
         builder.AddCallerIdentity();
         builder.AddGatewayAuthentication();
+        builder.Services.AddOptions<KeyRateLimitOptions>()
+            .BindConfiguration(KeyRateLimitOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
 
         // Routes and clusters live in configuration (appsettings.json, "ReverseProxy"), each route
         // naming its authorization policy; cluster addresses such as http://keys resolve through
@@ -25,6 +30,10 @@ internal static class Extensions
     {
         app.UseAuthentication();
         app.UseAuthorization();
-        app.MapReverseProxy(proxy => proxy.UseMiddleware<UpstreamOutageMiddleware>());
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.UseMiddleware<KeyRateLimitMiddleware>();
+            proxy.UseMiddleware<UpstreamOutageMiddleware>();
+        });
     }
 }

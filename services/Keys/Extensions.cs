@@ -8,6 +8,7 @@ using TrustedOss.Keys.Projects;
 using TrustedOss.ServiceDefaults.ApiKeys;
 using TrustedOss.ServiceDefaults.Data;
 using TrustedOss.ServiceDefaults.Identity;
+using TrustedOss.ServiceDefaults.RateLimits;
 using TrustedOss.ServiceDefaults.Redis;
 
 namespace TrustedOss.Keys;
@@ -24,6 +25,7 @@ internal static class Extensions
 
         builder.Services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<ApiKeyOptions>().BindConfiguration(ApiKeyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<KeyRateLimitOptions>().BindConfiguration(KeyRateLimitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<LoginThrottleOptions>().BindConfiguration(LoginThrottleOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<AdminBootstrapOptions>().BindConfiguration(AdminBootstrapOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<AdminBootstrapOptions>, AdminBootstrapValidation>();

@@ -8,6 +8,9 @@ using TrustedOss.Keys.Projects;
 using TrustedOss.ServiceDefaults.ApiKeys;
 using TrustedOss.ServiceDefaults.Http;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using TrustedOss.ServiceDefaults.Identity;
+using TrustedOss.ServiceDefaults.RateLimits;
 using TrustedOss.ServiceDefaults;
 
 namespace TrustedOss.Keys.ApiKeys;
@@ -20,6 +23,13 @@ internal static class ApiKeysApi
 
     public sealed record UpdateApiKeyRequest(string? PermissionBreadth);
 
+    public sealed record RateLimitResponse(int Limit, int Remaining, int Reset);
+
+    public sealed record SelfResponse(
+        Guid Id, string KeyPrefix, string Name, string Scope, string PermissionBreadth, Guid? TeamId, Guid? ProjectId,
+        Guid CreatedByUserId, DateTime CreatedAt, DateTime? ExpiresAt, DateTime? LastUsedAt,
+        IReadOnlyDictionary<string, RateLimitResponse> RateLimits);
+
     public static IEndpointRouteBuilder MapApiKeysApi(this IEndpointRouteBuilder app)
     {
         var keys = app.MapGroup("/v1/api-keys").RequireActiveUser();
@@ -27,6 +37,8 @@ internal static class ApiKeysApi
         keys.MapGet("/", ListAsync);
         keys.MapDelete("/{keyId:guid}", RevokeAsync);
         keys.MapPatch("/{keyId:guid}", NarrowAsync);
+        // The calling key itself, for a pipeline checking its own credential: API keys only.
+        app.MapGet("/v1/api-keys/self", SelfAsync).RequireCaller();
         return app;
     }
 
@@ -235,6 +247,26 @@ internal static class ApiKeysApi
 
         await cache.RefreshAsync(key!.KeyPrefix, http.RequestAborted);
         return TypedResults.Ok((await keys.GetAsync(keyId, http.RequestAborted))!);
+    }
+
+    private static async Task<IResult> SelfAsync(
+        HttpContext http, ApiKeyStore keys, IConnectionMultiplexer redis, IOptions<KeyRateLimitOptions> limits, TimeProvider time)
+    {
+        if (http.Caller() is not { IsApiKey: true, ApiKeyId: { } keyId } || await keys.GetAsync(keyId, http.RequestAborted) is not { } key)
+        {
+            return AuthenticationRequired.Result(http);
+        }
+
+        var now = time.GetUtcNow();
+        var states = new Dictionary<string, RateLimitResponse>();
+        foreach (var policy in new[] { KeyRateLimits.Triggers, KeyRateLimits.Reads })
+        {
+            var state = await KeyRateLimits.PeekAsync(redis.GetDatabase(), keyId, policy, limits.Value, now);
+            states[policy] = new RateLimitResponse(state.Limit, state.Remaining, state.ResetSeconds);
+        }
+
+        return TypedResults.Ok(new SelfResponse(key.Id, key.KeyPrefix, key.Name, key.Scope, key.PermissionBreadth, key.TeamId, key.ProjectId,
+            key.CreatedByUserId, key.CreatedAt, key.ExpiresAt, key.LastUsedAt, states));
     }
 
     /// <summary>Not visible → 404; visible but neither super admin, issuer nor team_admin of its team → 403.</summary>

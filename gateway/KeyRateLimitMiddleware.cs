@@ -1,0 +1,66 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using TrustedOss.Gateway.Authentication;
+using TrustedOss.ServiceDefaults.RateLimits;
+
+namespace TrustedOss.Gateway;
+
+/// <summary>
+/// Counts each API-key request against its key's limit (scan triggers and reads separately) and
+/// answers a spent limit with 429 and an integer Retry-After. Every keyed response carries the
+/// RateLimit-Policy and RateLimit headers. If Redis cannot count, the request goes through: a
+/// limiter outage must not stop every pipeline.
+/// </summary>
+internal sealed class KeyRateLimitMiddleware(
+    RequestDelegate next, IConnectionMultiplexer redis, IOptions<KeyRateLimitOptions> options, TimeProvider time,
+    IProblemDetailsService problems, ILogger<KeyRateLimitMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (GatewayCaller.Get(context) is not { IsApiKey: true, ApiKeyId: { } keyId })
+        {
+            await next(context);
+            return;
+        }
+
+        var policy = IsTrigger(context.Request) ? KeyRateLimits.Triggers : KeyRateLimits.Reads;
+        RateLimitState state;
+        try
+        {
+            state = await KeyRateLimits.CountAsync(redis.GetDatabase(), keyId, policy, options.Value, time.GetUtcNow());
+        }
+        catch (RedisException ex)
+        {
+            logger.LogWarning(ex, "Rate limit for key {KeyId} could not be counted; letting the request through", keyId);
+            await next(context);
+            return;
+        }
+
+        context.Response.Headers["RateLimit-Policy"] = state.PolicyHeader;
+        context.Response.Headers["RateLimit"] = state.StateHeader;
+        if (!state.Exceeded)
+        {
+            await next(context);
+            return;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        context.Response.Headers.RetryAfter = state.ResetSeconds.ToString(CultureInfo.InvariantCulture);
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails
+            {
+                Status = StatusCodes.Status429TooManyRequests,
+                Title = "Too Many Requests",
+                Detail = $"This API key used its {state.Limit} {policy} for this minute. Retry after {state.ResetSeconds} seconds.",
+            },
+        });
+    }
+
+    private static bool IsTrigger(HttpRequest request) =>
+        HttpMethods.IsPost(request.Method)
+        && request.Path.StartsWithSegments("/v1/projects", StringComparison.Ordinal)
+        && request.Path.Value!.EndsWith("/scans", StringComparison.Ordinal);
+}
