@@ -7,7 +7,8 @@ namespace TrustedOss.Gateway;
 
 /// <summary>
 /// A client never speaks for itself to a service: any identity header it sent is removed, and the
-/// caller the gateway verified (if any) is added, signed.
+/// caller the gateway verified (if any) is added, signed. The credential itself (API key or token)
+/// stays at the gateway: services have no use for it, and it should not be in their reach.
 /// </summary>
 internal static class IdentityForwarding
 {
@@ -15,6 +16,7 @@ internal static class IdentityForwarding
         builder.AddRequestTransform(context =>
         {
             context.ProxyRequest.Headers.Remove(IdentityAssertion.HeaderName);
+            context.ProxyRequest.Headers.Authorization = null;
             if (GatewayCaller.Get(context.HttpContext) is { } caller)
             {
                 var assertion = context.HttpContext.RequestServices.GetRequiredService<IdentityAssertion>();

@@ -1,7 +1,9 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using Yarp.ReverseProxy.Model;
 using TrustedOss.Gateway.Authentication;
+using TrustedOss.ServiceDefaults;
 using TrustedOss.ServiceDefaults.RateLimits;
 
 namespace TrustedOss.Gateway;
@@ -24,13 +26,13 @@ internal sealed class KeyRateLimitMiddleware(
             return;
         }
 
-        var policy = IsTrigger(context.Request) ? KeyRateLimits.Triggers : KeyRateLimits.Reads;
+        var policy = IsTrigger(context) ? KeyRateLimits.Triggers : KeyRateLimits.Reads;
         RateLimitState state;
         try
         {
             state = await KeyRateLimits.CountAsync(redis.GetDatabase(), keyId, policy, options.Value, time.GetUtcNow());
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (DependencyOutage.Is(ex))
         {
             logger.LogWarning(ex, "Rate limit for key {KeyId} could not be counted; letting the request through", keyId);
             await next(context);
@@ -59,8 +61,9 @@ internal sealed class KeyRateLimitMiddleware(
         });
     }
 
-    private static bool IsTrigger(HttpRequest request) =>
-        HttpMethods.IsPost(request.Method)
-        && request.Path.StartsWithSegments("/v1/projects", StringComparison.Ordinal)
-        && request.Path.Value!.EndsWith("/scans", StringComparison.Ordinal);
+    /// <summary>Decided by the route that matched (whatever the path's case or trailing slash), not by the raw path.</summary>
+    private static bool IsTrigger(HttpContext context) =>
+        HttpMethods.IsPost(context.Request.Method) && context.GetReverseProxyFeature().Route.Config.RouteId == TriggerRouteId;
+
+    private const string TriggerRouteId = "project-scans";
 }

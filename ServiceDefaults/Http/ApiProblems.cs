@@ -15,13 +15,6 @@ public static class ApiProblems
             Detail = detail,
         });
 
-    /// <summary>CONTRACT §0: a dependency outage is a 503 with Retry-After.</summary>
-    public static ProblemHttpResult Unavailable(HttpContext http, string detail, int retryAfterSeconds = 5)
-    {
-        http.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service Unavailable", detail: detail);
-    }
-
     public static ProblemHttpResult Forbidden(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: detail);
 

@@ -9,13 +9,16 @@ public sealed record PageRequest(int Page, int PageSize)
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 200;
 
-    public int Offset => (Page - 1) * PageSize;
+    /// <summary>Deep enough for any real list, small enough that the offset never overflows.</summary>
+    public const int MaxPage = 1_000_000;
+
+    public long Offset => (Page - 1L) * PageSize;
 
     /// <summary>Reads the raw query values; a bad one is a 422 naming the field.</summary>
     public static PageRequest? Parse(string? page, string? pageSize, out ProblemHttpResult? problem)
     {
         var errors = new Dictionary<string, string[]>();
-        var pageNumber = ParseOr(page, 1, 1, int.MaxValue, "page", "page must be a whole number from 1.", errors);
+        var pageNumber = ParseOr(page, 1, 1, MaxPage, "page", $"page must be a whole number from 1 to {MaxPage}.", errors);
         var size = ParseOr(pageSize, DefaultPageSize, 1, MaxPageSize, "page_size", $"page_size must be a whole number from 1 to {MaxPageSize}.", errors);
         problem = errors.Count > 0 ? ApiProblems.Validation(errors) : null;
         return problem is null ? new PageRequest(pageNumber, size) : null;

@@ -34,7 +34,7 @@ internal sealed class InstanceHeartbeat(IConnectionMultiplexer redis, IHostEnvir
             {
                 await redis.GetDatabase().StringSetAsync(key, value, TimeToLive);
             }
-            catch (RedisException ex)
+            catch (Exception ex) when (DependencyOutage.Is(ex))
             {
                 logger.LogWarning(ex, "Instance heartbeat to Redis failed; retrying in {Interval}", Interval);
             }
@@ -49,7 +49,7 @@ internal sealed class InstanceHeartbeat(IConnectionMultiplexer redis, IHostEnvir
         {
             await redis.GetDatabase().KeyDeleteAsync(key);
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (DependencyOutage.Is(ex))
         {
             logger.LogDebug(ex, "Could not remove the instance key on shutdown; it expires by itself");
         }

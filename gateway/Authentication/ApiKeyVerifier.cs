@@ -4,6 +4,7 @@ using System.Net;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using TrustedOss.ServiceDefaults;
 using TrustedOss.ServiceDefaults.ApiKeys;
 
 namespace TrustedOss.Gateway.Authentication;
@@ -32,6 +33,11 @@ public sealed class ApiKeyVerifier(
 {
     public const string KeysClient = "keys";
 
+    private static readonly System.Text.Json.JsonSerializerOptions SnakeCase = new(System.Text.Json.JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower,
+    };
+
     public enum Outcome { Accepted, Refused, Unavailable }
 
     public async Task<(Outcome Outcome, VerifiedApiKey? Key)> VerifyAsync(string presented, IPAddress? client, CancellationToken cancellationToken)
@@ -46,7 +52,7 @@ public sealed class ApiKeyVerifier(
         {
             entry = await EntryAsync(prefix, cancellationToken);
         }
-        catch (Exception ex) when (ex is RedisException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (DependencyOutage.Is(ex) && !cancellationToken.IsCancellationRequested)
         {
             return (Outcome.Unavailable, null);
         }
@@ -61,7 +67,11 @@ public sealed class ApiKeyVerifier(
     }
 
     /// <summary>Drops this process's copy of a key's entry (the Keys service changed it).</summary>
-    public void Forget(string prefix) => local.Remove(LocalKey(prefix));
+    public void Forget(string prefix)
+    {
+        local.Remove(LocalKey(prefix));
+        local.Remove(UnknownKey(prefix));
+    }
 
     private async Task<VerifiedApiKey?> EntryAsync(string prefix, CancellationToken cancellationToken)
     {
@@ -70,18 +80,20 @@ public sealed class ApiKeyVerifier(
             return cached;
         }
 
-        var entry = VerifiedApiKey.FromJson(await redis.GetDatabase().StringGetAsync(VerifiedApiKey.CacheKey(prefix)))
-            ?? await LookupAsync(prefix, cancellationToken);
-        // Unknown prefixes are not remembered: a key created a moment later must work at once.
-        if (entry is not null)
+        if (local.TryGetValue(UnknownKey(prefix), out _))
         {
-            local.Set(LocalKey(prefix), entry, new MemoryCacheEntryOptions
-            {
-                AbsoluteExpirationRelativeToNow = options.Value.LocalCacheLifetime,
-                Size = 1,
-            });
+            return null;
         }
 
+        var entry = VerifiedApiKey.FromJson(await redis.GetDatabase().StringGetAsync(VerifiedApiKey.CacheKey(prefix)))
+            ?? await LookupAsync(prefix, cancellationToken);
+        // Unknown prefixes are remembered briefly too, so made-up keys cannot each cost a database
+        // query; creating a key announces its prefix, which drops this note on every replica.
+        local.Set(entry is null ? UnknownKey(prefix) : LocalKey(prefix), (object?)entry ?? true, new MemoryCacheEntryOptions
+        {
+            AbsoluteExpirationRelativeToNow = options.Value.LocalCacheLifetime,
+            Size = 1,
+        });
         return entry;
     }
 
@@ -94,7 +106,8 @@ public sealed class ApiKeyVerifier(
         }
 
         response.EnsureSuccessStatusCode();
-        return await response.Content.ReadFromJsonAsync<VerifiedApiKey>(cancellationToken);
+        // The Keys service writes snake_case, like every API here.
+        return await response.Content.ReadFromJsonAsync<VerifiedApiKey>(SnakeCase, cancellationToken);
     }
 
     /// <summary>At most one note per key per interval: last_used_at needs minutes, not every request.</summary>
@@ -111,6 +124,8 @@ public sealed class ApiKeyVerifier(
     }
 
     private static string LocalKey(string prefix) => $"key:{prefix}";
+
+    private static string UnknownKey(string prefix) => $"unknown:{prefix}";
 
     private static string UsageKey(Guid id) => $"usage:{id}";
 }

@@ -13,6 +13,7 @@ namespace TrustedOss.Scans;
 internal static partial class ScansApi
 {
     private static readonly string[] TriggerFields = ["kind", "ref"];
+    private const string BranchPrefix = "refs/heads/";
 
     public static IEndpointRouteBuilder MapScansApi(this IEndpointRouteBuilder app)
     {
@@ -21,7 +22,7 @@ internal static partial class ScansApi
         return app;
     }
 
-    private static async Task<Results<Ok<Scan>, ProblemHttpResult>> TriggerAsync(
+    private static async Task<IResult> TriggerAsync(
         Guid projectId, HttpContext http, KeysClient keys, ScanStore scans, TimeProvider time)
     {
         var (request, invalid) = await ReadTriggerAsync(http);
@@ -36,9 +37,9 @@ internal static partial class ScansApi
         {
             access = await keys.AccessAsync(projectId, http, http.RequestAborted);
         }
-        catch (HttpRequestException)
+        catch (CallerRefusedException)
         {
-            return ApiProblems.Unavailable(http, "Project permissions cannot be checked right now.");
+            return AuthenticationRequired.Result(http);
         }
 
         if (access is null || !access.Visible)
@@ -55,25 +56,27 @@ internal static partial class ScansApi
                     : "This API key's scope does not cover the project.");
         }
 
+        // CONTRACT §3: a queued or running scan of the same project and ref, however it was
+        // triggered, is a 409. The unique index closes the race between two API triggers.
+        if (await scans.ActiveScanAsync(projectId, request!.Ref, http.RequestAborted) is { } active)
+        {
+            return AlreadyActive(request.Ref, active);
+        }
+
         var scan = new Scan(
-            Guid.CreateVersion7(time.GetUtcNow()), projectId, ScanKind.Source, ScanStatus.Queued, request!.Ref, CommitSha: null,
+            Guid.CreateVersion7(time.GetUtcNow()), projectId, ScanKind.Source, ScanStatus.Queued, request.Ref, CommitSha: null,
             ScanTrigger.Api, caller.UserId, caller.ApiKeyId, DeliveryId: null, time.UtcNowForDatabase(),
             StartedAt: null, CompletedAt: null, ErrorMessage: null, ComponentCount: null);
         if (!await scans.TryQueueAsync(scan, access.GitUrl, http.RequestAborted))
         {
-            var active = await scans.ActiveApiScanAsync(projectId, request.Ref, http.RequestAborted);
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status409Conflict,
-                title: "Scan Already Active",
-                detail: $"A scan of this project at {request.Ref ?? "its default branch"} is queued or running; poll it instead.",
-                extensions: new Dictionary<string, object?> { ["active_scan_id"] = active });
+            return AlreadyActive(request.Ref, await scans.ActiveScanAsync(projectId, request.Ref, http.RequestAborted));
         }
 
         // CONTRACT §3: 200 (not 201) with the new scan, as the manual promises.
         return TypedResults.Ok(scan);
     }
 
-    private static async Task<Results<Ok<Scan>, ProblemHttpResult>> GetScanAsync(Guid scanId, HttpContext http, KeysClient keys, ScanStore scans)
+    private static async Task<IResult> GetScanAsync(Guid scanId, HttpContext http, KeysClient keys, ScanStore scans)
     {
         var scan = await scans.FindAsync(scanId, http.RequestAborted);
         if (scan is null)
@@ -86,9 +89,9 @@ internal static partial class ScansApi
         {
             access = await keys.AccessAsync(scan.ProjectId, http, http.RequestAborted);
         }
-        catch (HttpRequestException)
+        catch (CallerRefusedException)
         {
-            return ApiProblems.Unavailable(http, "Project permissions cannot be checked right now.");
+            return AuthenticationRequired.Result(http);
         }
 
         if (access is null || !access.Visible)
@@ -99,6 +102,13 @@ internal static partial class ScansApi
         return access.CanRead ? TypedResults.Ok(scan) : ApiProblems.Forbidden("This API key's scope does not cover the scan's project.");
     }
 
+    private static ProblemHttpResult AlreadyActive(string? gitRef, Guid? activeScanId) =>
+        TypedResults.Problem(
+            statusCode: StatusCodes.Status409Conflict,
+            title: "Scan Already Active",
+            detail: $"A scan of this project at {gitRef ?? "its default branch"} is queued or running; poll it instead.",
+            extensions: new Dictionary<string, object?> { ["active_scan_id"] = activeScanId });
+
     private sealed record TriggerRequest(string Kind, string? Ref);
 
     /// <summary>Strict: only <c>kind</c> ("source") and an optional <c>ref</c>; anything else is named in a 422.</summary>
@@ -107,7 +117,10 @@ internal static partial class ScansApi
         JsonElement body;
         try
         {
-            body = await JsonSerializer.DeserializeAsync<JsonElement>(http.Request.Body, cancellationToken: http.RequestAborted);
+            // No body at all reads as {}, so the answer names the missing kind.
+            body = http.Request.ContentLength == 0
+                ? JsonDocument.Parse("{}").RootElement
+                : await JsonSerializer.DeserializeAsync<JsonElement>(http.Request.Body, cancellationToken: http.RequestAborted);
         }
         catch (JsonException)
         {
@@ -138,6 +151,12 @@ internal static partial class ScansApi
             {
                 errors["ref"] = ["ref must be a branch, tag or commit name (letters, digits, . _ - /)."];
             }
+        }
+
+        // "refs/heads/main" and "main" name one branch, and must count as one for the 409.
+        if (gitRef?.StartsWith(BranchPrefix, StringComparison.Ordinal) == true && gitRef.Length > BranchPrefix.Length)
+        {
+            gitRef = gitRef[BranchPrefix.Length..];
         }
 
         return errors.Count > 0 ? (null, ApiProblems.Validation(errors)) : (new TriggerRequest(ScanKind.Source, gitRef), null);

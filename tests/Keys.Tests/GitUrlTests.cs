@@ -19,5 +19,10 @@ public sealed class GitUrlTests
     [InlineData("ftp://example.com/repo")]
     [InlineData("/srv/git/repo")]
     [InlineData("https://github.com/org/repo .git")]
+    [InlineData("https://user:token@github.com/org/repo.git")]
+    [InlineData("https://token@github.com/org/repo.git")]
+    [InlineData("ssh://git:secret@gitlab.com/group/repo.git")]
+    [InlineData("http://github.com/org/repo.git")]
+    [InlineData("git://github.com/org/repo.git")]
     public void Refuses_anything_else(string url) => Assert.False(GitUrl.IsValid(url));
 }

@@ -94,8 +94,32 @@ public sealed class CiFlowTests(SystemFixture system)
         var problem = await Scans.ProblemAsync(second, HttpStatusCode.Conflict);
         Assert.Equal(first.Id, problem.GetProperty("active_scan_id").GetGuid());
 
-        // Another ref of the same project is another scan.
+        // Another ref of the same project is another scan; its full branch name is the same ref.
         var other = await Scans.TriggeredAsync(pipeline, project.Id, new { kind = "source", @ref = "release" });
         Assert.NotEqual(first.Id, other.Id);
+        using var sameBranch = await Scans.TriggerAsync(pipeline, project.Id, new { kind = "source", @ref = "refs/heads/release" });
+        Assert.Equal(other.Id, (await Scans.ProblemAsync(sameBranch, HttpStatusCode.Conflict)).GetProperty("active_scan_id").GetGuid());
+    }
+
+    [Fact]
+    public async Task An_active_webhook_scan_blocks_an_api_trigger_of_the_same_ref()
+    {
+        var project = await api.ProjectAsync(await api.TeamAsync(), "https://git.example.com/org/repo.git");
+        var webhookScan = Guid.NewGuid();
+        await using (var connection = new Npgsql.NpgsqlConnection(await system.ConnectionStringAsync(TrustedOss.AppHost.ResourceNames.ScansDatabase)))
+        {
+            await connection.OpenAsync();
+            await using var insert = new Npgsql.NpgsqlCommand(
+                "INSERT INTO scans (id, project_id, kind, status, ref, trigger, created_at, started_at) VALUES (@id, @project, 'source', 'running', 'main', 'webhook', now(), now())",
+                connection);
+            insert.Parameters.AddWithValue("id", webhookScan);
+            insert.Parameters.AddWithValue("project", project.Id);
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        using var pipeline = api.With(await api.AdminKeyAsync("org"));
+        using var response = await Scans.TriggerAsync(pipeline, project.Id, new { kind = "source", @ref = "main" });
+
+        Assert.Equal(webhookScan, (await Scans.ProblemAsync(response, HttpStatusCode.Conflict)).GetProperty("active_scan_id").GetGuid());
     }
 }

@@ -68,6 +68,23 @@ public sealed class GatewayAuthenticationTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task A_key_missing_from_every_cache_is_looked_up_and_works()
+    {
+        using var repository = GitRepository.Create();
+        var project = await api.ProjectAsync(await api.TeamAsync(), repository.FileUrl);
+        var key = await api.AdminKeyAsync("project", projectId: project.Id);
+        await using (var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(await system.ConnectionStringAsync(ResourceNames.Redis)))
+        {
+            Assert.True(await redis.GetDatabase().KeyDeleteAsync($"api-keys:{key.KeyPrefix}"));
+        }
+
+        using var pipeline = api.With(key);
+        using var response = await Scans.TriggerAsync(pipeline, project.Id);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
     public async Task The_bearer_scheme_is_case_insensitive()
     {
         using var repository = GitRepository.Create();
@@ -193,6 +210,9 @@ public sealed class GatewayAuthenticationTests(SystemFixture system)
         }, TimeSpan.FromSeconds(5), "the deactivated issuer's key to be refused");
         using var me = await issuer.GetAsync("/auth/me");
         Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
+        // Their still-unexpired token is no good on the CI surface either.
+        using var poll = await issuer.PostAsJsonAsync($"/v1/projects/{project.Id}/scans", new { kind = "source" });
+        Assert.Equal(HttpStatusCode.Unauthorized, poll.StatusCode);
     }
 
     [Fact]

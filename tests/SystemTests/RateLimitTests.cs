@@ -51,6 +51,19 @@ public sealed class RateLimitTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task A_trigger_counts_as_a_trigger_however_its_path_is_spelled()
+    {
+        using var repository = GitRepository.Create();
+        var project = await api.ProjectAsync(await api.TeamAsync(), repository.FileUrl);
+        using var pipeline = api.With(await api.AdminKeyAsync("org"));
+
+        using var response = await Scans.TriggerAsync(pipeline, project.Id, new { kind = "source", @ref = "v1.0.0" }, $"/V1/PROJECTS/{project.Id}/SCANS");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("\"triggers\";q=20;w=60", Assert.Single(response.Headers.GetValues("RateLimit-Policy")));
+    }
+
+    [Fact]
     public async Task Every_keyed_response_carries_the_rate_limit_headers_and_reads_count_apart()
     {
         using var repository = GitRepository.Create();

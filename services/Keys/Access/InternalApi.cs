@@ -41,7 +41,7 @@ internal static class InternalApi
         return entry is null ? TypedResults.NotFound() : TypedResults.Ok(entry);
     }
 
-    private static async Task<Results<Ok<ProjectAccess>, ProblemHttpResult>> AccessAsync(
+    private static async Task<IResult> AccessAsync(
         Guid projectId, HttpContext http, ProjectStore projects, PeopleStore people)
     {
         var caller = http.Caller()!;
@@ -61,7 +61,8 @@ internal static class InternalApi
             return TypedResults.Ok(ProjectAccess.ForUser(project, user));
         }
 
-        return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "This caller has no access to projects.");
+        // A person deactivated (or removed) since their token was issued: their credential is no good.
+        return AuthenticationRequired.Result(http);
     }
 
     private static ProblemHttpResult ProjectNotFound(Guid projectId) =>

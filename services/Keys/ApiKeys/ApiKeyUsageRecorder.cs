@@ -2,6 +2,7 @@ using System.Globalization;
 using Dapper;
 using Npgsql;
 using StackExchange.Redis;
+using TrustedOss.ServiceDefaults;
 using TrustedOss.ServiceDefaults.ApiKeys;
 
 namespace TrustedOss.Keys.ApiKeys;
@@ -25,7 +26,7 @@ internal sealed class ApiKeyUsageRecorder(IConnectionMultiplexer redis, NpgsqlDa
             {
                 await FlushAsync(stoppingToken);
             }
-            catch (Exception ex) when (ex is RedisException or NpgsqlException)
+            catch (Exception ex) when (DependencyOutage.Is(ex) || ex is NpgsqlException)
             {
                 logger.LogWarning(ex, "Recording API key use failed; the notes stay in Redis for the next round");
             }

@@ -4,7 +4,9 @@ namespace TrustedOss.Keys.Projects;
 
 /// <summary>
 /// The repository addresses a project may have: https, ssh (URL or scp-like <c>git@host:path</c>)
-/// and file. Whether file:// may actually be scanned is the Scan service's setting.
+/// and file: the transports the scanner allows. Whether file:// may actually be scanned is the Scan
+/// service's setting. A URL may not carry a password or token: every member of the team can read
+/// a project's URL, so credentials do not belong in it.
 /// </summary>
 public static partial class GitUrl
 {
@@ -20,7 +22,9 @@ public static partial class GitUrl
         {
             return uri.Scheme switch
             {
-                "https" or "http" or "ssh" or "git" => uri.Host.Length > 0 && uri.AbsolutePath.Length > 1,
+                "https" => uri.Host.Length > 0 && uri.AbsolutePath.Length > 1 && uri.UserInfo.Length == 0,
+                // ssh names a user (git@host), never a password.
+                "ssh" => uri.Host.Length > 0 && uri.AbsolutePath.Length > 1 && !uri.UserInfo.Contains(':', StringComparison.Ordinal),
                 "file" => uri.AbsolutePath.Length > 1,
                 _ => false,
             };

@@ -40,7 +40,7 @@ internal static class ProjectsApi
 
         if (!GitUrl.IsValid(request.GitUrl))
         {
-            errors["git_url"] = ["git_url must be an https://, ssh://, git@host:path or file:// repository address."];
+            errors["git_url"] = ["git_url must be an https://, ssh://, git@host:path or file:// repository address, without a password or token."];
         }
 
         if (errors.Count > 0)

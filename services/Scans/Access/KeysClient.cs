@@ -4,6 +4,12 @@ using TrustedOss.ServiceDefaults.Identity;
 
 namespace TrustedOss.Scans.Access;
 
+/// <summary>The Keys service found the caller's credential no good (a person deactivated since their token was issued).</summary>
+internal sealed class CallerRefusedException : Exception
+{
+    public CallerRefusedException() : base("The caller's identity was refused.") { }
+}
+
 /// <summary>Asks the Keys service, which owns projects and permissions, what the current caller may do.</summary>
 internal sealed class KeysClient(HttpClient http)
 {
@@ -19,6 +25,11 @@ internal sealed class KeysClient(HttpClient http)
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
             return null;
+        }
+
+        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            throw new CallerRefusedException();
         }
 
         response.EnsureSuccessStatusCode();

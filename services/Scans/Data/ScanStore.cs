@@ -61,14 +61,16 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, TimeProvider
         return inserted == 1;
     }
 
-    public async Task<Guid?> ActiveApiScanAsync(Guid projectId, string? gitRef, CancellationToken cancellationToken)
+    /// <summary>A queued or running scan of the project at the ref, whatever triggered it.</summary>
+    public async Task<Guid?> ActiveScanAsync(Guid projectId, string? gitRef, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
+        return await connection.QueryFirstOrDefaultAsync<Guid?>(new CommandDefinition(
             """
             SELECT id FROM scans
             WHERE project_id = @projectId AND coalesce(ref, '') = coalesce(@gitRef, '')
-              AND status IN ('queued', 'running') AND trigger = 'api'
+              AND status IN ('queued', 'running')
+            ORDER BY created_at
             """,
             new { projectId, gitRef }, cancellationToken: cancellationToken));
     }

@@ -74,6 +74,15 @@ public sealed partial class GitRefResolver(IOptions<ScanRunnerOptions> options)
             start.ArgumentList.Add(pattern);
         }
 
+        // git and ssh get a minimal environment: nothing of this service's own settings (connection
+        // strings, signing keys) is in reach of a helper a repository URL might start.
+        var path = Environment.GetEnvironmentVariable("PATH");
+        var home = Environment.GetEnvironmentVariable("HOME") ?? Path.GetTempPath();
+        start.Environment.Clear();
+        start.Environment["PATH"] = path;
+        start.Environment["HOME"] = home;
+        start.Environment["LANG"] = "C";
+        start.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
         start.Environment["GIT_TERMINAL_PROMPT"] = "0";
         start.Environment["GIT_ALLOW_PROTOCOL"] = isFile ? "file" : "https:ssh";
         start.Environment["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new";
@@ -87,9 +96,14 @@ public sealed partial class GitRefResolver(IOptions<ScanRunnerOptions> options)
         {
             await process.WaitForExitAsync(timeout.Token);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+
             throw new GitRefException($"The repository did not answer within {options.Value.GitTimeout.TotalSeconds:0} seconds.");
         }
 

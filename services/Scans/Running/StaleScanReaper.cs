@@ -24,7 +24,7 @@ internal sealed class StaleScanReaper(NpgsqlDataSource db, IOptions<ScanRunnerOp
             {
                 await ReapAsync(stoppingToken);
             }
-            catch (NpgsqlException ex)
+            catch (Exception ex) when (DependencyOutage.Is(ex) || ex is NpgsqlException)
             {
                 logger.LogWarning(ex, "Could not look for interrupted scans; trying again in {Interval}", options.Value.ReaperInterval);
             }

@@ -12,8 +12,8 @@ internal static class Scans
         Guid? RequestedByUserId, Guid? ApiKeyId, Guid? DeliveryId, DateTime CreatedAt, DateTime? StartedAt,
         DateTime? CompletedAt, string? ErrorMessage, int? ComponentCount);
 
-    public static Task<HttpResponseMessage> TriggerAsync(HttpClient client, Guid projectId, object? body = null) =>
-        client.PostAsJsonAsync($"/v1/projects/{projectId}/scans", body ?? new { kind = "source" });
+    public static Task<HttpResponseMessage> TriggerAsync(HttpClient client, Guid projectId, object? body = null, string? path = null) =>
+        client.PostAsJsonAsync(path ?? $"/v1/projects/{projectId}/scans", body ?? new { kind = "source" });
 
     public static async Task<Scan> TriggeredAsync(HttpClient client, Guid projectId, object? body = null)
     {
