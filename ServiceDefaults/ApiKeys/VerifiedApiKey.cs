@@ -17,7 +17,8 @@ public sealed record VerifiedApiKey(
     Guid? ProjectId,
     Guid IssuerUserId,
     DateTime? ExpiresAt,
-    bool Revoked)
+    bool Revoked,
+    long Version)
 {
     /// <summary>Redis pub/sub channel carrying a prefix whose entry changed: drop in-process copies.</summary>
     public const string ChangedChannel = "api-keys:changed";
@@ -26,7 +27,7 @@ public sealed record VerifiedApiKey(
     public const string UsageHashKey = "api-keys:usage";
 
     /// <summary>How long an entry lives in Redis. Every change overwrites it, so this only bounds memory.</summary>
-    public static readonly TimeSpan CacheLifetime = TimeSpan.FromMinutes(10);
+    public static readonly TimeSpan CacheLifetime = TimeSpan.FromMinutes(2);
 
     public static string CacheKey(string prefix) => $"api-keys:{prefix}";
 

@@ -44,9 +44,9 @@ internal sealed class OutboxRelay(
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var ids = new List<long>();
-        var messages = new List<(string Type, string Body, string? TraceParent)>();
+        var messages = new List<(long Id, string Type, string Body, string? TraceParent)>();
         await using (var select = new NpgsqlCommand(
-            "SELECT id, message_type, body::text, trace_parent FROM outbox_messages ORDER BY id LIMIT @batch FOR UPDATE SKIP LOCKED",
+            "SELECT id, message_type, body::text, trace_parent FROM outbox_messages WHERE failed_at IS NULL ORDER BY id LIMIT @batch FOR UPDATE SKIP LOCKED",
             connection, transaction))
         {
             select.Parameters.AddWithValue("batch", options.Value.BatchSize);
@@ -54,7 +54,7 @@ internal sealed class OutboxRelay(
             while (await reader.ReadAsync(cancellationToken))
             {
                 ids.Add(reader.GetInt64(0));
-                messages.Add((reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
+                messages.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
             }
         }
 
@@ -63,14 +63,22 @@ internal sealed class OutboxRelay(
             return 0;
         }
 
-        foreach (var (type, body, traceParent) in messages)
+        var sent = new List<long>();
+        foreach (var (id, type, body, traceParent) in messages)
         {
-            await PublishAsync(type, body, traceParent, cancellationToken);
+            if (Read(type, body) is not { } message)
+            {
+                await SetAsideAsync(connection, transaction, id, $"{type} cannot be read by this service.", cancellationToken);
+                continue;
+            }
+
+            await PublishAsync(message, type, traceParent, cancellationToken);
+            sent.Add(id);
         }
 
         await using (var delete = new NpgsqlCommand("DELETE FROM outbox_messages WHERE id = ANY(@ids)", connection, transaction))
         {
-            delete.Parameters.AddWithValue("ids", ids.ToArray());
+            delete.Parameters.AddWithValue("ids", sent.ToArray());
             await delete.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -78,17 +86,38 @@ internal sealed class OutboxRelay(
         return ids.Count;
     }
 
-    private async Task PublishAsync(string typeName, string body, string? traceParent, CancellationToken cancellationToken)
+    /// <summary>The message, or null when it can never be published (unknown type, unreadable body).</summary>
+    private object? Read(string typeName, string body)
     {
         if (!options.Value.MessageTypes.TryGetValue(typeName, out var type))
         {
-            throw new InvalidOperationException($"Outbox holds a {typeName}, which this service does not publish.");
+            return null;
         }
 
-        var message = JsonSerializer.Deserialize(body, type)!;
+        try
+        {
+            return JsonSerializer.Deserialize(body, type);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private async Task SetAsideAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long id, string error, CancellationToken cancellationToken)
+    {
+        logger.LogError("Outbox message {Id} set aside: {Error}", id, error);
+        await using var update = new NpgsqlCommand("UPDATE outbox_messages SET failed_at = now(), error = @error WHERE id = @id", connection, transaction);
+        update.Parameters.AddWithValue("id", id);
+        update.Parameters.AddWithValue("error", error);
+        await update.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task PublishAsync(object message, string typeName, string? traceParent, CancellationToken cancellationToken)
+    {
         ActivityContext.TryParse(traceParent, null, out var parent);
         using var activity = Telemetry.ActivitySource.StartActivity("outbox publish", ActivityKind.Producer, parent);
         activity?.SetTag("messaging.message.type", typeName);
-        await bus.Publish(message, type, cancellationToken);
+        await bus.Publish(message, message.GetType(), cancellationToken);
     }
 }

@@ -33,7 +33,7 @@ public class KeyVerificationBenchmarks
             Options.Create(new ApiKeyVerifierOptions { LocalCacheLifetime = TimeSpan.FromDays(1), UsageNoteInterval = TimeSpan.FromDays(1) }), time);
         var prefix = key[..ApiKeyFormat.PrefixLength];
         var entry = new VerifiedApiKey(Guid.NewGuid(), prefix, keyOptions.Hash(key), "project", "read_write", Guid.NewGuid(), Guid.NewGuid(),
-            Guid.NewGuid(), null, Revoked: false);
+            Guid.NewGuid(), null, Revoked: false, Version: 1);
         cache.Set($"key:{prefix}", entry, new MemoryCacheEntryOptions { Size = 1 });
         cache.Set($"usage:{entry.Id}", true, new MemoryCacheEntryOptions { Size = 1 });
 

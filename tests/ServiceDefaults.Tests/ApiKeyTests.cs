@@ -61,5 +61,5 @@ public sealed class ApiKeyTests
     }
 
     private static VerifiedApiKey Entry(string key, DateTime? expiresAt = null) =>
-        new(Guid.NewGuid(), key[..12], Options.Hash(key), "org", "read_write", null, null, Guid.NewGuid(), expiresAt, Revoked: false);
+        new(Guid.NewGuid(), key[..12], Options.Hash(key), "org", "read_write", null, null, Guid.NewGuid(), expiresAt, Revoked: false, Version: 1);
 }

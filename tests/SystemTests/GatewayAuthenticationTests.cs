@@ -183,6 +183,12 @@ public sealed class GatewayAuthenticationTests(SystemFixture system)
             using var response = await pipeline.GetAsync($"/v1/scans/{scan.Id}");
             return response.StatusCode == HttpStatusCode.Unauthorized ? "refused" : null;
         }, TimeSpan.FromSeconds(5), "the revoked key to be refused");
+
+        // The gateways' shared entry says so too, at a newer version than the one issued.
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(await system.ConnectionStringAsync(ResourceNames.Redis));
+        var entry = JsonDocument.Parse((string)(await redis.GetDatabase().StringGetAsync($"api-keys:{key.KeyPrefix}"))!).RootElement;
+        Assert.True(entry.GetProperty("Revoked").GetBoolean());
+        Assert.True(entry.GetProperty("Version").GetInt64() >= 2);
     }
 
     [Fact]

@@ -200,7 +200,7 @@ internal static class ApiKeysApi
         {
             var revokedAt = time.UtcNowForDatabase();
             var revoked = await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE api_keys SET revoked_at = @revokedAt WHERE id = @keyId AND revoked_at IS NULL",
+                "UPDATE api_keys SET revoked_at = @revokedAt, version = version + 1 WHERE id = @keyId AND revoked_at IS NULL",
                 new { keyId, revokedAt }, transaction, cancellationToken: http.RequestAborted));
             // Revoking twice is fine (204 again) but changes, and records, nothing.
             if (revoked == 1)
@@ -234,7 +234,7 @@ internal static class ApiKeysApi
         await using (var transaction = await connection.BeginTransactionAsync(http.RequestAborted))
         {
             var narrowed = await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE api_keys SET permission_breadth = 'read_only' WHERE id = @keyId AND permission_breadth <> 'read_only'",
+                "UPDATE api_keys SET permission_breadth = 'read_only', version = version + 1 WHERE id = @keyId AND permission_breadth <> 'read_only'",
                 new { keyId }, transaction, cancellationToken: http.RequestAborted));
             if (narrowed == 1)
             {

@@ -108,6 +108,10 @@ internal static class DirectoryApi
                 return UserNotFound(userId);
             }
 
+            // Their keys' cached state changes with them: a new version lets the refresh below win.
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE api_keys SET version = version + 1 WHERE created_by_user_id = @userId", new { userId }, transaction, cancellationToken: http.RequestAborted));
+
             await audit.WriteAsync(transaction, http, "users", userId, "update", null, new { is_active = isActive });
             await transaction.CommitAsync(http.RequestAborted);
         }

@@ -1,0 +1,36 @@
+using Npgsql;
+using TrustedOss.AppHost;
+using TrustedOss.SystemTests.Support;
+
+namespace TrustedOss.SystemTests;
+
+/// <summary>The outbox never lets one bad message hold up the others.</summary>
+[Collection(SystemTestGroup.Name)]
+public sealed class OutboxTests(SystemFixture system)
+{
+    private readonly Api api = new(system);
+
+    [Fact]
+    public async Task An_unreadable_message_is_set_aside_and_the_ones_after_it_still_go_out()
+    {
+        await using var connection = new NpgsqlConnection(await system.ConnectionStringAsync(ResourceNames.ScansDatabase));
+        await connection.OpenAsync();
+        long poisonId;
+        await using (var insert = new NpgsqlCommand(
+            "INSERT INTO outbox_messages (message_type, body, created_at) VALUES ('TrustedOss.Contracts.NoSuchMessage', '{}', now()) RETURNING id",
+            connection))
+        {
+            poisonId = (long)(await insert.ExecuteScalarAsync())!;
+        }
+
+        using var repository = GitRepository.Create();
+        var project = await api.ProjectAsync(await api.TeamAsync(), repository.FileUrl);
+        using var pipeline = api.With(await api.AdminKeyAsync("org"));
+        var scan = await Scans.TriggeredAsync(pipeline, project.Id);
+
+        Assert.Equal("succeeded", (await Scans.FinishedAsync(pipeline, scan.Id)).Status);
+        await using var query = new NpgsqlCommand("SELECT error FROM outbox_messages WHERE id = @id AND failed_at IS NOT NULL", connection);
+        query.Parameters.AddWithValue("id", poisonId);
+        Assert.Contains("NoSuchMessage", (string)(await query.ExecuteScalarAsync())!, StringComparison.Ordinal);
+    }
+}
