@@ -18,8 +18,9 @@ var scansDb = postgres.AddDatabase(ResourceNames.ScansDatabase, "scans");
 var redis = builder.AddLocalRedis(ResourceNames.Redis, files);
 var rabbitmq = builder.AddLocalRabbitMq(ResourceNames.RabbitMq, files);
 
-// Identities the gateway forwards are signed with this key; every service verifies them.
-var identityKey = builder.AddGeneratedSecret("identity-signing-key", files);
+// Identities the gateway forwards are signed with its private key; every service verifies them
+// with the public one.
+var (identitySigningKey, identityVerificationKey) = builder.AddIdentityKeyPair(files);
 // People's access tokens (issued by keys, validated by the gateway) and the API-key hash pepper.
 var jwtKey = builder.AddGeneratedSecret("jwt-signing-key", files);
 var apiKeyPepper = builder.AddGeneratedSecret("api-key-pepper", files);
@@ -27,7 +28,7 @@ var apiKeyPepper = builder.AddGeneratedSecret("api-key-pepper", files);
 var keys = builder.AddProject<Projects.Keys>(ResourceNames.Keys)
     .WithReference(keysDb).WaitFor(keysDb)
     .WithReference(redis).WaitFor(redis)
-    .WithEnvironment("Identity__SigningKey", identityKey)
+    .WithEnvironment("Identity__VerificationKey", identityVerificationKey)
     .WithEnvironment("Jwt__SigningKey", jwtKey)
     .WithEnvironment("ApiKeys__Pepper", apiKeyPepper)
     .WithHttpHealthCheck("/health");
@@ -41,7 +42,7 @@ var webhookIngest = builder.AddProject<Projects.WebhookIngest>(ResourceNames.Web
     .WithReference(webhooksDb).WaitFor(webhooksDb)
     .WithReference(redis).WaitFor(redis)
     .WithReference(rabbitmq).WaitFor(rabbitmq)
-    .WithEnvironment("Identity__SigningKey", identityKey)
+    .WithEnvironment("Identity__VerificationKey", identityVerificationKey)
     .WithHttpHealthCheck("/health");
 
 var scans = builder.AddProject<Projects.Scans>(ResourceNames.Scans)
@@ -49,7 +50,7 @@ var scans = builder.AddProject<Projects.Scans>(ResourceNames.Scans)
     .WithReference(redis).WaitFor(redis)
     .WithReference(rabbitmq).WaitFor(rabbitmq)
     .WithReference(keys)
-    .WithEnvironment("Identity__SigningKey", identityKey)
+    .WithEnvironment("Identity__VerificationKey", identityVerificationKey)
     .WithHttpHealthCheck("/health");
 
 // The only public door. "Gateway:Port" (default 8080) moves it. It is not behind the
@@ -64,7 +65,8 @@ builder.AddProject<Projects.Gateway>(ResourceNames.Gateway)
     })
     .WithExternalHttpEndpoints()
     .WithReference(redis).WaitFor(redis)
-    .WithEnvironment("Identity__SigningKey", identityKey)
+    .WithEnvironment("Identity__VerificationKey", identityVerificationKey)
+    .WithEnvironment("Identity__SigningKey", identitySigningKey)
     .WithEnvironment("Jwt__SigningKey", jwtKey)
     .WithEnvironment("ApiKeys__Pepper", apiKeyPepper)
     .WithReference(keys).WaitFor(keys)

@@ -34,7 +34,11 @@ public sealed class LocalServerFiles
     }
 
     /// <summary>A password kept in a 0600 file, generated on first use and reused on later runs.</summary>
-    public string Secret(string name)
+    // Hex keeps the secret safe inside URIs, connection strings and config files.
+    public string Secret(string name) => Secret(name, () => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)));
+
+    /// <summary>A secret kept in a 0600 file, made by <paramref name="create"/> on first use and reused on later runs.</summary>
+    public string Secret(string name, Func<string> create)
     {
         var path = Path.Combine(Folder("secrets"), name);
         if (File.Exists(path))
@@ -42,8 +46,7 @@ public sealed class LocalServerFiles
             return File.ReadAllText(path).Trim();
         }
 
-        // Hex keeps the secret safe inside URIs, connection strings and config files.
-        var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+        var secret = create();
         File.WriteAllText(path, secret);
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         return secret;

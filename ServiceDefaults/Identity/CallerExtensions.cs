@@ -15,6 +15,8 @@ public static class CallerExtensions
         builder.Services.AddOptions<IdentityOptions>()
             .BindConfiguration(IdentityOptions.SectionName)
             .ValidateDataAnnotations()
+            .Validate(o => IsPem(o.VerificationKey, "PUBLIC KEY"), "Identity:VerificationKey must be a PEM public key.")
+            .Validate(o => string.IsNullOrWhiteSpace(o.SigningKey) || IsPem(o.SigningKey, "PRIVATE KEY"), "Identity:SigningKey must be a PEM private key.")
             .ValidateOnStart();
         builder.Services.AddSingleton<IdentityAssertion>();
         return builder;
@@ -47,6 +49,9 @@ public static class CallerExtensions
         });
         return app;
     }
+
+    private static bool IsPem(string value, string label) =>
+        value.Contains($"-----BEGIN {label}-----", StringComparison.Ordinal);
 
     public static CallerIdentity? Caller(this HttpContext context) => context.Items[CallerKey] as CallerIdentity;
 

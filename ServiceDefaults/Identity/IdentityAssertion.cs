@@ -6,62 +6,86 @@ using Microsoft.Extensions.Options;
 namespace TrustedOss.ServiceDefaults.Identity;
 
 /// <summary>
-/// The identity the gateway forwards in <see cref="HeaderName"/>: <c>v1.{claims}.{mac}</c>, the
-/// claims base64url JSON with an expiry, the MAC an HMAC-SHA256 over them. A made-up or altered
-/// header does not verify, so a request sent straight to a service cannot claim to be anyone.
+/// The identity the gateway forwards in <see cref="HeaderName"/>: <c>v1.{claims}.{signature}</c>,
+/// the claims base64url JSON with an expiry, the signature ECDSA P-256/SHA-256 over them by the
+/// gateway's private key. A made-up or altered header does not verify, so a request sent straight
+/// to a service cannot claim to be anyone, and services, holding only the public key, cannot mint
+/// identities either.
 /// </summary>
-public sealed class IdentityAssertion(IOptions<IdentityOptions> options, TimeProvider time)
+public sealed class IdentityAssertion : IDisposable
 {
     public const string HeaderName = "X-TrustedOss-Identity";
     private const string Version = "v1";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private readonly byte[] key = Encoding.UTF8.GetBytes(options.Value.SigningKey);
+    private readonly ECDsa verifier = ECDsa.Create();
+    private readonly ECDsa? signer;
+    private readonly IdentityOptions options;
+    private readonly TimeProvider time;
+
+    public IdentityAssertion(IOptions<IdentityOptions> options, TimeProvider time)
+    {
+        this.options = options.Value;
+        this.time = time;
+        verifier.ImportFromPem(this.options.VerificationKey);
+        if (!string.IsNullOrWhiteSpace(this.options.SigningKey))
+        {
+            signer = ECDsa.Create();
+            signer.ImportFromPem(this.options.SigningKey);
+        }
+    }
 
     public string Sign(CallerIdentity caller)
     {
-        var claims = new Claims(caller, time.GetUtcNow().Add(options.Value.Lifetime).ToUnixTimeSeconds());
+        if (signer is null)
+        {
+            throw new InvalidOperationException("Only the gateway signs identities (Identity:SigningKey is not set here).");
+        }
+
+        var claims = new Claims(caller, time.GetUtcNow().Add(options.Lifetime).ToUnixTimeSeconds());
         var payload = Base64Url(JsonSerializer.SerializeToUtf8Bytes(claims, Json));
-        return $"{Version}.{payload}.{Base64Url(Mac(payload))}";
+        var signature = signer.SignData(Encoding.ASCII.GetBytes(payload), HashAlgorithmName.SHA256);
+        return $"{Version}.{payload}.{Base64Url(signature)}";
     }
 
     /// <summary>The caller, or null when the value is malformed, forged, altered or expired.</summary>
     public CallerIdentity? Verify(string? value)
     {
         var parts = value?.Split('.');
-        if (parts is not [Version, var payload, var mac])
+        if (parts is not [Version, var payload, var signature])
         {
             return null;
         }
 
-        byte[] presented;
         try
         {
-            presented = Convert.FromBase64String(FromBase64Url(mac));
+            if (!verifier.VerifyData(Encoding.ASCII.GetBytes(payload), FromBase64Url(signature), HashAlgorithmName.SHA256))
+            {
+                return null;
+            }
+
+            var claims = JsonSerializer.Deserialize<Claims>(FromBase64Url(payload), Json);
+            return claims is not null && claims.Expires > time.GetUtcNow().ToUnixTimeSeconds() ? claims.Caller : null;
         }
-        catch (FormatException)
+        catch (Exception ex) when (ex is FormatException or JsonException)
         {
             return null;
         }
-
-        if (!CryptographicOperations.FixedTimeEquals(presented, Mac(payload)))
-        {
-            return null;
-        }
-
-        var claims = JsonSerializer.Deserialize<Claims>(Convert.FromBase64String(FromBase64Url(payload)), Json);
-        return claims is not null && claims.Expires > time.GetUtcNow().ToUnixTimeSeconds() ? claims.Caller : null;
     }
 
-    private byte[] Mac(string payload) => HMACSHA256.HashData(key, Encoding.ASCII.GetBytes(payload));
+    public void Dispose()
+    {
+        verifier.Dispose();
+        signer?.Dispose();
+    }
 
     private static string Base64Url(byte[] bytes) =>
         Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    private static string FromBase64Url(string text)
+    private static byte[] FromBase64Url(string text)
     {
         var base64 = text.Replace('-', '+').Replace('_', '/');
-        return base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '=');
+        return Convert.FromBase64String(base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '='));
     }
 
     private sealed record Claims(CallerIdentity Caller, long Expires);

@@ -21,6 +21,7 @@ public class KeyVerificationBenchmarks
     private ApiKeyVerifier verifier = null!;
     private IdentityAssertion assertion = null!;
     private CallerIdentity caller = null!;
+    private string signed = "";
 
     [GlobalSetup]
     public void Setup()
@@ -37,8 +38,14 @@ public class KeyVerificationBenchmarks
         cache.Set($"key:{prefix}", entry, new MemoryCacheEntryOptions { Size = 1 });
         cache.Set($"usage:{entry.Id}", true, new MemoryCacheEntryOptions { Size = 1 });
 
-        assertion = new IdentityAssertion(Options.Create(new IdentityOptions { SigningKey = "benchmark-signing-key-benchmark-key" }), time);
+        using var identityKey = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        assertion = new IdentityAssertion(Options.Create(new IdentityOptions
+        {
+            SigningKey = identityKey.ExportPkcs8PrivateKeyPem(),
+            VerificationKey = identityKey.ExportSubjectPublicKeyInfoPem(),
+        }), time);
         caller = new CallerIdentity(CallerIdentity.ApiKey, entry.IssuerUserId, entry.Id, entry.Scope, entry.TeamId, entry.ProjectId, entry.PermissionBreadth, "127.0.0.1");
+        signed = assertion.Sign(caller);
         if (VerifyCacheHit().Result != ApiKeyVerifier.Outcome.Accepted)
         {
             throw new InvalidOperationException("The benchmark key must verify.");
@@ -53,4 +60,8 @@ public class KeyVerificationBenchmarks
 
     [Benchmark]
     public string SignForwardedIdentity() => assertion.Sign(caller);
+
+    /// <summary>What each service pays to trust the forwarded identity.</summary>
+    [Benchmark]
+    public CallerIdentity? VerifyForwardedIdentity() => assertion.Verify(signed);
 }
