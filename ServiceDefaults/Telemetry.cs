@@ -10,4 +10,22 @@ public static class Telemetry
     public const string MeterName = "TrustedOss";
 
     public static readonly ActivitySource ActivitySource = new(ActivitySourceName);
+
+    public static readonly Meter Meter = new(MeterName);
+
+    /// <summary>API keys checked by the gateway, by outcome (accepted, refused, unavailable).</summary>
+    public static readonly Counter<long> ApiKeyVerifications =
+        Meter.CreateCounter<long>("trustedoss.api_key.verifications", description: "API keys checked by the gateway, by outcome.");
+
+    /// <summary>Requests refused because their key's limit was spent, by policy (triggers, reads).</summary>
+    public static readonly Counter<long> RateLimitRejections =
+        Meter.CreateCounter<long>("trustedoss.rate_limit.rejections", description: "Keyed requests refused with 429, by policy.");
+
+    /// <summary>Scans that finished, by status (succeeded, failed).</summary>
+    public static readonly Counter<long> ScansCompleted =
+        Meter.CreateCounter<long>("trustedoss.scans.completed", description: "Scans that finished, by status.");
+
+    /// <summary>How long a scan ran, from running to its end.</summary>
+    public static readonly Histogram<double> ScanDuration =
+        Meter.CreateHistogram<double>("trustedoss.scans.duration", unit: "s", description: "How long scans ran.");
 }

@@ -47,6 +47,7 @@ internal sealed class KeyRateLimitMiddleware(
             return;
         }
 
+        Telemetry.RateLimitRejections.Add(1, new KeyValuePair<string, object?>("policy", policy));
         context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         context.Response.Headers.RetryAfter = state.ResetSeconds.ToString(CultureInfo.InvariantCulture);
         await problems.WriteAsync(new ProblemDetailsContext

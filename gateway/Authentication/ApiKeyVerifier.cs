@@ -44,7 +44,7 @@ public sealed class ApiKeyVerifier(
     {
         if (!ApiKeyFormat.TryParse(presented, out var prefix))
         {
-            return (Outcome.Refused, null);
+            return Counted(Outcome.Refused, null);
         }
 
         VerifiedApiKey? entry;
@@ -54,16 +54,22 @@ public sealed class ApiKeyVerifier(
         }
         catch (Exception ex) when (DependencyOutage.Is(ex) && !cancellationToken.IsCancellationRequested)
         {
-            return (Outcome.Unavailable, null);
+            return Counted(Outcome.Unavailable, null);
         }
 
         if (entry is null || !entry.Accepts(presented, keyOptions.Value, time.GetUtcNow()))
         {
-            return (Outcome.Refused, null);
+            return Counted(Outcome.Refused, null);
         }
 
         NoteUse(entry, client);
-        return (Outcome.Accepted, entry);
+        return Counted(Outcome.Accepted, entry);
+    }
+
+    private static (Outcome, VerifiedApiKey?) Counted(Outcome outcome, VerifiedApiKey? key)
+    {
+        Telemetry.ApiKeyVerifications.Add(1, new KeyValuePair<string, object?>("outcome", outcome.ToString().ToLowerInvariant()));
+        return (outcome, key);
     }
 
     /// <summary>Drops this process's copy of a key's entry (the Keys service changed it).</summary>

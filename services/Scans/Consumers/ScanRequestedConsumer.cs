@@ -2,6 +2,7 @@ using MassTransit;
 using TrustedOss.Contracts;
 using TrustedOss.Scans.Data;
 using TrustedOss.Scans.Running;
+using TrustedOss.ServiceDefaults;
 
 namespace TrustedOss.Scans.Consumers;
 
@@ -9,7 +10,7 @@ namespace TrustedOss.Scans.Consumers;
 /// Runs a queued scan: queued → running → succeeded | failed. Only the delivery that moves the scan
 /// out of queued runs it, so a message delivered twice never runs a scan twice.
 /// </summary>
-internal sealed class ScanRequestedConsumer(ScanStore scans, GitRefResolver git, ILogger<ScanRequestedConsumer> logger)
+internal sealed class ScanRequestedConsumer(ScanStore scans, GitRefResolver git, TimeProvider time, ILogger<ScanRequestedConsumer> logger)
     : IConsumer<ScanRequested>
 {
     public async Task Consume(ConsumeContext<ScanRequested> context)
@@ -21,22 +22,33 @@ internal sealed class ScanRequestedConsumer(ScanStore scans, GitRefResolver git,
             return;
         }
 
+        var started = time.GetTimestamp();
         try
         {
             var resolved = await git.ResolveAsync(request.RepositoryUrl, request.Ref, context.CancellationToken);
             await scans.SucceedAsync(request.ScanId, resolved.CommitSha, resolved.Ref, CancellationToken.None);
+            Finished(ScanStatus.Succeeded, started);
             logger.LogInformation("Scan {ScanId} succeeded at {CommitSha} ({Ref})", request.ScanId, resolved.CommitSha, resolved.Ref);
         }
         catch (GitRefException ex)
         {
             await scans.FailAsync(request.ScanId, ex.Message, CancellationToken.None);
+            Finished(ScanStatus.Failed, started);
             logger.LogInformation("Scan {ScanId} failed: {Reason}", request.ScanId, ex.Message);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The scan has left queued, so a retry would not run it: record the failure instead.
             await scans.FailAsync(request.ScanId, "The scan stopped on an internal error.", CancellationToken.None);
+            Finished(ScanStatus.Failed, started);
             logger.LogError(ex, "Scan {ScanId} stopped on an internal error", request.ScanId);
         }
+    }
+
+    private void Finished(string status, long started)
+    {
+        var tag = new KeyValuePair<string, object?>("status", status);
+        Telemetry.ScansCompleted.Add(1, tag);
+        Telemetry.ScanDuration.Record(time.GetElapsedTime(started).TotalSeconds, tag);
     }
 }
