@@ -25,7 +25,12 @@ var (identitySigningKey, identityVerificationKey) = builder.AddIdentityKeyPair(f
 var jwtKey = builder.AddGeneratedSecret("jwt-signing-key", files);
 var apiKeyPepper = builder.AddGeneratedSecret("api-key-pepper", files);
 
+// Every service is stateless, so any number of replicas works ("Services:Replicas"; the system
+// tests run two of each, so every feature is proven with competing replicas).
+var replicas = builder.Configuration.GetValue("Services:Replicas", 1);
+
 var keys = builder.AddProject<Projects.Keys>(ResourceNames.Keys)
+    .WithReplicas(replicas)
     .WithReference(keysDb).WaitFor(keysDb)
     .WithReference(redis).WaitFor(redis)
     .WithEnvironment("Identity__VerificationKey", identityVerificationKey)
@@ -39,6 +44,7 @@ if (files is null)
 }
 
 var webhookIngest = builder.AddProject<Projects.WebhookIngest>(ResourceNames.WebhookIngest)
+    .WithReplicas(replicas)
     .WithReference(webhooksDb).WaitFor(webhooksDb)
     .WithReference(redis).WaitFor(redis)
     .WithReference(rabbitmq).WaitFor(rabbitmq)
@@ -46,6 +52,7 @@ var webhookIngest = builder.AddProject<Projects.WebhookIngest>(ResourceNames.Web
     .WithHttpHealthCheck("/health");
 
 var scans = builder.AddProject<Projects.Scans>(ResourceNames.Scans)
+    .WithReplicas(replicas)
     .WithReference(scansDb).WaitFor(scansDb)
     .WithReference(redis).WaitFor(redis)
     .WithReference(rabbitmq).WaitFor(rabbitmq)

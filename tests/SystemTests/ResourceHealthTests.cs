@@ -15,12 +15,25 @@ public sealed class ResourceHealthTests(SystemFixture system)
 
     [Theory]
     [MemberData(nameof(Resources))]
-    public void Every_resource_is_running_and_healthy(string name)
+    public async Task Every_resource_is_running_and_healthy(string name)
     {
-        Assert.True(system.App.ResourceNotifications.TryGetCurrentState(name, out var resource), $"{name} is not in the model");
-        Assert.Equal(KnownResourceStates.Running, resource.Snapshot.State?.Text);
-        Assert.Equal(HealthStatus.Healthy, resource.Snapshot.HealthStatus);
+        var instances = await system.InstancesAsync(name);
+
+        Assert.NotEmpty(instances);
+        foreach (var instance in instances)
+        {
+            Assert.True(system.App.ResourceNotifications.TryGetCurrentState(instance, out var resource), $"{instance} has no state");
+            Assert.Equal(KnownResourceStates.Running, resource.Snapshot.State?.Text);
+            Assert.Equal(HealthStatus.Healthy, resource.Snapshot.HealthStatus);
+        }
     }
+
+    [Theory]
+    [InlineData(ResourceNames.Keys)]
+    [InlineData(ResourceNames.WebhookIngest)]
+    [InlineData(ResourceNames.Scans)]
+    public async Task The_tests_run_two_replicas_of_every_service(string service) =>
+        Assert.Equal(2, (await system.InstancesAsync(service)).Count);
 
     [Theory]
     [InlineData(ResourceNames.Keys, false)]

@@ -30,14 +30,15 @@ public sealed class ServiceDataTests(SystemFixture system)
     [InlineData("TrustedOss.Keys")]
     [InlineData("TrustedOss.WebhookIngest")]
     [InlineData("TrustedOss.Scans")]
-    public async Task Each_service_registers_its_live_replica_in_redis(string service)
+    public async Task Each_service_registers_its_live_replicas_in_redis(string service)
     {
         await using var redis = await ConnectionMultiplexer.ConnectAsync(await system.ConnectionStringAsync(ResourceNames.Redis));
         var server = redis.GetServers().Single();
 
-        var key = await Eventually.ValueAsync(
-            () => Task.FromResult(server.Keys(pattern: $"instances:{service}:*").Select(k => k.ToString()).FirstOrDefault()),
-            TimeSpan.FromSeconds(30), $"a live instance key of {service}");
+        var keys = await Eventually.ValueAsync(
+            () => Task.FromResult(server.Keys(pattern: $"instances:{service}:*").Select(k => k.ToString()).ToList() is { Count: 2 } found ? found : null),
+            TimeSpan.FromSeconds(30), $"both replicas of {service} in Redis");
+        var key = keys[0];
 
         var value = await redis.GetDatabase().StringGetAsync(key);
         Assert.Contains($"\"service\":\"{service}\"", value.ToString(), StringComparison.Ordinal);

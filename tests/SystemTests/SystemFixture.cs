@@ -25,7 +25,7 @@ public sealed class SystemFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            [$"--{LocalServerFiles.DataPathKey}={dataPath}", $"--Gateway:Port={LocalServerFiles.FreePort()}"],
+            [$"--{LocalServerFiles.DataPathKey}={dataPath}", $"--Gateway:Port={LocalServerFiles.FreePort()}", "--Services:Replicas=2"],
             (options, _) => options.DisableDashboard = true);
 
         // Interrupted scans are looked for every second here (30 s in production), so a test sees it.
@@ -87,14 +87,40 @@ public sealed class SystemFixture : IAsyncLifetime
             t => t.Result ?? throw new InvalidOperationException($"{resourceName} has no connection string."),
             TaskScheduler.Default);
 
-    /// <summary>Every line a resource has written to stdout/stderr so far.</summary>
+    /// <summary>The instance ids of a resource (a service runs several replicas), from the orchestrator's current state.</summary>
+    public async Task<IReadOnlyList<string>> InstancesAsync(string resourceName)
+    {
+        var instances = new HashSet<string>();
+        using var replayed = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        try
+        {
+            // The watch replays every resource's current state first, then waits for changes.
+            await foreach (var change in App.ResourceNotifications.WatchAsync(replayed.Token))
+            {
+                if (change.Resource.Name == resourceName)
+                {
+                    instances.Add(change.ResourceId);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The replay is over.
+        }
+
+        return [.. instances.Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>Every line a resource's instances have written to stdout/stderr so far.</summary>
     public async Task<IReadOnlyList<string>> LogsAsync(string resourceName)
     {
-        var resource = App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == resourceName);
         var lines = new List<string>();
-        await foreach (var batch in App.Services.GetRequiredService<ResourceLoggerService>().GetAllAsync(resource))
+        foreach (var instance in await InstancesAsync(resourceName))
         {
-            lines.AddRange(batch.Select(l => l.Content));
+            await foreach (var batch in App.Services.GetRequiredService<ResourceLoggerService>().GetAllAsync(instance))
+            {
+                lines.AddRange(batch.Select(l => l.Content));
+            }
         }
 
         return lines;
