@@ -17,7 +17,6 @@ namespace TrustedOss.ServiceDefaults;
 /// </summary>
 public static class Extensions
 {
-    public const string ReadyTag = "ready";
     public const string LiveTag = "live";
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
