@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what the system and its tests need on Debian 12 (root): the servers the AppHost runs
-# (PostgreSQL, Redis, RabbitMQ) and Chromium for browser tests. Idempotent and quick when done.
+# (PostgreSQL, Redis, RabbitMQ), git for scans, jq and curl for the README walkthrough. Idempotent
+# and quick when done.
 set -euo pipefail
 
-packages=(postgresql redis-server rabbitmq-server chromium git jq curl util-linux)
+packages=(postgresql redis-server rabbitmq-server git jq curl util-linux)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
