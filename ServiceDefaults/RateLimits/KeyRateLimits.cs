@@ -5,9 +5,9 @@ using StackExchange.Redis;
 namespace TrustedOss.ServiceDefaults.RateLimits;
 
 /// <summary>
-/// Per-key limits (CONTRACT §2): fixed one-minute windows counted in Redis, so every gateway
-/// replica shares one count. The gateway counts; the Keys service reads the same counters for
-/// <c>GET /v1/api-keys/self</c>.
+/// Per-key limits (CONTRACT §2): one-minute <see cref="FixedWindowCounter"/> windows, so every
+/// gateway replica shares one count. The gateway counts; the Keys service reads the same counters
+/// for <c>GET /v1/api-keys/self</c>.
 /// </summary>
 public sealed class KeyRateLimitOptions
 {
@@ -42,40 +42,19 @@ public static class KeyRateLimits
 
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
-    // One round trip: count this request and learn how long the window has left.
-    private const string CountScript = """
-        local used = redis.call('INCR', KEYS[1])
-        if used == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-        return { used, redis.call('PTTL', KEYS[1]) }
-        """;
-
     /// <summary>Counts one request of <paramref name="keyId"/> under <paramref name="policy"/>.</summary>
     public static async Task<RateLimitState> CountAsync(IDatabase redis, Guid keyId, string policy, KeyRateLimitOptions options, DateTimeOffset now)
     {
-        var result = (RedisResult[])(await redis.ScriptEvaluateAsync(
-            CountScript, [CounterKey(keyId, policy, now)], [(long)UntilWindowEnds(now).TotalMilliseconds]))!;
-        return State(policy, options, (int)(long)result[0], (long)result[1]);
+        var (used, reset) = await FixedWindowCounter.CountAsync(redis, CounterName(keyId, policy), Window, now);
+        return new RateLimitState(policy, options.LimitOf(policy), used, reset);
     }
 
     /// <summary>Reads the current window without counting.</summary>
     public static async Task<RateLimitState> PeekAsync(IDatabase redis, Guid keyId, string policy, KeyRateLimitOptions options, DateTimeOffset now)
     {
-        var key = CounterKey(keyId, policy, now);
-        var used = await redis.StringGetAsync(key);
-        var ttl = await redis.KeyTimeToLiveAsync(key);
-        return State(policy, options, used.HasValue ? (int)used : 0, (long)(ttl ?? UntilWindowEnds(now)).TotalMilliseconds);
+        var (used, reset) = await FixedWindowCounter.PeekAsync(redis, CounterName(keyId, policy), Window, now);
+        return new RateLimitState(policy, options.LimitOf(policy), used, reset);
     }
 
-    private static RateLimitState State(string policy, KeyRateLimitOptions options, int used, long ttlMilliseconds) =>
-        new(policy, options.LimitOf(policy), used, Math.Max(1, (int)Math.Ceiling(ttlMilliseconds / 1000.0)));
-
-    private static string CounterKey(Guid keyId, string policy, DateTimeOffset now) =>
-        string.Create(CultureInfo.InvariantCulture, $"rate:{keyId:N}:{policy}:{now.ToUnixTimeSeconds() / (long)Window.TotalSeconds}");
-
-    /// <summary>Windows are aligned to the clock, so every replica agrees where one ends.</summary>
-    private static TimeSpan UntilWindowEnds(DateTimeOffset now)
-    {
-        var windowMs = (long)Window.TotalMilliseconds;
-        return TimeSpan.FromMilliseconds(windowMs - (now.ToUnixTimeMilliseconds() % windowMs));
-    }
+    private static string CounterName(Guid keyId, string policy) => $"rate:{keyId:N}:{policy}";
 }

@@ -88,7 +88,7 @@ public sealed class ApiKeyIssuingTests(SystemFixture system)
         using var admin = await api.AdminAsync();
         using var response = await admin.PostAsync("/v1/api-keys", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
 
-        var problem = await Scans.ProblemAsync(response, HttpStatusCode.UnprocessableEntity);
+        var problem = await Problems.ExpectAsync(response, HttpStatusCode.UnprocessableEntity);
         Assert.Equal("Validation Error", problem.GetProperty("title").GetString());
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"errors should name {field}");
     }
@@ -113,7 +113,7 @@ public sealed class ApiKeyIssuingTests(SystemFixture system)
             project_id = withProject ? project.Id : (Guid?)null,
         });
 
-        var problem = await Scans.ProblemAsync(response, HttpStatusCode.UnprocessableEntity);
+        var problem = await Problems.ExpectAsync(response, HttpStatusCode.UnprocessableEntity);
         Assert.Equal("Invalid API Key Scope", problem.GetProperty("title").GetString());
     }
 
@@ -131,7 +131,7 @@ public sealed class ApiKeyIssuingTests(SystemFixture system)
             project_id = scope == "project" ? Guid.NewGuid() : (Guid?)null,
         });
 
-        await Scans.ProblemAsync(response, HttpStatusCode.NotFound);
+        await Problems.ExpectAsync(response, HttpStatusCode.NotFound);
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public sealed class BadInputTests(SystemFixture system)
         using var client = system.NewClient();
         using var response = await client.PostAsJsonAsync("/auth/login", new { email = "a\u0000@example.com", password = "x" });
 
-        var problem = await Scans.ProblemAsync(response, HttpStatusCode.UnprocessableEntity);
+        var problem = await Problems.ExpectAsync(response, HttpStatusCode.UnprocessableEntity);
         Assert.Equal("Validation Error", problem.GetProperty("title").GetString());
     }
 
@@ -28,7 +28,7 @@ public sealed class BadInputTests(SystemFixture system)
         using var response = await admin.PostAsync("/v1/api-keys",
             new StringContent("""{"name":"ci","scope":"org","expires_in_days":"thirty"}""", Encoding.UTF8, "application/json"));
 
-        var problem = await Scans.ProblemAsync(response, HttpStatusCode.UnprocessableEntity);
+        var problem = await Problems.ExpectAsync(response, HttpStatusCode.UnprocessableEntity);
         Assert.True(problem.GetProperty("errors").TryGetProperty("expires_in_days", out _));
     }
 
@@ -55,7 +55,7 @@ public sealed class BadInputTests(SystemFixture system)
 
         using var response = await pipeline.PostAsync($"/v1/projects/{project.Id}/scans", new ByteArrayContent([]));
 
-        var problem = await Scans.ProblemAsync(response, HttpStatusCode.UnprocessableEntity);
+        var problem = await Problems.ExpectAsync(response, HttpStatusCode.UnprocessableEntity);
         Assert.True(problem.GetProperty("errors").TryGetProperty("kind", out _));
     }
 
@@ -68,7 +68,7 @@ public sealed class BadInputTests(SystemFixture system)
         using var response = await admin.PostAsJsonAsync("/v1/projects",
             new { team_id = team.Id, name = "leaky", git_url = "https://x-access-token:ghp_secret@github.com/org/repo.git" });
 
-        var problem = await Scans.ProblemAsync(response, HttpStatusCode.UnprocessableEntity);
+        var problem = await Problems.ExpectAsync(response, HttpStatusCode.UnprocessableEntity);
         Assert.True(problem.GetProperty("errors").TryGetProperty("git_url", out _));
     }
 }

@@ -91,14 +91,14 @@ public sealed class CiFlowTests(SystemFixture system)
         var first = await Scans.TriggeredAsync(pipeline, project.Id);
         using var second = await Scans.TriggerAsync(pipeline, project.Id);
 
-        var problem = await Scans.ProblemAsync(second, HttpStatusCode.Conflict);
+        var problem = await Problems.ExpectAsync(second, HttpStatusCode.Conflict);
         Assert.Equal(first.Id, problem.GetProperty("active_scan_id").GetGuid());
 
         // Another ref of the same project is another scan; its full branch name is the same ref.
         var other = await Scans.TriggeredAsync(pipeline, project.Id, new { kind = "source", @ref = "release" });
         Assert.NotEqual(first.Id, other.Id);
         using var sameBranch = await Scans.TriggerAsync(pipeline, project.Id, new { kind = "source", @ref = "refs/heads/release" });
-        Assert.Equal(other.Id, (await Scans.ProblemAsync(sameBranch, HttpStatusCode.Conflict)).GetProperty("active_scan_id").GetGuid());
+        Assert.Equal(other.Id, (await Problems.ExpectAsync(sameBranch, HttpStatusCode.Conflict)).GetProperty("active_scan_id").GetGuid());
     }
 
     [Fact]
@@ -120,6 +120,6 @@ public sealed class CiFlowTests(SystemFixture system)
         using var pipeline = api.With(await api.AdminKeyAsync("org"));
         using var response = await Scans.TriggerAsync(pipeline, project.Id, new { kind = "source", @ref = "main" });
 
-        Assert.Equal(webhookScan, (await Scans.ProblemAsync(response, HttpStatusCode.Conflict)).GetProperty("active_scan_id").GetGuid());
+        Assert.Equal(webhookScan, (await Problems.ExpectAsync(response, HttpStatusCode.Conflict)).GetProperty("active_scan_id").GetGuid());
     }
 }

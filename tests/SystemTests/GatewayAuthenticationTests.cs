@@ -232,7 +232,7 @@ public sealed class GatewayAuthenticationTests(SystemFixture system)
 
         using (var widen = await admin.PatchAsJsonAsync($"/v1/api-keys/{key.Id}", new { permission_breadth = "read_write" }))
         {
-            await Scans.ProblemAsync(widen, HttpStatusCode.UnprocessableEntity);
+            await Problems.ExpectAsync(widen, HttpStatusCode.UnprocessableEntity);
         }
 
         using (var narrow = await admin.PatchAsJsonAsync($"/v1/api-keys/{key.Id}", new { permission_breadth = "read_only" }))

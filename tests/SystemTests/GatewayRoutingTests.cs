@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 
 using TrustedOss.SystemTests.Support;
 
@@ -17,7 +16,7 @@ public sealed class GatewayRoutingTests(SystemFixture system)
         using var admin = await new Api(system).AdminAsync();
         using var response = await admin.GetAsync($"/v1/scans/{scanId}");
 
-        var problem = await ProblemAsync(response, HttpStatusCode.NotFound);
+        var problem = await Problems.ExpectAsync(response, HttpStatusCode.NotFound);
         Assert.Equal("Scan Not Found", problem.GetProperty("title").GetString());
         Assert.Equal($"/v1/scans/{scanId}", problem.GetProperty("instance").GetString());
     }
@@ -27,7 +26,7 @@ public sealed class GatewayRoutingTests(SystemFixture system)
     {
         using var response = await system.Gateway.PostAsync("/v1/webhooks/github", new ByteArrayContent([]));
 
-        var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
+        var problem = await Problems.ExpectAsync(response, HttpStatusCode.BadRequest);
         Assert.Equal("Empty Body", problem.GetProperty("title").GetString());
     }
 
@@ -37,7 +36,7 @@ public sealed class GatewayRoutingTests(SystemFixture system)
         using var client = system.NewClient();
         using var response = await client.PostAsJsonAsync("/auth/login", new { email = "" });
 
-        var problem = await ProblemAsync(response, HttpStatusCode.UnprocessableEntity);
+        var problem = await Problems.ExpectAsync(response, HttpStatusCode.UnprocessableEntity);
         Assert.Equal("Validation Error", problem.GetProperty("title").GetString());
         Assert.True(problem.GetProperty("errors").TryGetProperty("email", out _));
         Assert.True(problem.GetProperty("errors").TryGetProperty("password", out _));
@@ -48,7 +47,7 @@ public sealed class GatewayRoutingTests(SystemFixture system)
     {
         using var response = await system.Gateway.GetAsync("/v1/nothing-here");
 
-        var problem = await ProblemAsync(response, HttpStatusCode.NotFound);
+        var problem = await Problems.ExpectAsync(response, HttpStatusCode.NotFound);
         Assert.Equal("/v1/nothing-here", problem.GetProperty("instance").GetString());
     }
 
@@ -60,7 +59,7 @@ public sealed class GatewayRoutingTests(SystemFixture system)
         using var response = await system.Gateway.SendAsync(request);
 
         Assert.Equal("ci-run-42.step-7", Assert.Single(response.Headers.GetValues("X-Request-ID")));
-        var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
+        var problem = await Problems.ExpectAsync(response, HttpStatusCode.BadRequest);
         // The service saw the same id the client sent.
         Assert.Equal("ci-run-42.step-7", problem.GetProperty("request_id").GetString());
     }
@@ -75,16 +74,5 @@ public sealed class GatewayRoutingTests(SystemFixture system)
         var echoed = Assert.Single(response.Headers.GetValues("X-Request-ID"));
         Assert.NotEqual("bad id with spaces <script>", echoed);
         Assert.Matches("^[0-9a-f]{32}$", echoed);
-    }
-
-    private static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode expected)
-    {
-        Assert.Equal(expected, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
-        Assert.Single(response.Headers.GetValues("X-Request-ID"));
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal((int)expected, problem.GetProperty("status").GetInt32());
-        return problem;
     }
 }

@@ -20,8 +20,8 @@ public sealed class PeopleTests(SystemFixture system)
         using var wrongPassword = await client.PostAsJsonAsync("/auth/login", new { email = user.Email, password = "not-the-password" });
         using var unknownEmail = await client.PostAsJsonAsync("/auth/login", new { email = "nobody@example.com", password = "not-the-password" });
 
-        var first = await Scans.ProblemAsync(wrongPassword, HttpStatusCode.Unauthorized);
-        var second = await Scans.ProblemAsync(unknownEmail, HttpStatusCode.Unauthorized);
+        var first = await Problems.ExpectAsync(wrongPassword, HttpStatusCode.Unauthorized);
+        var second = await Problems.ExpectAsync(unknownEmail, HttpStatusCode.Unauthorized);
         Assert.Equal("Invalid Credentials", first.GetProperty("title").GetString());
         Assert.Equal(first.GetProperty("detail").GetString(), second.GetProperty("detail").GetString());
     }
@@ -38,7 +38,7 @@ public sealed class PeopleTests(SystemFixture system)
 
         using var throttled = await client.PostAsJsonAsync("/auth/login", new { email = Api.AdminEmail, password = Api.AdminPassword });
 
-        await Scans.ProblemAsync(throttled, HttpStatusCode.TooManyRequests);
+        await Problems.ExpectAsync(throttled, HttpStatusCode.TooManyRequests);
         var retryAfter = int.Parse(Assert.Single(throttled.Headers.GetValues("Retry-After")), System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(retryAfter, 1, 60);
     }
@@ -92,7 +92,7 @@ public sealed class PeopleTests(SystemFixture system)
         Assert.Equal(HttpStatusCode.Forbidden, (await developer.PostAsJsonAsync("/v1/projects", request)).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await teamAdmin.PostAsJsonAsync("/v1/projects", request)).StatusCode);
         using var invalid = await teamAdmin.PostAsJsonAsync("/v1/projects", new { team_id = team.Id, name = "", git_url = "ext::sh -c evil" });
-        var problem = await Scans.ProblemAsync(invalid, HttpStatusCode.UnprocessableEntity);
+        var problem = await Problems.ExpectAsync(invalid, HttpStatusCode.UnprocessableEntity);
         Assert.True(problem.GetProperty("errors").TryGetProperty("git_url", out _));
         Assert.True(problem.GetProperty("errors").TryGetProperty("name", out _));
     }
@@ -105,6 +105,6 @@ public sealed class PeopleTests(SystemFixture system)
 
         using var response = await teamAdmin.PostAsJsonAsync("/v1/admin/teams", new { name = Api.Unique("team") });
 
-        await Scans.ProblemAsync(response, HttpStatusCode.Forbidden);
+        await Problems.ExpectAsync(response, HttpStatusCode.Forbidden);
     }
 }

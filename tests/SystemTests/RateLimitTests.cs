@@ -33,7 +33,7 @@ public sealed class RateLimitTests(SystemFixture system)
         Assert.True(statuses.Count(s => s == HttpStatusCode.OK) >= 20);
         if (statuses[^1] == HttpStatusCode.TooManyRequests)
         {
-            await Scans.ProblemAsync(last!, HttpStatusCode.TooManyRequests);
+            await Problems.ExpectAsync(last!, HttpStatusCode.TooManyRequests);
             var retryAfter = int.Parse(Assert.Single(last!.Headers.GetValues("Retry-After")), System.Globalization.CultureInfo.InvariantCulture);
             Assert.InRange(retryAfter, 1, 60);
             Assert.Equal("\"triggers\";q=20;w=60", Assert.Single(last.Headers.GetValues("RateLimit-Policy")));

@@ -25,7 +25,7 @@ public sealed class ScanRequestTests(SystemFixture system)
 
         using var response = await pipeline.PostAsync($"/v1/projects/{project.Id}/scans", new StringContent(body, Encoding.UTF8, "application/json"));
 
-        var problem = await Scans.ProblemAsync(response, HttpStatusCode.UnprocessableEntity);
+        var problem = await Problems.ExpectAsync(response, HttpStatusCode.UnprocessableEntity);
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"errors should name {field}");
     }
 
@@ -37,7 +37,7 @@ public sealed class ScanRequestTests(SystemFixture system)
 
         using var response = await pipeline.PostAsync($"/v1/projects/{project.Id}/scans", new StringContent("{kind:", Encoding.UTF8, "application/json"));
 
-        var problem = await Scans.ProblemAsync(response, HttpStatusCode.BadRequest);
+        var problem = await Problems.ExpectAsync(response, HttpStatusCode.BadRequest);
         Assert.Equal("Invalid JSON", problem.GetProperty("title").GetString());
     }
 }

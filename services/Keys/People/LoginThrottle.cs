@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using TrustedOss.ServiceDefaults.RateLimits;
 
 namespace TrustedOss.Keys.People;
 
@@ -13,10 +14,7 @@ public sealed class LoginThrottleOptions
     public int AttemptsPerMinute { get; set; } = 5;
 }
 
-/// <summary>
-/// Counts login attempts per client address in fixed one-minute windows in Redis, so the limit
-/// holds across every replica.
-/// </summary>
+/// <summary>Counts login attempts per client address in one-minute windows shared by every replica.</summary>
 internal sealed class LoginThrottle(IConnectionMultiplexer redis, IOptions<LoginThrottleOptions> options, TimeProvider time)
 {
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
@@ -24,22 +22,7 @@ internal sealed class LoginThrottle(IConnectionMultiplexer redis, IOptions<Login
     /// <summary>Counts this attempt; returns the seconds to wait when it is over the limit, else null.</summary>
     public async Task<int?> TryAttemptAsync(string clientAddress)
     {
-        var now = time.GetUtcNow();
-        var window = now.ToUnixTimeSeconds() / (long)Window.TotalSeconds;
-        var key = $"login-attempts:{clientAddress}:{window}";
-        var database = redis.GetDatabase();
-        var attempts = await database.StringIncrementAsync(key);
-        if (attempts == 1)
-        {
-            await database.KeyExpireAsync(key, Window + TimeSpan.FromSeconds(5));
-        }
-
-        if (attempts <= options.Value.AttemptsPerMinute)
-        {
-            return null;
-        }
-
-        var windowEnds = DateTimeOffset.FromUnixTimeSeconds((window + 1) * (long)Window.TotalSeconds);
-        return Math.Max(1, (int)Math.Ceiling((windowEnds - now).TotalSeconds));
+        var (attempts, reset) = await FixedWindowCounter.CountAsync(redis.GetDatabase(), $"login-attempts:{clientAddress}", Window, time.GetUtcNow());
+        return attempts <= options.Value.AttemptsPerMinute ? null : reset;
     }
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 
 namespace TrustedOss.SystemTests.Support;
 
@@ -28,11 +27,4 @@ internal static class Scans
             var scan = await client.GetFromJsonAsync<Scan>($"/v1/scans/{scanId}", Json.Api);
             return scan!.Status is "succeeded" or "failed" ? scan : null;
         }, TimeSpan.FromSeconds(60), $"scan {scanId} to finish");
-
-    public static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode expected)
-    {
-        Assert.True(response.StatusCode == expected, $"expected {expected}, got {response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        return await response.Content.ReadFromJsonAsync<JsonElement>();
-    }
 }
