@@ -25,8 +25,9 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
-        var (outcome, key) = await verifier.VerifyAsync(token, Context.Connection.RemoteIpAddress, Context.RequestAborted);
-        switch (outcome)
+        var verdict = await verifier.VerifyAsync(token, Context.Connection.RemoteIpAddress, Context.RequestAborted);
+        var key = verdict.Key;
+        switch (verdict.Outcome)
         {
             case ApiKeyVerifier.Outcome.Accepted:
                 var caller = new CallerIdentity(CallerIdentity.ApiKey, key!.IssuerUserId, key.Id, key.Scope, key.TeamId, key.ProjectId,
@@ -37,6 +38,9 @@ internal sealed class ApiKeyAuthenticationHandler(
             case ApiKeyVerifier.Outcome.Unavailable:
                 GatewayCaller.MarkOutage(Context);
                 return AuthenticateResult.Fail("The key could not be checked right now.");
+            case ApiKeyVerifier.Outcome.Throttled:
+                GatewayCaller.MarkThrottled(Context, verdict.RetryAfterSeconds);
+                return AuthenticateResult.Fail("Too many failed key checks from this address.");
             default:
                 return AuthenticateResult.Fail("Invalid API key.");
         }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using TrustedOss.ServiceDefaults;
 using TrustedOss.ServiceDefaults.ApiKeys;
+using TrustedOss.ServiceDefaults.RateLimits;
 
 namespace TrustedOss.Gateway.Authentication;
 
@@ -20,6 +21,13 @@ public sealed class ApiKeyVerifierOptions
     /// <summary>How often one key's use is noted for last_used_at (the list shows it within a minute).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:00:30")]
     public TimeSpan UsageNoteInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Failed key checks a client address may cause in a minute (shared by all replicas); past it,
+    /// keys this gateway has not recently verified are refused with 429 without any lookup.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int FailuresPerMinute { get; set; } = 30;
 }
 
 /// <summary>
@@ -38,13 +46,25 @@ public sealed class ApiKeyVerifier(
         PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower,
     };
 
-    public enum Outcome { Accepted, Refused, Unavailable }
+    public enum Outcome { Accepted, Refused, Unavailable, Throttled }
 
-    public async Task<(Outcome Outcome, VerifiedApiKey? Key)> VerifyAsync(string presented, IPAddress? client, CancellationToken cancellationToken)
+    /// <summary>The verdict on a presented key; <see cref="RetryAfterSeconds"/> is set when throttled.</summary>
+    public sealed record Verdict(Outcome Outcome, VerifiedApiKey? Key = null, int RetryAfterSeconds = 0);
+
+    private static readonly TimeSpan FailureWindow = TimeSpan.FromMinutes(1);
+
+    public async Task<Verdict> VerifyAsync(string presented, IPAddress? client, CancellationToken cancellationToken)
     {
         if (!ApiKeyFormat.TryParse(presented, out var prefix))
         {
-            return Counted(Outcome.Refused, null);
+            return await RefusedAsync(client);
+        }
+
+        // An address that keeps presenting bad keys gets no more lookups (each would cost Redis,
+        // the Keys service and a query); keys this process verified recently still work from it.
+        if (!local.TryGetValue(LocalKey(prefix), out _) && local.TryGetValue(ThrottleKey(client), out DateTimeOffset until))
+        {
+            return Counted(new Verdict(Outcome.Throttled, RetryAfterSeconds: SecondsUntil(until)));
         }
 
         VerifiedApiKey? entry;
@@ -54,22 +74,51 @@ public sealed class ApiKeyVerifier(
         }
         catch (Exception ex) when (DependencyOutage.Is(ex) && !cancellationToken.IsCancellationRequested)
         {
-            return Counted(Outcome.Unavailable, null);
+            return Counted(new Verdict(Outcome.Unavailable));
         }
 
         if (entry is null || !entry.Accepts(presented, keyOptions.Value, time.GetUtcNow()))
         {
-            return Counted(Outcome.Refused, null);
+            return await RefusedAsync(client);
         }
 
         NoteUse(entry, client);
-        return Counted(Outcome.Accepted, entry);
+        return Counted(new Verdict(Outcome.Accepted, entry));
     }
 
-    private static (Outcome, VerifiedApiKey?) Counted(Outcome outcome, VerifiedApiKey? key)
+    /// <summary>Counts a failed check against the client's address; past the limit, the address is throttled.</summary>
+    private async Task<Verdict> RefusedAsync(IPAddress? client)
     {
-        Telemetry.ApiKeyVerifications.Add(1, new KeyValuePair<string, object?>("outcome", outcome.ToString().ToLowerInvariant()));
-        return (outcome, key);
+        var now = time.GetUtcNow();
+        int used, reset;
+        try
+        {
+            (used, reset) = await FixedWindowCounter.CountAsync(redis.GetDatabase(), $"auth-failures:{client}", FailureWindow, now);
+        }
+        catch (Exception ex) when (DependencyOutage.Is(ex))
+        {
+            return Counted(new Verdict(Outcome.Refused));
+        }
+
+        if (used <= options.Value.FailuresPerMinute)
+        {
+            return Counted(new Verdict(Outcome.Refused));
+        }
+
+        local.Set(ThrottleKey(client), now.AddSeconds(reset), new MemoryCacheEntryOptions
+        {
+            AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(reset),
+            Size = 1,
+        });
+        return Counted(new Verdict(Outcome.Throttled, RetryAfterSeconds: reset));
+    }
+
+    private int SecondsUntil(DateTimeOffset until) => Math.Max(1, (int)Math.Ceiling((until - time.GetUtcNow()).TotalSeconds));
+
+    private static Verdict Counted(Verdict verdict)
+    {
+        Telemetry.ApiKeyVerifications.Add(1, new KeyValuePair<string, object?>("outcome", verdict.Outcome.ToString().ToLowerInvariant()));
+        return verdict;
     }
 
     /// <summary>Drops this process's copy of a key's entry (the Keys service changed it).</summary>
@@ -132,6 +181,8 @@ public sealed class ApiKeyVerifier(
     private static string LocalKey(string prefix) => $"key:{prefix}";
 
     private static string UnknownKey(string prefix) => $"unknown:{prefix}";
+
+    private static string ThrottleKey(IPAddress? client) => $"throttled:{client}";
 
     private static string UsageKey(Guid id) => $"usage:{id}";
 }

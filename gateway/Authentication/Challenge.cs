@@ -3,8 +3,9 @@ using TrustedOss.ServiceDefaults.Identity;
 
 namespace TrustedOss.Gateway.Authentication;
 
-/// <summary>What an unauthenticated request gets: the contract's one 401, or a 503 when a credential
-/// could not be checked because Redis or the Keys service is down (retrying later helps).</summary>
+/// <summary>What an unauthenticated request gets: the contract's one 401; a 503 when a credential
+/// could not be checked because Redis or the Keys service is down; a 429 when the client's address
+/// keeps presenting bad keys (retrying later helps in both).</summary>
 internal static class Challenge
 {
     public const int OutageRetryAfterSeconds = 5;
@@ -13,6 +14,15 @@ internal static class Challenge
     {
         if (context.Response.HasStarted)
         {
+            return;
+        }
+
+        if (GatewayCaller.ThrottledFor(context) is { } retryAfter)
+        {
+            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+            await Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too Many Requests",
+                detail: $"Too many failed API key checks from this address. Retry after {retryAfter} seconds.").ExecuteAsync(context);
             return;
         }
 

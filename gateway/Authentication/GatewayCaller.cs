@@ -9,6 +9,7 @@ internal static class GatewayCaller
 {
     private static readonly object CallerKey = new();
     private static readonly object OutageKey = new();
+    private static readonly object ThrottledKey = new();
 
     public static void Set(HttpContext context, CallerIdentity caller) => context.Items[CallerKey] = caller;
 
@@ -29,4 +30,9 @@ internal static class GatewayCaller
     public static void MarkOutage(HttpContext context) => context.Items[OutageKey] = true;
 
     public static bool HadOutage(HttpContext context) => context.Items.ContainsKey(OutageKey);
+
+    public static void MarkThrottled(HttpContext context, int retryAfterSeconds) => context.Items[ThrottledKey] = retryAfterSeconds;
+
+    /// <summary>Seconds the client must wait because its address keeps failing key checks, or null.</summary>
+    public static int? ThrottledFor(HttpContext context) => context.Items[ThrottledKey] as int?;
 }

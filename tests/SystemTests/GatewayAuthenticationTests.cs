@@ -85,6 +85,47 @@ public sealed class GatewayAuthenticationTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task An_address_that_keeps_presenting_bad_keys_is_slowed_down()
+    {
+        var project = await api.ProjectAsync(await api.TeamAsync(), "https://git.example.com/org/repo.git");
+        using var prober = system.NewClient();
+
+        // 30 failures a minute are answered 401; then 429. A window may end inside the loop, so
+        // up to two windows' worth are tried.
+        var statuses = new List<HttpStatusCode>();
+        HttpResponseMessage? throttled = null;
+        for (var attempt = 0; attempt < 62 && throttled is null; attempt++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/projects/{project.Id}/scans") { Content = JsonContent.Create(new { kind = "source" }) };
+            request.Headers.TryAddWithoutValidation("Authorization", $"Bearer tos_{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4))}_{new string('0', 32)}");
+            var response = await prober.SendAsync(request);
+            statuses.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                throttled = response;
+            }
+            else
+            {
+                response.Dispose();
+            }
+        }
+
+        Assert.NotNull(throttled);
+        using (throttled)
+        {
+            await Problems.ExpectAsync(throttled, HttpStatusCode.TooManyRequests);
+            Assert.InRange(int.Parse(Assert.Single(throttled.Headers.GetValues("Retry-After")), System.Globalization.CultureInfo.InvariantCulture), 1, 60);
+        }
+
+        Assert.All(statuses[..^1], status => Assert.Equal(HttpStatusCode.Unauthorized, status));
+        Assert.True(statuses.Count > 30);
+
+        // Another address is not affected.
+        using var other = system.NewClient("tos_00000000_00000000000000000000000000000000");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Scans.TriggerAsync(other, project.Id)).StatusCode);
+    }
+
+    [Fact]
     public async Task The_bearer_scheme_is_case_insensitive()
     {
         using var repository = GitRepository.Create();
