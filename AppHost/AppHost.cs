@@ -4,12 +4,13 @@ using TrustedOss.AppHost.LocalServers;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
-// The servers run from the machine's own packages. Run mode keeps their data in a git-ignored
-// folder (tests point it at a temporary one); publishing the manifest touches nothing.
-var files = builder.ExecutionContext.IsRunMode
-    ? new LocalServerFiles(builder.Configuration[LocalServerFiles.DataPathKey]
-        ?? Path.Combine(builder.AppHostDirectory, "..", ".data"))
-    : null;
+// The servers run from the machine's own packages. Run mode keeps their data between runs (tests
+// point it at a temporary folder); publishing the manifest touches nothing.
+var files = builder.ExecutionContext.IsRunMode ? LocalServerFiles.Open(builder.Configuration, builder.AppHostDirectory) : null;
+if (files is not null)
+{
+    Console.WriteLine($"Data:      {files.Root}");
+}
 
 var postgres = builder.AddLocalPostgres(ResourceNames.Postgres, files);
 var keysDb = postgres.AddDatabase(ResourceNames.KeysDatabase, "keys");

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the system and its tests need on Debian 12 (root): the servers the AppHost runs
+# Installs what the system and its tests need on Debian 12: the servers the AppHost runs
 # (PostgreSQL, Redis, RabbitMQ), git for scans, jq and curl for the README walkthrough. Idempotent
-# and quick when done.
+# and quick when done. Run as root, or as a user who may sudo (only the install uses it).
 set -euo pipefail
 
 packages=(postgresql redis-server rabbitmq-server git jq curl util-linux)
@@ -10,17 +10,20 @@ for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
 done
 
+as_root() {
+  if ((EUID == 0)); then "$@"; else sudo "$@"; fi
+}
+
 if ((${#missing[@]})); then
   echo "Installing: ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 # The packages' own services are not used: the AppHost runs private instances on loopback.
 for service in postgresql redis-server rabbitmq-server; do
   if command -v systemctl >/dev/null && systemctl is-active --quiet "$service" 2>/dev/null; then
-    systemctl stop "$service" || true
+    as_root systemctl stop "$service" || true
   fi
 done
 

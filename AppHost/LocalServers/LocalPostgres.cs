@@ -55,19 +55,21 @@ public static class LocalPostgresExtensions
         InitializeOnce(bin, dataDirectory, secret);
 
         var port = LocalServerFiles.FreePort();
-        var server = new LocalPostgresResource(name, "setpriv", dataDirectory, password.Resource);
+        string[] serverArguments =
+        [
+            Path.Combine(bin, "postgres"),
+            "-D", dataDirectory,
+            "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "-k", dataDirectory,
+            "-c", "listen_addresses=127.0.0.1",
+        ];
+        var (command, arguments) = AsServerUser(serverArguments);
+        var server = new LocalPostgresResource(name, command, dataDirectory, password.Resource);
         builder.Eventing.Subscribe<ResourceReadyEvent>(server, (ready, ct) =>
             CreateDatabasesAsync(server, ready.Services.GetRequiredService<ResourceNotificationService>(), ct));
 
         return builder.AddResource(server)
-            // PostgreSQL refuses to run as root; setpriv drops to the postgres user and replaces itself.
-            .WithArgs(
-                "--reuid=postgres", "--regid=postgres", "--init-groups",
-                Path.Combine(bin, "postgres"),
-                "-D", dataDirectory,
-                "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                "-k", dataDirectory,
-                "-c", "listen_addresses=127.0.0.1")
+            .WithArgs(arguments)
             .WithEndpoint(port: port, targetPort: port, name: LocalPostgresResource.EndpointName, scheme: "tcp", isProxied: false)
             .WithProbe(async (connectionString, ct) =>
             {
@@ -107,9 +109,22 @@ public static class LocalPostgresExtensions
     private static InvalidOperationException MissingPackage() =>
         new("PostgreSQL is not installed: run scripts/install-prerequisites.sh (apt-get install postgresql).");
 
+    /// <summary>
+    /// PostgreSQL refuses to run as root: root runs it as the package's <c>postgres</c> user through
+    /// setpriv (which replaces itself, so no wrapper process is left); anyone else runs it as themselves.
+    /// </summary>
+    private static (string Command, string[] Arguments) AsServerUser(string[] command) =>
+        LocalServerFiles.RunsAsRoot
+            ? ("setpriv", ["--reuid=postgres", "--regid=postgres", "--init-groups", .. command])
+            : (command[0], command[1..]);
+
     private static void InitializeOnce(string bin, string dataDirectory, string password)
     {
-        LocalServerFiles.Run("chown", "postgres:postgres", dataDirectory);
+        if (LocalServerFiles.RunsAsRoot)
+        {
+            LocalServerFiles.Run("chown", "postgres:postgres", dataDirectory);
+        }
+
         File.SetUnixFileMode(dataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         if (File.Exists(Path.Combine(dataDirectory, "PG_VERSION")))
         {
@@ -120,10 +135,14 @@ public static class LocalPostgresExtensions
         File.WriteAllText(passwordFile, password);
         try
         {
-            LocalServerFiles.Run("chown", "postgres:postgres", passwordFile);
-            LocalServerFiles.Run("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups",
-                Path.Combine(bin, "initdb"), "-D", dataDirectory, "-U", LocalPostgresResource.UserName,
-                "--pwfile", passwordFile, "--auth=scram-sha-256", "--encoding=UTF8", "--locale=C.UTF-8");
+            if (LocalServerFiles.RunsAsRoot)
+            {
+                LocalServerFiles.Run("chown", "postgres:postgres", passwordFile);
+            }
+
+            var (command, arguments) = AsServerUser([Path.Combine(bin, "initdb"), "-D", dataDirectory, "-U", LocalPostgresResource.UserName,
+                "--pwfile", passwordFile, "--auth=scram-sha-256", "--encoding=UTF8", "--locale=C.UTF-8"]);
+            LocalServerFiles.Run(command, arguments);
         }
         finally
         {

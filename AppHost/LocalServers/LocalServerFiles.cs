@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Configuration;
 
 namespace TrustedOss.AppHost.LocalServers;
 
@@ -14,6 +16,37 @@ public sealed class LocalServerFiles
 {
     /// <summary>Configuration key naming the data folder; tests point it at a fresh temporary folder.</summary>
     public const string DataPathKey = "LocalServers:DataPath";
+
+    /// <summary>Configuration key that deletes the data folder before the servers start (<c>run.sh --reset</c>).</summary>
+    public const string ResetKey = "LocalServers:Reset";
+
+    /// <summary>
+    /// The data folder of this checkout: the configured one, else <c>.data/</c> in the checkout, or,
+    /// when run as root, <c>/var/lib/trustedoss/&lt;checkout&gt;-&lt;hash&gt;</c>. As root PostgreSQL runs as
+    /// its own <c>postgres</c> user, which cannot enter a checkout under an owner-only home folder
+    /// (<c>/root</c>, or any Debian 12 home), and loosening that folder is not ours to do.
+    /// </summary>
+    public static LocalServerFiles Open(IConfiguration configuration, string appHostDirectory)
+    {
+        var checkout = Path.GetFullPath(Path.Combine(appHostDirectory, ".."));
+        var root = configuration[DataPathKey] ?? (RunsAsRoot ? SystemDataFolder(checkout) : Path.Combine(checkout, ".data"));
+        if (configuration.GetValue<bool>(ResetKey) && Directory.Exists(root))
+        {
+            Directory.Delete(root, recursive: true);
+        }
+
+        return new LocalServerFiles(root);
+    }
+
+    /// <summary>Root may hand folders to server users; anyone else runs every server as themselves.</summary>
+    public static bool RunsAsRoot { get; } = Environment.UserName == "root";
+
+    /// <summary>One folder per checkout, so two clones on one machine never share a database.</summary>
+    private static string SystemDataFolder(string checkout)
+    {
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(checkout)))[..8];
+        return Path.Combine("/var/lib/trustedoss", $"{Path.GetFileName(checkout)}-{hash}");
+    }
 
     public LocalServerFiles(string root)
     {

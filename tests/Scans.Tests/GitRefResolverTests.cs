@@ -1,23 +1,22 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using TrustedOss.Scans.Running;
+using TrustedOss.TestSupport;
 
 namespace TrustedOss.Scans.Tests;
 
 /// <summary>Runs real git against a repository made on disk.</summary>
 public sealed class GitRefResolverTests : IDisposable
 {
-    private readonly string repository = Directory.CreateTempSubdirectory("resolver-").FullName;
+    private readonly string repository = TestGit.InitRepository("resolver-", branch: "trunk");
     private readonly string head;
 
     public GitRefResolverTests()
     {
-        Git("init", "--quiet", "--initial-branch=trunk");
         File.WriteAllText(Path.Combine(repository, "a.txt"), "a");
-        Git("add", ".");
-        Git("-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "--quiet", "-m", "a");
-        Git("tag", "-a", "v2", "-m", "annotated");
-        head = Git("rev-parse", "HEAD").Trim();
+        TestGit.Run(repository, "add", ".");
+        TestGit.Run(repository, "commit", "--quiet", "-m", "a");
+        TestGit.Run(repository, "tag", "-a", "v2", "-m", "annotated");
+        head = TestGit.Run(repository, "rev-parse", "HEAD").Trim();
     }
 
     private static GitRefResolver Resolver(bool allowFile = true) =>
@@ -58,18 +57,4 @@ public sealed class GitRefResolverTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(repository, recursive: true);
-
-    private string Git(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("git") { WorkingDirectory = repository, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return output;
-    }
 }

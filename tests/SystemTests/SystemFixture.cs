@@ -33,10 +33,17 @@ public sealed class SystemFixture : IAsyncLifetime
 
         App = await builder.BuildAsync();
         using var timeout = new CancellationTokenSource(StartTimeout);
-        await App.StartAsync(timeout.Token);
-        foreach (var name in ResourceNames.All)
+        try
         {
-            await App.ResourceNotifications.WaitForResourceHealthyAsync(name, timeout.Token);
+            await App.StartAsync(timeout.Token);
+            foreach (var name in ResourceNames.All)
+            {
+                await App.ResourceNotifications.WaitForResourceHealthyAsync(name, timeout.Token);
+            }
+        }
+        catch (Exception ex) when (ex is DistributedApplicationException or OperationCanceledException)
+        {
+            throw new InvalidOperationException($"The system did not start: {ex.Message}\n{await StartupLogsAsync()}", ex);
         }
 
         Gateway = App.CreateHttpClient(ResourceNames.Gateway);
@@ -124,6 +131,23 @@ public sealed class SystemFixture : IAsyncLifetime
         }
 
         return lines;
+    }
+
+    /// <summary>The last lines of every resource, so a failed start says why without a dashboard.</summary>
+    private async Task<string> StartupLogsAsync()
+    {
+        var report = new System.Text.StringBuilder();
+        foreach (var name in ResourceNames.All)
+        {
+            var lines = await LogsAsync(name);
+            report.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"--- {name} ---");
+            foreach (var line in lines.TakeLast(30))
+            {
+                report.AppendLine(line);
+            }
+        }
+
+        return report.ToString();
     }
 
     public async Task DisposeAsync()

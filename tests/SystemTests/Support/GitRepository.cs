@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using TrustedOss.TestSupport;
 
 namespace TrustedOss.SystemTests.Support;
 
@@ -19,29 +19,13 @@ internal sealed class GitRepository : IDisposable
 
     public static GitRepository Create()
     {
-        var path = Directory.CreateTempSubdirectory("trustedoss-repo-").FullName;
-        Git(path, "init", "--quiet", "--initial-branch=main");
+        var path = TestGit.InitRepository("trustedoss-repo-", branch: "main");
         File.WriteAllText(System.IO.Path.Combine(path, "package.json"), """{"name":"demo","dependencies":{"left-pad":"1.3.0"}}""");
-        Git(path, "add", ".");
-        Git(path, "-c", "user.name=Test", "-c", "user.email=test@example.com", "commit", "--quiet", "-m", "first");
-        Git(path, "tag", "v1.0.0");
-        return new GitRepository(path, Git(path, "rev-parse", "HEAD").Trim());
+        TestGit.Run(path, "add", ".");
+        TestGit.Run(path, "commit", "--quiet", "-m", "first");
+        TestGit.Run(path, "tag", "v1.0.0");
+        return new GitRepository(path, TestGit.Run(path, "rev-parse", "HEAD").Trim());
     }
 
     public void Dispose() => Directory.Delete(Path, recursive: true);
-
-    private static string Git(string directory, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("git") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return process.ExitCode == 0 ? output : throw new InvalidOperationException($"git {string.Join(' ', arguments)}: {error}");
-    }
 }
