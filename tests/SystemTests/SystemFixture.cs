@@ -118,6 +118,30 @@ public sealed class SystemFixture : IAsyncLifetime
         return [.. instances.Order(StringComparer.Ordinal)];
     }
 
+    /// <summary>The process ids of an executable resource's running instances (servers the system started).</summary>
+    public async Task<IReadOnlyList<int>> ProcessIdsAsync(string resourceName)
+    {
+        var processes = new Dictionary<string, int>();
+        using var replayed = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        try
+        {
+            await foreach (var change in App.ResourceNotifications.WatchAsync(replayed.Token))
+            {
+                if (change.Resource.Name == resourceName
+                    && change.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } pid)
+                {
+                    processes[change.ResourceId] = Convert.ToInt32(pid, System.Globalization.CultureInfo.InvariantCulture);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The replay is over.
+        }
+
+        return [.. processes.Values];
+    }
+
     /// <summary>Every line a resource's instances have written to stdout/stderr so far.</summary>
     public async Task<IReadOnlyList<string>> LogsAsync(string resourceName)
     {
