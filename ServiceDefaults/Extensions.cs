@@ -29,7 +29,7 @@ public static class Extensions
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
-            http.AddStandardResilienceHandler();
+            http.AddStandardResilienceHandler(ServiceCallResilience.Configure);
             http.AddServiceDiscovery();
         });
 

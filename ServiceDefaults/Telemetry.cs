@@ -21,6 +21,13 @@ public static class Telemetry
     public static readonly Counter<long> RateLimitRejections =
         Meter.CreateCounter<long>("trustedoss.rate_limit.rejections", description: "Keyed requests refused with 429, by policy.");
 
+    /// <summary>
+    /// Requests that went on without Redis because it did not answer in time, by what was skipped
+    /// (rate_limit: let through uncounted).
+    /// </summary>
+    public static readonly Counter<long> RedisFailOpen =
+        Meter.CreateCounter<long>("trustedoss.redis.fail_open", description: "Requests that went on without a Redis step that did not answer in time, by step.");
+
     /// <summary>Scans that finished, by status (succeeded, failed).</summary>
     public static readonly Counter<long> ScansCompleted =
         Meter.CreateCounter<long>("trustedoss.scans.completed", description: "Scans that finished, by status.");

@@ -5,18 +5,20 @@ using Yarp.ReverseProxy.Model;
 using TrustedOss.Gateway.Authentication;
 using TrustedOss.ServiceDefaults;
 using TrustedOss.ServiceDefaults.RateLimits;
+using TrustedOss.ServiceDefaults.Redis;
 
 namespace TrustedOss.Gateway;
 
 /// <summary>
 /// Counts each API-key request against its key's limit (scan triggers and reads separately) and
 /// answers a spent limit with 429 and an integer Retry-After. Every keyed response carries the
-/// RateLimit-Policy and RateLimit headers. If Redis cannot count, the request goes through: a
-/// limiter outage must not stop every pipeline.
+/// RateLimit-Policy and RateLimit headers. If Redis cannot count within its deadline, the request
+/// goes through uncounted (a metric and a log line say so): a limiter outage must not stop every
+/// pipeline, and the key itself was already verified.
 /// </summary>
 internal sealed class KeyRateLimitMiddleware(
-    RequestDelegate next, IConnectionMultiplexer redis, IOptions<KeyRateLimitOptions> options, TimeProvider time,
-    IProblemDetailsService problems, ILogger<KeyRateLimitMiddleware> logger)
+    RequestDelegate next, IConnectionMultiplexer redis, IOptions<KeyRateLimitOptions> options, IOptions<RedisDeadlineOptions> redisDeadline,
+    TimeProvider time, IProblemDetailsService problems, ILogger<KeyRateLimitMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -30,11 +32,13 @@ internal sealed class KeyRateLimitMiddleware(
         RateLimitState state;
         try
         {
-            state = await KeyRateLimits.CountAsync(redis.GetDatabase(), keyId, policy, options.Value, time.GetUtcNow());
+            state = await KeyRateLimits.CountAsync(redis.GetDatabase(), keyId, policy, options.Value, time.GetUtcNow())
+                .WithinAsync(redisDeadline.Value.RequestDeadline, time);
         }
         catch (Exception ex) when (DependencyOutage.Is(ex))
         {
-            logger.LogWarning(ex, "Rate limit for key {KeyId} could not be counted; letting the request through", keyId);
+            Telemetry.RedisFailOpen.Add(1, new KeyValuePair<string, object?>("step", "rate_limit"));
+            logger.LogWarning("Rate limit for key {KeyId} could not be counted ({Reason}); letting the request through", keyId, ex.Message);
             await next(context);
             return;
         }

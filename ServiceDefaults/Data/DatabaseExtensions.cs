@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -16,12 +17,22 @@ public static class DatabaseExtensions
     public static TBuilder AddServiceDatabase<TBuilder>(this TBuilder builder, string connectionName, Assembly migrations)
         where TBuilder : IHostApplicationBuilder
     {
-        builder.AddNpgsqlDataSource(connectionName, configureDataSourceBuilder: dataSource => dataSource.ConfigureTracing(tracing => tracing
-            // Only commands that are part of a request or message get spans: background polls
-            // (the outbox relay, usage recording) would otherwise fill the dashboard with one-span traces.
-            .ConfigureCommandFilter(_ => Activity.Current is not null)
-            .ConfigureBatchFilter(_ => Activity.Current is not null)
-            .EnablePhysicalOpenTracing(false)));
+        builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        var deadlines = builder.Configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        builder.AddNpgsqlDataSource(connectionName, configureDataSourceBuilder: dataSource =>
+        {
+            dataSource.ConnectionStringBuilder.CommandTimeout = deadlines.CommandTimeoutSeconds;
+            dataSource.ConnectionStringBuilder.Timeout = deadlines.ConnectTimeoutSeconds;
+            // After the cancel request, drop the connection at once instead of waiting up to two
+            // more seconds for the server's reply to it: a stalled server sends none.
+            dataSource.ConnectionStringBuilder.CancellationTimeout = -1;
+            dataSource.ConfigureTracing(tracing => tracing
+                // Only commands that are part of a request or message get spans: background polls
+                // (the outbox relay, usage recording) would otherwise fill the dashboard with one-span traces.
+                .ConfigureCommandFilter(_ => Activity.Current is not null)
+                .ConfigureBatchFilter(_ => Activity.Current is not null)
+                .EnablePhysicalOpenTracing(false));
+        });
         builder.Services.AddSingleton(new MigrationSource(connectionName, migrations));
         builder.Services.AddSingleton<DatabaseMigrator>();
         return builder;

@@ -24,7 +24,8 @@ public sealed class DatabaseMigrator(IEnumerable<MigrationSource> sources, Npgsq
             ?? throw new InvalidOperationException($"ConnectionStrings:{connectionName} is not set.");
 
         await using var lockConnection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", lockConnection))
+        // Another replica may be migrating; waiting for it is expected, so no command deadline here.
+        await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", lockConnection) { CommandTimeout = 0 })
         {
             take.Parameters.AddWithValue("key", MigrationLockKey);
             await take.ExecuteNonQueryAsync(cancellationToken);

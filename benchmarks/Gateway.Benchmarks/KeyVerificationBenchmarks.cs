@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using TrustedOss.Gateway.Authentication;
 using TrustedOss.ServiceDefaults.ApiKeys;
+using TrustedOss.ServiceDefaults.Redis;
 using TrustedOss.ServiceDefaults.Identity;
 
 namespace TrustedOss.Gateway.Benchmarks;
@@ -31,7 +32,8 @@ public class KeyVerificationBenchmarks
         // Redis and the Keys service are only reached on a miss or for a usage note; this run has
         // neither (entry pre-cached, usage already noted), which the first call below checks.
         verifier = new ApiKeyVerifier(cache, redis: null!, http: null!, Options.Create(keyOptions),
-            Options.Create(new ApiKeyVerifierOptions { LocalCacheLifetime = TimeSpan.FromDays(1), UsageNoteInterval = TimeSpan.FromDays(1) }), time);
+            Options.Create(new ApiKeyVerifierOptions { LocalCacheLifetime = TimeSpan.FromDays(1), UsageNoteInterval = TimeSpan.FromDays(1) }),
+            Options.Create(new RedisDeadlineOptions()), time);
         var prefix = key[..ApiKeyFormat.PrefixLength];
         var entry = new VerifiedApiKey(Guid.NewGuid(), prefix, keyOptions.Hash(key), "project", "read_write", Guid.NewGuid(), Guid.NewGuid(),
             Guid.NewGuid(), null, Revoked: false, Version: 1);

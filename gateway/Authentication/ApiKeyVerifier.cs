@@ -7,6 +7,7 @@ using StackExchange.Redis;
 using TrustedOss.ServiceDefaults;
 using TrustedOss.ServiceDefaults.ApiKeys;
 using TrustedOss.ServiceDefaults.RateLimits;
+using TrustedOss.ServiceDefaults.Redis;
 
 namespace TrustedOss.Gateway.Authentication;
 
@@ -37,7 +38,7 @@ public sealed class ApiKeyVerifierOptions
 /// </summary>
 public sealed class ApiKeyVerifier(
     IMemoryCache local, IConnectionMultiplexer redis, IHttpClientFactory http, IOptions<ApiKeyOptions> keyOptions,
-    IOptions<ApiKeyVerifierOptions> options, TimeProvider time)
+    IOptions<ApiKeyVerifierOptions> options, IOptions<RedisDeadlineOptions> redisDeadline, TimeProvider time)
 {
     public const string KeysClient = "keys";
 
@@ -93,10 +94,12 @@ public sealed class ApiKeyVerifier(
         int used, reset;
         try
         {
-            (used, reset) = await FixedWindowCounter.CountAsync(redis.GetDatabase(), $"auth-failures:{client}", FailureWindow, now);
+            (used, reset) = await FixedWindowCounter.CountAsync(redis.GetDatabase(), $"auth-failures:{client}", FailureWindow, now)
+                .WithinAsync(redisDeadline.Value.RequestDeadline, time);
         }
         catch (Exception ex) when (DependencyOutage.Is(ex))
         {
+            // Fails safe: the key is refused all the same, only not counted.
             return Counted(new Verdict(Outcome.Refused));
         }
 
@@ -140,8 +143,9 @@ public sealed class ApiKeyVerifier(
             return null;
         }
 
-        var entry = VerifiedApiKey.FromJson(await redis.GetDatabase().StringGetAsync(VerifiedApiKey.CacheKey(prefix)))
-            ?? await LookupAsync(prefix, cancellationToken);
+        // Past the deadline the key cannot be checked: the caller answers 503 with Retry-After.
+        var shared = await redis.GetDatabase().StringGetAsync(VerifiedApiKey.CacheKey(prefix)).WithinAsync(redisDeadline.Value.RequestDeadline, time);
+        var entry = VerifiedApiKey.FromJson(shared) ?? await LookupAsync(prefix, cancellationToken);
         // Unknown prefixes are remembered briefly too, so made-up keys cannot each cost a database
         // query; creating a key announces its prefix, which drops this note on every replica.
         local.Set(entry is null ? UnknownKey(prefix) : LocalKey(prefix), (object?)entry ?? true, new MemoryCacheEntryOptions

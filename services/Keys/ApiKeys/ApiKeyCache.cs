@@ -1,7 +1,10 @@
 using Dapper;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using StackExchange.Redis;
+using TrustedOss.ServiceDefaults;
 using TrustedOss.ServiceDefaults.ApiKeys;
+using TrustedOss.ServiceDefaults.Redis;
 
 namespace TrustedOss.Keys.ApiKeys;
 
@@ -12,7 +15,8 @@ namespace TrustedOss.Keys.ApiKeys;
 /// in-process copies. Redis only takes an entry newer than the one it holds, so a lookup or change
 /// racing another change can never put an older state back.
 /// </summary>
-internal sealed class ApiKeyCache(NpgsqlDataSource db, IConnectionMultiplexer redis)
+internal sealed class ApiKeyCache(
+    NpgsqlDataSource db, IConnectionMultiplexer redis, IOptions<RedisDeadlineOptions> redisDeadline, TimeProvider time, ILogger<ApiKeyCache> logger)
 {
     private sealed record Row(
         Guid Id, string KeyPrefix, byte[] SecretHash, string Scope, string PermissionBreadth, Guid? TeamId, Guid? ProjectId,
@@ -32,9 +36,19 @@ internal sealed class ApiKeyCache(NpgsqlDataSource db, IConnectionMultiplexer re
     public async Task<VerifiedApiKey?> LookupAsync(string prefix, CancellationToken cancellationToken)
     {
         var entry = await LoadAsync(prefix, cancellationToken);
-        if (entry is not null)
+        if (entry is null)
+        {
+            return null;
+        }
+
+        try
         {
             await WriteIfNewerAsync(entry);
+        }
+        catch (Exception ex) when (DependencyOutage.Is(ex))
+        {
+            // The entry is right without the shared copy; the next gateway miss writes it again.
+            logger.LogWarning("API key {Prefix} could not be cached in Redis ({Reason})", prefix, ex.Message);
         }
 
         return entry;
@@ -46,14 +60,14 @@ internal sealed class ApiKeyCache(NpgsqlDataSource db, IConnectionMultiplexer re
         var database = redis.GetDatabase();
         if (entry is null)
         {
-            await database.KeyDeleteAsync(VerifiedApiKey.CacheKey(prefix));
+            await database.KeyDeleteAsync(VerifiedApiKey.CacheKey(prefix)).WithinAsync(Deadline, time);
         }
         else
         {
             await WriteIfNewerAsync(entry);
         }
 
-        await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(VerifiedApiKey.ChangedChannel), prefix);
+        await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(VerifiedApiKey.ChangedChannel), prefix).WithinAsync(Deadline, time);
     }
 
     public async Task RefreshIssuerAsync(Guid userId, CancellationToken cancellationToken)
@@ -68,11 +82,13 @@ internal sealed class ApiKeyCache(NpgsqlDataSource db, IConnectionMultiplexer re
         }
     }
 
+    private TimeSpan Deadline => redisDeadline.Value.RequestDeadline;
+
     private Task<RedisResult> WriteIfNewerAsync(VerifiedApiKey entry) =>
         redis.GetDatabase().ScriptEvaluateAsync(
             WriteIfNewerScript,
             [VerifiedApiKey.CacheKey(entry.Prefix)],
-            [entry.ToJson(), entry.Version, (long)VerifiedApiKey.CacheLifetime.TotalMilliseconds]);
+            [entry.ToJson(), entry.Version, (long)VerifiedApiKey.CacheLifetime.TotalMilliseconds]).WithinAsync(Deadline, time);
 
     private async Task<VerifiedApiKey?> LoadAsync(string prefix, CancellationToken cancellationToken)
     {

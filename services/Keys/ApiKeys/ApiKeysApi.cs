@@ -11,6 +11,7 @@ using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using TrustedOss.ServiceDefaults.Identity;
 using TrustedOss.ServiceDefaults.RateLimits;
+using TrustedOss.ServiceDefaults.Redis;
 using TrustedOss.ServiceDefaults;
 
 namespace TrustedOss.Keys.ApiKeys;
@@ -250,7 +251,8 @@ internal static class ApiKeysApi
     }
 
     private static async Task<IResult> SelfAsync(
-        HttpContext http, ApiKeyStore keys, IConnectionMultiplexer redis, IOptions<KeyRateLimitOptions> limits, TimeProvider time)
+        HttpContext http, ApiKeyStore keys, IConnectionMultiplexer redis, IOptions<KeyRateLimitOptions> limits,
+        IOptions<RedisDeadlineOptions> redisDeadline, TimeProvider time)
     {
         if (http.Caller() is not { IsApiKey: true, ApiKeyId: { } keyId } || await keys.GetAsync(keyId, http.RequestAborted) is not { } key)
         {
@@ -261,7 +263,8 @@ internal static class ApiKeysApi
         var states = new Dictionary<string, RateLimitResponse>();
         foreach (var policy in new[] { KeyRateLimits.Triggers, KeyRateLimits.Reads })
         {
-            var state = await KeyRateLimits.PeekAsync(redis.GetDatabase(), keyId, policy, limits.Value, now);
+            var state = await KeyRateLimits.PeekAsync(redis.GetDatabase(), keyId, policy, limits.Value, now)
+                .WithinAsync(redisDeadline.Value.RequestDeadline, time);
             states[policy] = new RateLimitResponse(state.Limit, state.Remaining, state.ResetSeconds);
         }
 

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using TrustedOss.ServiceDefaults.RateLimits;
+using TrustedOss.ServiceDefaults.Redis;
 
 namespace TrustedOss.Keys.People;
 
@@ -14,15 +15,21 @@ public sealed class LoginThrottleOptions
     public int AttemptsPerMinute { get; set; } = 5;
 }
 
-/// <summary>Counts login attempts per client address in one-minute windows shared by every replica.</summary>
-internal sealed class LoginThrottle(IConnectionMultiplexer redis, IOptions<LoginThrottleOptions> options, TimeProvider time)
+/// <summary>
+/// Counts login attempts per client address in one-minute windows shared by every replica. Fails
+/// safe: when Redis does not answer within its deadline, the attempt is not made (503), since an
+/// uncounted login is an unlimited password guess.
+/// </summary>
+internal sealed class LoginThrottle(
+    IConnectionMultiplexer redis, IOptions<LoginThrottleOptions> options, IOptions<RedisDeadlineOptions> redisDeadline, TimeProvider time)
 {
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
     /// <summary>Counts this attempt; returns the seconds to wait when it is over the limit, else null.</summary>
     public async Task<int?> TryAttemptAsync(string clientAddress)
     {
-        var (attempts, reset) = await FixedWindowCounter.CountAsync(redis.GetDatabase(), $"login-attempts:{clientAddress}", Window, time.GetUtcNow());
+        var (attempts, reset) = await FixedWindowCounter.CountAsync(redis.GetDatabase(), $"login-attempts:{clientAddress}", Window, time.GetUtcNow())
+            .WithinAsync(redisDeadline.Value.RequestDeadline, time);
         return attempts <= options.Value.AttemptsPerMinute ? null : reset;
     }
 }
