@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Npgsql;
+using TrustedOss.AppHost;
 using TrustedOss.SystemTests.Support;
 
 namespace TrustedOss.SystemTests;
@@ -150,6 +152,30 @@ public sealed class ApiKeyIssuingTests(SystemFixture system)
         var page = JsonDocument.Parse(listed).RootElement;
         Assert.Equal(1, page.GetProperty("total").GetInt32());
         Assert.Equal("admin@trustedoss.local", page.GetProperty("items")[0].GetProperty("created_by_email").GetString());
+    }
+
+    [Fact]
+    public async Task Issuing_a_key_writes_an_audit_row_without_the_secret()
+    {
+        var team = await api.TeamAsync();
+        var issuer = await api.UserAsync(team, "team_admin");
+        using var client = api.With(issuer);
+        var key = await Api.KeyAsync(client, "team", teamId: team.Id);
+
+        await using var connection = new NpgsqlConnection(await system.ConnectionStringAsync(ResourceNames.KeysDatabase));
+        await connection.OpenAsync();
+        await using var query = new NpgsqlCommand(
+            "SELECT actor_user_id, team_id, diff::text FROM audit_log WHERE target_table = 'api_keys' AND target_id = @id AND action = 'create'",
+            connection);
+        query.Parameters.AddWithValue("id", key.Id);
+        await using var reader = await query.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync(), "no audit row for the new key");
+        Assert.Equal(issuer.Id, reader.GetGuid(0));
+        Assert.Equal(team.Id, reader.GetGuid(1));
+        var diff = reader.GetString(2);
+        Assert.Contains(key.KeyPrefix, diff, StringComparison.Ordinal);
+        Assert.DoesNotContain(key.RawKey[13..], diff, StringComparison.Ordinal);
+        Assert.False(await reader.ReadAsync(), "more than one audit row for one key");
     }
 
     [Fact]

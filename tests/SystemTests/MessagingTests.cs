@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
 using System.Text;
 using Npgsql;
 using RabbitMQ.Client;
@@ -51,14 +52,40 @@ public sealed class MessagingTests(SystemFixture system)
 
         var scan = await Eventually.ValueAsync(() => FindScanAsync(delivery.ScanId), TimeSpan.FromSeconds(30), "the scan made from the delivery");
 
-        // Whichever copy arrived first made the scan; the second found it there and added nothing.
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        // Whichever copy arrived first made the scan; the second found it there and added nothing
+        // (rather than failing on the duplicate and being retried into the error queue).
+        await Eventually.ValueAsync(async () =>
+            (await system.LogsAsync(ResourceNames.Scans)).Any(l => l.Contains($"Delivery {delivery.DeliveryId} was already turned into scan", StringComparison.Ordinal)) ? "seen" : null,
+            TimeSpan.FromSeconds(30), "the second copy to be recognised");
         await using var connection = new NpgsqlConnection(await system.ConnectionStringAsync(ResourceNames.ScansDatabase));
         await connection.OpenAsync();
         await using var count = new NpgsqlCommand("SELECT count(*) FROM scans WHERE delivery_id = @id", connection);
         count.Parameters.AddWithValue("id", delivery.DeliveryId);
         Assert.Equal(1L, await count.ExecuteScalarAsync());
         Assert.Contains(scan.Ref, refs);
+    }
+
+    [Fact]
+    public async Task A_redelivered_scan_request_does_not_run_a_finished_scan_again()
+    {
+        using var repository = GitRepository.Create();
+        var api = new Api(system);
+        var project = await api.ProjectAsync(await api.TeamAsync(), repository.FileUrl);
+        using var pipeline = api.With(await api.AdminKeyAsync("org"));
+        var first = await Scans.FinishedAsync(pipeline, (await Scans.TriggeredAsync(pipeline, project.Id)).Id);
+        Assert.Equal("succeeded", first.Status);
+
+        // The repository moves on, then the scan's request arrives again (a broker redelivery):
+        // a second run would record the new commit and a new completion time.
+        repository.Commit("second");
+        await using var bus = await TestBus.StartAsync(await system.ConnectionStringAsync(ResourceNames.RabbitMq));
+        await bus.Publisher.Publish(new ScanRequested(first.Id, project.Id, repository.FileUrl, null, DateTimeOffset.UtcNow));
+
+        await Eventually.ValueAsync(async () =>
+            (await system.LogsAsync(ResourceNames.Scans)).Any(l => l.Contains($"Scan {first.Id} is not queued any more", StringComparison.Ordinal)) ? "refused" : null,
+            TimeSpan.FromSeconds(30), "the redelivered request to be consumed");
+        var after = await pipeline.GetFromJsonAsync<Scans.Scan>($"/v1/scans/{first.Id}", Json.Api);
+        Assert.Equal(first, after);
     }
 
     [Fact]

@@ -4,11 +4,29 @@ using TrustedOss.SystemTests.Support;
 
 namespace TrustedOss.SystemTests;
 
-/// <summary>The outbox never lets one bad message hold up the others.</summary>
+/// <summary>The outbox sends each message once and never lets one bad message hold up the others.</summary>
 [Collection(SystemTestGroup.Name)]
 public sealed class OutboxTests(SystemFixture system)
 {
     private readonly Api api = new(system);
+
+    [Fact]
+    public async Task A_published_message_leaves_the_outbox()
+    {
+        using var repository = GitRepository.Create();
+        var project = await api.ProjectAsync(await api.TeamAsync(), repository.FileUrl);
+        using var pipeline = api.With(await api.AdminKeyAsync("org"));
+        var scan = await Scans.TriggeredAsync(pipeline, project.Id);
+        Assert.Equal("succeeded", (await Scans.FinishedAsync(pipeline, scan.Id)).Status);
+
+        // Published means deleted in the same transaction; a row left behind would go out again and again.
+        await using var connection = new NpgsqlConnection(await system.ConnectionStringAsync(ResourceNames.ScansDatabase));
+        await connection.OpenAsync();
+        await using var query = new NpgsqlCommand("SELECT count(*) FROM outbox_messages WHERE body::text LIKE @scan", connection);
+        query.Parameters.AddWithValue("scan", $"%{scan.Id}%");
+        await Eventually.ValueAsync(async () => (long)(await query.ExecuteScalarAsync())! == 0 ? "gone" : null,
+            TimeSpan.FromSeconds(10), "the scan's outbox row to be deleted");
+    }
 
     [Fact]
     public async Task An_unreadable_message_is_set_aside_and_the_ones_after_it_still_go_out()

@@ -27,5 +27,14 @@ internal sealed class GitRepository : IDisposable
         return new GitRepository(path, TestGit.Run(path, "rev-parse", "HEAD").Trim());
     }
 
+    /// <summary>Adds a commit on <c>main</c>; returns its sha.</summary>
+    public string Commit(string message)
+    {
+        File.WriteAllText(System.IO.Path.Combine(Path, "CHANGELOG"), message);
+        TestGit.Run(Path, "add", ".");
+        TestGit.Run(Path, "commit", "--quiet", "-m", message);
+        return TestGit.Run(Path, "rev-parse", "HEAD").Trim();
+    }
+
     public void Dispose() => Directory.Delete(Path, recursive: true);
 }
