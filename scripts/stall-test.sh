@@ -9,4 +9,4 @@ cd "$(dirname "$0")/.."
 dotnet build tests/SystemTests -v quiet -nologo
 TRUSTEDOSS_STALL_REPETITIONS="${1:-20}" dotnet test tests/SystemTests --no-build \
   --filter "FullyQualifiedName~ServerStallTests" --logger "console;verbosity=detailed" \
-  | grep -E '^\s*(redis|postgres|rabbitmq) paused|^\s+(warm key|cold key|token|trigger):|Passed|Failed|expected'
+  | grep -E '^\s*(redis|postgres|rabbitmq) paused|^\s+(warm key|cold key|token|trigger):|^\s+(Passed|Failed) TrustedOss|^(Passed|Failed)!|Only 200s|Full service'

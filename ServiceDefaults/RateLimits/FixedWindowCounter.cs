@@ -20,27 +20,16 @@ public static class FixedWindowCounter
     public static async Task<(int Used, int ResetSeconds)> CountAsync(IDatabase redis, string name, TimeSpan window, DateTimeOffset now)
     {
         var result = (RedisResult[])(await redis.ScriptEvaluateAsync(
-            CountScript, [Key(name, window, now)], [(long)UntilWindowEnds(window, now).TotalMilliseconds]))!;
-        return ((int)(long)result[0], Seconds((long)result[1]));
+            CountScript, [FixedWindow.Key(name, window, now)], [(long)FixedWindow.UntilWindowEnds(window, now).TotalMilliseconds]))!;
+        return ((int)(long)result[0], FixedWindow.Seconds((long)result[1]));
     }
 
     /// <summary>The count so far in the current window, without counting.</summary>
     public static async Task<(int Used, int ResetSeconds)> PeekAsync(IDatabase redis, string name, TimeSpan window, DateTimeOffset now)
     {
-        var key = Key(name, window, now);
+        var key = FixedWindow.Key(name, window, now);
         var used = await redis.StringGetAsync(key);
         var ttl = await redis.KeyTimeToLiveAsync(key);
-        return (used.HasValue ? (int)used : 0, Seconds((long)(ttl ?? UntilWindowEnds(window, now)).TotalMilliseconds));
+        return (used.HasValue ? (int)used : 0, FixedWindow.Seconds((long)(ttl ?? FixedWindow.UntilWindowEnds(window, now)).TotalMilliseconds));
     }
-
-    private static string Key(string name, TimeSpan window, DateTimeOffset now) =>
-        string.Create(CultureInfo.InvariantCulture, $"{name}:{now.ToUnixTimeMilliseconds() / (long)window.TotalMilliseconds}");
-
-    private static TimeSpan UntilWindowEnds(TimeSpan window, DateTimeOffset now)
-    {
-        var windowMs = (long)window.TotalMilliseconds;
-        return TimeSpan.FromMilliseconds(windowMs - (now.ToUnixTimeMilliseconds() % windowMs));
-    }
-
-    private static int Seconds(long milliseconds) => Math.Max(1, (int)Math.Ceiling(milliseconds / 1000.0));
 }

@@ -1,3 +1,5 @@
+using TrustedOss.ServiceDefaults.RateLimits;
+
 namespace TrustedOss.SystemTests.Support;
 
 /// <summary>
@@ -12,11 +14,11 @@ internal static class RateWindow
     /// <summary>Waits, when needed, for the next window, so at least <paramref name="needed"/> of it is left.</summary>
     public static async Task EnsureLeftAsync(TimeSpan needed)
     {
-        var intoWindow = TimeSpan.FromMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() % (long)Length.TotalMilliseconds);
-        if (Length - intoWindow < needed)
+        var left = FixedWindow.UntilWindowEnds(Length, DateTimeOffset.UtcNow);
+        if (left < needed)
         {
             // A little past the boundary, so clocks that differ by a few milliseconds agree too.
-            await Task.Delay(Length - intoWindow + TimeSpan.FromMilliseconds(250));
+            await Task.Delay(left + TimeSpan.FromMilliseconds(250));
         }
     }
 }
