@@ -28,6 +28,20 @@ public sealed class ApiKeyTests
     [InlineData(null)]
     public void Malformed_keys_do_not_parse(string? key) => Assert.False(ApiKeyFormat.TryParse(key, out _));
 
+    [Theory]
+    [InlineData("tos_anything", true)]
+    [InlineData("eyJhbGciOiJIUzI1NiJ9.e30.sig", false)]
+    [InlineData("TOS_a1b2c3d4_eaff8b91d36c5e0a2f1c4d7e8a9b0c2d", false)]
+    public void Only_tokens_with_the_key_prefix_are_taken_for_keys(string token, bool looksLikeKey) =>
+        Assert.Equal(looksLikeKey, ApiKeyFormat.LooksLikeKey(token));
+
+    [Fact]
+    public void The_shared_cache_entry_is_named_by_the_prefix() =>
+        Assert.Equal("api-keys:tos_a1b2c3d4", VerifiedApiKey.CacheKey("tos_a1b2c3d4"));
+
+    [Fact]
+    public void A_missing_cache_entry_reads_as_none() => Assert.Null(VerifiedApiKey.FromJson(null));
+
     [Fact]
     public void An_entry_accepts_its_own_key_only()
     {

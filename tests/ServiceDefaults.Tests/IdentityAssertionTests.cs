@@ -35,7 +35,7 @@ public sealed class IdentityAssertionTests : IDisposable
 
     [Fact]
     public void A_service_cannot_sign() =>
-        Assert.Throws<InvalidOperationException>(() => Service().Sign(Key));
+        Assert.Contains("Identity:SigningKey", Assert.Throws<InvalidOperationException>(() => Service().Sign(Key)).Message, StringComparison.Ordinal);
 
     [Fact]
     public void Altered_claims_are_refused()
@@ -52,6 +52,17 @@ public sealed class IdentityAssertionTests : IDisposable
         var signed = Gateway().Sign(Key);
         time.Advance(TimeSpan.FromSeconds(61));
 
+        Assert.Null(Service().Verify(signed));
+    }
+
+    [Fact]
+    public void An_identity_is_valid_until_the_second_it_expires()
+    {
+        var signed = Gateway().Sign(Key);
+
+        time.Advance(TimeSpan.FromSeconds(59));
+        Assert.Equal(Key, Service().Verify(signed));
+        time.Advance(TimeSpan.FromSeconds(1));
         Assert.Null(Service().Verify(signed));
     }
 
