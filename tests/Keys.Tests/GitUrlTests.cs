@@ -24,5 +24,15 @@ public sealed class GitUrlTests
     [InlineData("ssh://git:secret@gitlab.com/group/repo.git")]
     [InlineData("http://github.com/org/repo.git")]
     [InlineData("git://github.com/org/repo.git")]
+    [InlineData("file:///")]
+    [InlineData("ssh://git@gitlab.com/")]
     public void Refuses_anything_else(string url) => Assert.False(GitUrl.IsValid(url));
+
+    [Fact]
+    public void Takes_addresses_up_to_2048_characters()
+    {
+        const string start = "https://git.example.com/";
+        Assert.True(GitUrl.IsValid(start + new string('a', 2048 - start.Length)));
+        Assert.False(GitUrl.IsValid(start + new string('a', 2049 - start.Length)));
+    }
 }

@@ -15,6 +15,7 @@ public sealed class ProjectAccessTests
     [InlineData("team", false, false, false)]
     [InlineData("project", false, true, true)]
     [InlineData("project", true, false, false)]
+    [InlineData("galaxy", true, true, false)]
     public void A_key_reads_and_triggers_inside_its_scope(string scope, bool ownTeam, bool ownProject, bool inScope)
     {
         var key = new CallerIdentity(CallerIdentity.ApiKey, Guid.NewGuid(), Guid.NewGuid(), scope,

@@ -48,6 +48,34 @@ public sealed class WebhookBodyTests
         Assert.Equal(WebhookBody.Outcome.TooLarge, result.Outcome);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Takes_a_body_of_exactly_the_limit(bool declared)
+    {
+        var body = Encoding.UTF8.GetBytes("{\"padding\":\"" + new string('x', 100) + "\"}");
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        context.Request.Body = new MemoryStream(body);
+        context.Request.ContentLength = declared ? body.Length : null;
+
+        var result = await WebhookBody.ReadAsync(context.Request, maxBytes: body.Length, CancellationToken.None);
+
+        Assert.Equal(WebhookBody.Outcome.Ok, result.Outcome);
+        Assert.Equal(body, result.Raw);
+    }
+
+    [Fact]
+    public async Task A_body_that_arrives_in_many_reads_is_kept_whole()
+    {
+        var body = Encoding.UTF8.GetBytes("{\"padding\":\"" + new string('x', 40_000) + "\"}");
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        context.Request.Body = new MemoryStream(body);
+
+        var result = await WebhookBody.ReadAsync(context.Request, maxBytes: 1_000_000, CancellationToken.None);
+
+        Assert.Equal(body, result.Raw);
+    }
+
     private sealed class ThrowingStream : MemoryStream
     {
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
