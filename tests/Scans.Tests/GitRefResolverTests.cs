@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using TrustedOss.Scans.Running;
 using TrustedOss.TestSupport;
@@ -140,13 +138,10 @@ public sealed class GitRefResolverTests : IDisposable
     [Fact]
     public async Task A_repository_that_never_answers_is_given_up_after_the_timeout()
     {
-        // Accepts the connection and then says nothing, like a stalled server.
-        using var silent = new TcpListener(IPAddress.Loopback, 0);
-        silent.Start();
-        var port = ((IPEndPoint)silent.LocalEndpoint).Port;
+        using var silent = new SilentServer();
         var resolver = new GitRefResolver(Options.Create(new ScanRunnerOptions { GitTimeout = TimeSpan.FromSeconds(1) }));
 
-        var error = await Assert.ThrowsAsync<GitRefException>(() => resolver.ResolveAsync($"https://127.0.0.1:{port}/org/repo.git", null, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<GitRefException>(() => resolver.ResolveAsync(silent.RepositoryUrl, null, CancellationToken.None));
 
         Assert.Equal("The repository did not answer within 1 seconds.", error.Message);
     }
@@ -154,12 +149,10 @@ public sealed class GitRefResolverTests : IDisposable
     [Fact]
     public async Task A_cancelled_scan_stops_git_and_says_so()
     {
-        using var silent = new TcpListener(IPAddress.Loopback, 0);
-        silent.Start();
-        var port = ((IPEndPoint)silent.LocalEndpoint).Port;
+        using var silent = new SilentServer();
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Resolver().ResolveAsync($"https://127.0.0.1:{port}/org/repo.git", null, cancel.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Resolver().ResolveAsync(silent.RepositoryUrl, null, cancel.Token));
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using System.Net;
-using System.Net.Sockets;
 using TrustedOss.SystemTests.Support;
+using TrustedOss.TestSupport;
 
 namespace TrustedOss.SystemTests;
 
@@ -82,10 +82,8 @@ public sealed class CiFlowTests(SystemFixture system)
     public async Task A_second_trigger_while_one_is_active_is_a_conflict_naming_it()
     {
         // A "repository" that accepts the connection and never answers keeps the first scan running.
-        using var silent = new TcpListener(IPAddress.Loopback, 0);
-        silent.Start();
-        var port = ((IPEndPoint)silent.LocalEndpoint).Port;
-        var project = await api.ProjectAsync(await api.TeamAsync(), $"https://127.0.0.1:{port}/org/repo.git");
+        using var silent = new SilentServer();
+        var project = await api.ProjectAsync(await api.TeamAsync(), silent.RepositoryUrl);
         using var pipeline = api.With(await api.AdminKeyAsync("org"));
 
         var first = await Scans.TriggeredAsync(pipeline, project.Id);
