@@ -15,6 +15,7 @@ internal sealed class StallProbe
 
     private readonly List<Call> calls = [];
     private readonly List<Task> loops = [];
+    private readonly List<HttpClient> clients = [];
     private readonly CancellationTokenSource stop = new();
 
     public IReadOnlyList<Call> Calls
@@ -28,10 +29,11 @@ internal sealed class StallProbe
         }
     }
 
-    /// <summary>Calls <paramref name="send"/> with <paramref name="client"/> every <paramref name="interval"/> until stopped.</summary>
+    /// <summary>Calls <paramref name="send"/> with <paramref name="client"/> (the probe disposes it) every <paramref name="interval"/> until stopped.</summary>
     public void Add(string caller, HttpClient client, TimeSpan interval, Func<HttpClient, CancellationToken, Task<(HttpResponseMessage Response, object? Tag)>> send)
     {
         client.Timeout = Timeout.InfiniteTimeSpan;
+        clients.Add(client);
         loops.Add(Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested)
@@ -68,5 +70,11 @@ internal sealed class StallProbe
     {
         await stop.CancelAsync();
         await Task.WhenAll(loops);
+        foreach (var client in clients)
+        {
+            client.Dispose();
+        }
+
+        stop.Dispose();
     }
 }
