@@ -17,7 +17,7 @@ namespace TrustedOss.Gateway;
 /// pipeline, and the key itself was already verified.
 /// </summary>
 internal sealed class KeyRateLimitMiddleware(
-    RequestDelegate next, IConnectionMultiplexer redis, IOptions<KeyRateLimitOptions> options, IOptions<RedisDeadlineOptions> redisDeadline,
+    RequestDelegate next, IConnectionMultiplexer redis, IOptions<KeyRateLimitOptions> options, RedisDeadline redisDeadline,
     TimeProvider time, IProblemDetailsService problems, ILogger<KeyRateLimitMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
@@ -32,8 +32,7 @@ internal sealed class KeyRateLimitMiddleware(
         RateLimitState state;
         try
         {
-            state = await KeyRateLimits.CountAsync(redis.GetDatabase(), keyId, policy, options.Value, time.GetUtcNow())
-                .WithinAsync(redisDeadline.Value.RequestDeadline, time);
+            state = await redisDeadline.WithinAsync(KeyRateLimits.CountAsync(redis.GetDatabase(), keyId, policy, options.Value, time.GetUtcNow()));
         }
         catch (Exception ex) when (DependencyOutage.Is(ex))
         {

@@ -1,29 +1,22 @@
-using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace TrustedOss.ServiceDefaults.Redis;
 
-public sealed class RedisDeadlineOptions
-{
-    public const string SectionName = "Redis";
-
-    /// <summary>
-    /// The longest a request waits for one Redis command (a key's cache entry, a rate-limit count).
-    /// Redis answers in well under a millisecond; past this it is stalled, and the request goes on
-    /// as its caller decided (503, or without the limit).
-    /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "00:00:05")]
-    public TimeSpan RequestDeadline { get; set; } = TimeSpan.FromMilliseconds(250);
-}
-
-public static class RedisDeadline
+/// <summary>
+/// Bounds how long a request waits for one Redis command (<see cref="RedisDeadlineOptions.RequestDeadline"/>).
+/// The client's own timeout is seconds long and checked only about once a second, far past a
+/// caller's patience, so each command on a request path goes through here.
+/// </summary>
+public sealed class RedisDeadline(IOptions<RedisDeadlineOptions> options, TimeProvider time)
 {
     /// <summary>
-    /// Waits for a Redis command at most <paramref name="deadline"/>; past it, throws a
+    /// Waits for <paramref name="command"/> at most the deadline; past it, throws a
     /// <see cref="TimeoutException"/> (an outage to every caller). The command itself is left to
     /// finish or time out in the client; its outcome is observed so it is never reported unobserved.
     /// </summary>
-    public static async Task<T> WithinAsync<T>(this Task<T> command, TimeSpan deadline, TimeProvider time)
+    public async Task<T> WithinAsync<T>(Task<T> command)
     {
+        var deadline = options.Value.RequestDeadline;
         try
         {
             return await command.WaitAsync(deadline, time);

@@ -13,6 +13,7 @@ public static class RedisExtensions
     {
         builder.AddRedisClient(ConnectionName, configureOptions: ConfigureForOutages);
         builder.Services.AddOptions<RedisDeadlineOptions>().BindConfiguration(RedisDeadlineOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<RedisDeadline>();
         builder.Services.AddHostedService<RedisConnectionLog>();
         builder.Services.AddHostedService<InstanceHeartbeat>();
         return builder;

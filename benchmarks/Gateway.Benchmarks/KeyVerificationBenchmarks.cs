@@ -33,7 +33,7 @@ public class KeyVerificationBenchmarks
         // neither (entry pre-cached, usage already noted), which the first call below checks.
         verifier = new ApiKeyVerifier(cache, redis: null!, http: null!, Options.Create(keyOptions),
             Options.Create(new ApiKeyVerifierOptions { LocalCacheLifetime = TimeSpan.FromDays(1), UsageNoteInterval = TimeSpan.FromDays(1) }),
-            Options.Create(new RedisDeadlineOptions()), time);
+            new RedisDeadline(Options.Create(new RedisDeadlineOptions()), time), time);
         var prefix = key[..ApiKeyFormat.PrefixLength];
         var entry = new VerifiedApiKey(Guid.NewGuid(), prefix, keyOptions.Hash(key), "project", "read_write", Guid.NewGuid(), Guid.NewGuid(),
             Guid.NewGuid(), null, Revoked: false, Version: 1);

@@ -38,7 +38,7 @@ public sealed class ApiKeyVerifierOptions
 /// </summary>
 public sealed class ApiKeyVerifier(
     IMemoryCache local, IConnectionMultiplexer redis, IHttpClientFactory http, IOptions<ApiKeyOptions> keyOptions,
-    IOptions<ApiKeyVerifierOptions> options, IOptions<RedisDeadlineOptions> redisDeadline, TimeProvider time)
+    IOptions<ApiKeyVerifierOptions> options, RedisDeadline redisDeadline, TimeProvider time)
 {
     public const string KeysClient = "keys";
 
@@ -94,8 +94,8 @@ public sealed class ApiKeyVerifier(
         int used, reset;
         try
         {
-            (used, reset) = await FixedWindowCounter.CountAsync(redis.GetDatabase(), $"auth-failures:{client}", FailureWindow, now)
-                .WithinAsync(redisDeadline.Value.RequestDeadline, time);
+            (used, reset) = await redisDeadline.WithinAsync(
+                FixedWindowCounter.CountAsync(redis.GetDatabase(), $"auth-failures:{client}", FailureWindow, now));
         }
         catch (Exception ex) when (DependencyOutage.Is(ex))
         {
@@ -144,7 +144,7 @@ public sealed class ApiKeyVerifier(
         }
 
         // Past the deadline the key cannot be checked: the caller answers 503 with Retry-After.
-        var shared = await redis.GetDatabase().StringGetAsync(VerifiedApiKey.CacheKey(prefix)).WithinAsync(redisDeadline.Value.RequestDeadline, time);
+        var shared = await redisDeadline.WithinAsync(redis.GetDatabase().StringGetAsync(VerifiedApiKey.CacheKey(prefix)));
         var entry = VerifiedApiKey.FromJson(shared) ?? await LookupAsync(prefix, cancellationToken);
         // Unknown prefixes are remembered briefly too, so made-up keys cannot each cost a database
         // query; creating a key announces its prefix, which drops this note on every replica.

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Aspire.Hosting.Testing;
 using Npgsql;
 using TrustedOss.AppHost;
+using TrustedOss.ServiceDefaults.Identity;
 using TrustedOss.SystemTests.Support;
 
 namespace TrustedOss.SystemTests;
@@ -325,7 +326,7 @@ public sealed class GatewayAuthenticationTests(SystemFixture system)
         var adminId = (await admin.GetFromJsonAsync<JsonElement>("/auth/me")).GetProperty("id").GetGuid();
         // Even signed with the gateway's own key (as if it had leaked), a super admin's identity
         // sent by a client is dropped: the service sees only the viewer the gateway verified.
-        var forged = system.IdentitySigner().Sign(new TrustedOss.ServiceDefaults.Identity.CallerIdentity("user", adminId));
+        var forged = system.IdentitySigner().Sign(new CallerIdentity(CallerIdentity.User, adminId));
 
         using var viewer = api.With(await api.UserAsync(team, "viewer"));
         viewer.DefaultRequestHeaders.Add("X-TrustedOss-Identity", forged);

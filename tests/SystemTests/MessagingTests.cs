@@ -54,9 +54,7 @@ public sealed class MessagingTests(SystemFixture system)
 
         // Whichever copy arrived first made the scan; the second found it there and added nothing
         // (rather than failing on the duplicate and being retried into the error queue).
-        await Eventually.ValueAsync(async () =>
-            (await system.LogsAsync(ResourceNames.Scans)).Any(l => l.Contains($"Delivery {delivery.DeliveryId} was already turned into scan", StringComparison.Ordinal)) ? "seen" : null,
-            TimeSpan.FromSeconds(30), "the second copy to be recognised");
+        await system.WaitForLogAsync(ResourceNames.Scans, $"Delivery {delivery.DeliveryId} was already turned into scan", "the second copy to be recognised");
         await using var connection = new NpgsqlConnection(await system.ConnectionStringAsync(ResourceNames.ScansDatabase));
         await connection.OpenAsync();
         await using var count = new NpgsqlCommand("SELECT count(*) FROM scans WHERE delivery_id = @id", connection);
@@ -81,9 +79,7 @@ public sealed class MessagingTests(SystemFixture system)
         await using var bus = await TestBus.StartAsync(await system.ConnectionStringAsync(ResourceNames.RabbitMq));
         await bus.Publisher.Publish(new ScanRequested(first.Id, project.Id, repository.FileUrl, null, DateTimeOffset.UtcNow));
 
-        await Eventually.ValueAsync(async () =>
-            (await system.LogsAsync(ResourceNames.Scans)).Any(l => l.Contains($"Scan {first.Id} is not queued any more", StringComparison.Ordinal)) ? "refused" : null,
-            TimeSpan.FromSeconds(30), "the redelivered request to be consumed");
+        await system.WaitForLogAsync(ResourceNames.Scans, $"Scan {first.Id} is not queued any more", "the redelivered request to be consumed");
         var after = await pipeline.GetFromJsonAsync<Scans.Scan>($"/v1/scans/{first.Id}", Json.Api);
         Assert.Equal(first, after);
     }

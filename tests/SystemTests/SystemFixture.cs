@@ -106,9 +106,20 @@ public sealed class SystemFixture : IAsyncLifetime
             TaskScheduler.Default);
 
     /// <summary>The instance ids of a resource (a service runs several replicas), from the orchestrator's current state.</summary>
-    public async Task<IReadOnlyList<string>> InstancesAsync(string resourceName)
+    public async Task<IReadOnlyList<string>> InstancesAsync(string resourceName) =>
+        [.. (await SnapshotsAsync(resourceName)).Keys.Order(StringComparer.Ordinal)];
+
+    /// <summary>The process ids of an executable resource's running instances (servers the system started).</summary>
+    public async Task<IReadOnlyList<int>> ProcessIdsAsync(string resourceName) =>
+        [.. (await SnapshotsAsync(resourceName)).Values
+            .Select(snapshot => snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value)
+            .OfType<object>()
+            .Select(pid => Convert.ToInt32(pid, System.Globalization.CultureInfo.InvariantCulture))];
+
+    /// <summary>The latest state of each instance of a resource, as the orchestrator reports it now.</summary>
+    private async Task<Dictionary<string, CustomResourceSnapshot>> SnapshotsAsync(string resourceName)
     {
-        var instances = new HashSet<string>();
+        var snapshots = new Dictionary<string, CustomResourceSnapshot>();
         using var replayed = new CancellationTokenSource(TimeSpan.FromSeconds(1));
         try
         {
@@ -117,7 +128,7 @@ public sealed class SystemFixture : IAsyncLifetime
             {
                 if (change.Resource.Name == resourceName)
                 {
-                    instances.Add(change.ResourceId);
+                    snapshots[change.ResourceId] = change.Snapshot;
                 }
             }
         }
@@ -126,32 +137,13 @@ public sealed class SystemFixture : IAsyncLifetime
             // The replay is over.
         }
 
-        return [.. instances.Order(StringComparer.Ordinal)];
+        return snapshots;
     }
 
-    /// <summary>The process ids of an executable resource's running instances (servers the system started).</summary>
-    public async Task<IReadOnlyList<int>> ProcessIdsAsync(string resourceName)
-    {
-        var processes = new Dictionary<string, int>();
-        using var replayed = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-        try
-        {
-            await foreach (var change in App.ResourceNotifications.WatchAsync(replayed.Token))
-            {
-                if (change.Resource.Name == resourceName
-                    && change.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } pid)
-                {
-                    processes[change.ResourceId] = Convert.ToInt32(pid, System.Globalization.CultureInfo.InvariantCulture);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // The replay is over.
-        }
-
-        return [.. processes.Values];
-    }
+    /// <summary>Waits until one of a resource's instances has logged a line containing <paramref name="text"/>.</summary>
+    public Task WaitForLogAsync(string resourceName, string text, string what) =>
+        Eventually.ValueAsync(async () => (await LogsAsync(resourceName)).Any(l => l.Contains(text, StringComparison.Ordinal)) ? "logged" : null,
+            TimeSpan.FromSeconds(30), what);
 
     /// <summary>Every line a resource's instances have written to stdout/stderr so far.</summary>
     public async Task<IReadOnlyList<string>> LogsAsync(string resourceName)

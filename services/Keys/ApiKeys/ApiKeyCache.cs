@@ -1,5 +1,4 @@
 using Dapper;
-using Microsoft.Extensions.Options;
 using Npgsql;
 using StackExchange.Redis;
 using TrustedOss.ServiceDefaults;
@@ -16,7 +15,7 @@ namespace TrustedOss.Keys.ApiKeys;
 /// racing another change can never put an older state back.
 /// </summary>
 internal sealed class ApiKeyCache(
-    NpgsqlDataSource db, IConnectionMultiplexer redis, IOptions<RedisDeadlineOptions> redisDeadline, TimeProvider time, ILogger<ApiKeyCache> logger)
+    NpgsqlDataSource db, IConnectionMultiplexer redis, RedisDeadline redisDeadline, ILogger<ApiKeyCache> logger)
 {
     private sealed record Row(
         Guid Id, string KeyPrefix, byte[] SecretHash, string Scope, string PermissionBreadth, Guid? TeamId, Guid? ProjectId,
@@ -60,14 +59,14 @@ internal sealed class ApiKeyCache(
         var database = redis.GetDatabase();
         if (entry is null)
         {
-            await database.KeyDeleteAsync(VerifiedApiKey.CacheKey(prefix)).WithinAsync(Deadline, time);
+            await redisDeadline.WithinAsync(database.KeyDeleteAsync(VerifiedApiKey.CacheKey(prefix)));
         }
         else
         {
             await WriteIfNewerAsync(entry);
         }
 
-        await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(VerifiedApiKey.ChangedChannel), prefix).WithinAsync(Deadline, time);
+        await redisDeadline.WithinAsync(redis.GetSubscriber().PublishAsync(RedisChannel.Literal(VerifiedApiKey.ChangedChannel), prefix));
     }
 
     public async Task RefreshIssuerAsync(Guid userId, CancellationToken cancellationToken)
@@ -82,13 +81,11 @@ internal sealed class ApiKeyCache(
         }
     }
 
-    private TimeSpan Deadline => redisDeadline.Value.RequestDeadline;
-
     private Task<RedisResult> WriteIfNewerAsync(VerifiedApiKey entry) =>
-        redis.GetDatabase().ScriptEvaluateAsync(
+        redisDeadline.WithinAsync(redis.GetDatabase().ScriptEvaluateAsync(
             WriteIfNewerScript,
             [VerifiedApiKey.CacheKey(entry.Prefix)],
-            [entry.ToJson(), entry.Version, (long)VerifiedApiKey.CacheLifetime.TotalMilliseconds]).WithinAsync(Deadline, time);
+            [entry.ToJson(), entry.Version, (long)VerifiedApiKey.CacheLifetime.TotalMilliseconds]));
 
     private async Task<VerifiedApiKey?> LoadAsync(string prefix, CancellationToken cancellationToken)
     {

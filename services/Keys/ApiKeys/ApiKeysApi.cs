@@ -252,7 +252,7 @@ internal static class ApiKeysApi
 
     private static async Task<IResult> SelfAsync(
         HttpContext http, ApiKeyStore keys, IConnectionMultiplexer redis, IOptions<KeyRateLimitOptions> limits,
-        IOptions<RedisDeadlineOptions> redisDeadline, TimeProvider time)
+        RedisDeadline redisDeadline, TimeProvider time)
     {
         if (http.Caller() is not { IsApiKey: true, ApiKeyId: { } keyId } || await keys.GetAsync(keyId, http.RequestAborted) is not { } key)
         {
@@ -263,8 +263,7 @@ internal static class ApiKeysApi
         var states = new Dictionary<string, RateLimitResponse>();
         foreach (var policy in new[] { KeyRateLimits.Triggers, KeyRateLimits.Reads })
         {
-            var state = await KeyRateLimits.PeekAsync(redis.GetDatabase(), keyId, policy, limits.Value, now)
-                .WithinAsync(redisDeadline.Value.RequestDeadline, time);
+            var state = await redisDeadline.WithinAsync(KeyRateLimits.PeekAsync(redis.GetDatabase(), keyId, policy, limits.Value, now));
             states[policy] = new RateLimitResponse(state.Limit, state.Remaining, state.ResetSeconds);
         }
 

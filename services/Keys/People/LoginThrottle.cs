@@ -21,15 +21,15 @@ public sealed class LoginThrottleOptions
 /// uncounted login is an unlimited password guess.
 /// </summary>
 internal sealed class LoginThrottle(
-    IConnectionMultiplexer redis, IOptions<LoginThrottleOptions> options, IOptions<RedisDeadlineOptions> redisDeadline, TimeProvider time)
+    IConnectionMultiplexer redis, IOptions<LoginThrottleOptions> options, RedisDeadline redisDeadline, TimeProvider time)
 {
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
     /// <summary>Counts this attempt; returns the seconds to wait when it is over the limit, else null.</summary>
     public async Task<int?> TryAttemptAsync(string clientAddress)
     {
-        var (attempts, reset) = await FixedWindowCounter.CountAsync(redis.GetDatabase(), $"login-attempts:{clientAddress}", Window, time.GetUtcNow())
-            .WithinAsync(redisDeadline.Value.RequestDeadline, time);
+        var (attempts, reset) = await redisDeadline.WithinAsync(
+            FixedWindowCounter.CountAsync(redis.GetDatabase(), $"login-attempts:{clientAddress}", Window, time.GetUtcNow()));
         return attempts <= options.Value.AttemptsPerMinute ? null : reset;
     }
 }
