@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up what is missing and runs the whole system: servers, services, gateway and dashboard.
-# Data is kept between runs (the first line of output says where); --reset starts from nothing.
+# Data is kept between runs (its `Data: …` line says where); --reset starts from nothing.
 # Stop with Ctrl+C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
