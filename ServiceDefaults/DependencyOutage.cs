@@ -1,16 +1,15 @@
-using Npgsql;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
-using StackExchange.Redis;
 
 namespace TrustedOss.ServiceDefaults;
 
-/// <summary>Exceptions that mean "a server we depend on is not answering", not "this request is wrong".</summary>
+/// <summary>
+/// Exceptions that mean "a server we depend on is not answering", not "this request is wrong", as
+/// far as every process can tell: a call to another service failed, or a wait ran out. The Redis
+/// and Data libraries recognise their own clients' exceptions (<c>RedisOutage</c>, <c>DatabaseOutage</c>).
+/// </summary>
 public static class DependencyOutage
 {
     public static bool Is(Exception exception) => exception is
-        RedisException or RedisTimeoutException or RedisConnectionException
-        or NpgsqlException { IsTransient: true }
-        or HttpRequestException or TimeoutRejectedException or BrokenCircuitException
-        or TimeoutException;
+        HttpRequestException or TimeoutRejectedException or BrokenCircuitException or TimeoutException;
 }

@@ -1,7 +1,8 @@
+using TrustedOss.Gateway.ApiReference;
 using TrustedOss.Gateway.Authentication;
-using TrustedOss.ServiceDefaults.Identity;
-using TrustedOss.ServiceDefaults.RateLimits;
-using TrustedOss.ServiceDefaults.Redis;
+using TrustedOss.Credentials.RateLimits;
+using TrustedOss.Gateway.Identity;
+using TrustedOss.Redis;
 
 namespace TrustedOss.Gateway;
 
@@ -10,7 +11,13 @@ internal static class Extensions
     public static void AddGatewayServices(this WebApplicationBuilder builder)
     {
         builder.AddServiceRedis();
-        builder.AddCallerIdentity();
+        builder.Services.AddOptions<IdentitySigningOptions>()
+            .BindConfiguration(IdentitySigningOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IdentitySigner>();
+        builder.Services.AddSingleton<GatewayMetrics>();
+        builder.AddApiReference();
         builder.AddGatewayAuthentication();
         builder.Services.AddOptions<KeyRateLimitOptions>()
             .BindConfiguration(KeyRateLimitOptions.SectionName)
@@ -30,6 +37,7 @@ internal static class Extensions
     {
         app.UseAuthentication();
         app.UseAuthorization();
+        app.MapApiReference();
         app.MapReverseProxy(proxy =>
         {
             proxy.UseMiddleware<KeyRateLimitMiddleware>();

@@ -1,11 +1,10 @@
-using System.Globalization;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Yarp.ReverseProxy.Model;
 using TrustedOss.Gateway.Authentication;
-using TrustedOss.ServiceDefaults;
-using TrustedOss.ServiceDefaults.RateLimits;
-using TrustedOss.ServiceDefaults.Redis;
+using TrustedOss.Credentials.RateLimits;
+using TrustedOss.Redis;
+using TrustedOss.ServiceDefaults.Http;
 
 namespace TrustedOss.Gateway;
 
@@ -18,7 +17,7 @@ namespace TrustedOss.Gateway;
 /// </summary>
 internal sealed class KeyRateLimitMiddleware(
     RequestDelegate next, IConnectionMultiplexer redis, IOptions<KeyRateLimitOptions> options, RedisDeadline redisDeadline,
-    TimeProvider time, IProblemDetailsService problems, ILogger<KeyRateLimitMiddleware> logger)
+    TimeProvider time, GatewayMetrics metrics, ILogger<KeyRateLimitMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -34,9 +33,9 @@ internal sealed class KeyRateLimitMiddleware(
         {
             state = await redisDeadline.WithinAsync(KeyRateLimits.CountAsync(redis.GetDatabase(), keyId, policy, options.Value, time.GetUtcNow()));
         }
-        catch (Exception ex) when (DependencyOutage.Is(ex))
+        catch (Exception ex) when (RedisOutage.Is(ex))
         {
-            Telemetry.RedisFailOpen.Add(1, new KeyValuePair<string, object?>("step", "rate_limit"));
+            metrics.RedisFailOpen.Add(1, new KeyValuePair<string, object?>("step", "rate_limit"));
             logger.LogWarning("Rate limit for key {KeyId} could not be counted ({Reason}); letting the request through", keyId, ex.Message);
             await next(context);
             return;
@@ -50,19 +49,10 @@ internal sealed class KeyRateLimitMiddleware(
             return;
         }
 
-        Telemetry.RateLimitRejections.Add(1, new KeyValuePair<string, object?>("policy", policy));
-        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-        context.Response.Headers.RetryAfter = state.ResetSeconds.ToString(CultureInfo.InvariantCulture);
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails
-            {
-                Status = StatusCodes.Status429TooManyRequests,
-                Title = "Too Many Requests",
-                Detail = $"This API key used its {state.Limit} {policy} for this minute. Retry after {state.ResetSeconds} seconds.",
-            },
-        });
+        metrics.RateLimitRejections.Add(1, new KeyValuePair<string, object?>("policy", policy));
+        await ApiProblems.TooManyRequests(
+            $"This API key used its {state.Limit} {policy} for this minute. Retry after {state.ResetSeconds} seconds.", state.ResetSeconds)
+            .ExecuteAsync(context);
     }
 
     /// <summary>Decided by the route that matched (whatever the path's case or trailing slash), not by the raw path.</summary>

@@ -1,4 +1,4 @@
-using Microsoft.AspNetCore.Mvc;
+using TrustedOss.ServiceDefaults.Http;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace TrustedOss.Gateway;
@@ -7,10 +7,8 @@ namespace TrustedOss.Gateway;
 /// When a service cannot be reached, the client gets the contract's 503 problem with
 /// <c>Retry-After</c> instead of YARP's bare 502: the outage is ours and retrying later helps.
 /// </summary>
-internal sealed class UpstreamOutageMiddleware(RequestDelegate next, IProblemDetailsService problems, ILogger<UpstreamOutageMiddleware> logger)
+internal sealed class UpstreamOutageMiddleware(RequestDelegate next, ILogger<UpstreamOutageMiddleware> logger)
 {
-    private const int RetryAfterSeconds = 5;
-
     public async Task InvokeAsync(HttpContext context)
     {
         await next(context);
@@ -22,17 +20,7 @@ internal sealed class UpstreamOutageMiddleware(RequestDelegate next, IProblemDet
         }
 
         logger.LogWarning(error.Exception, "Upstream {Error} for {Path}", error.Error, context.Request.Path);
-        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "Service Unavailable",
-                Detail = "A service behind the gateway is not reachable right now. Retry after the indicated delay.",
-            },
-        });
+        await ApiProblems.ServiceUnavailable("A service behind the gateway is not reachable right now. Retry after the indicated delay.")
+            .ExecuteAsync(context);
     }
 }

@@ -22,6 +22,10 @@ public static class ProblemDetailsExtensions
         return services;
     }
 
+    /// <summary>Answers exceptions of a library's own client (see <see cref="ExceptionAnswer"/>).</summary>
+    public static IServiceCollection AddExceptionAnswer(this IServiceCollection services, Func<Exception, ApiProblem?> answer) =>
+        services.AddSingleton(new ExceptionAnswer(answer));
+
     /// <summary>Request ids first, then errors as problem+json for exceptions and bare status codes.</summary>
     public static WebApplication UseApiDefaults(this WebApplication app)
     {

@@ -11,13 +11,14 @@ namespace TrustedOss.ServiceDefaults.Identity;
 public static class AuthenticationRequired
 {
     public const string Title = "Authentication required";
+    public const string Detail = "A valid credential is required: Authorization: Bearer <API key or access token>.";
 
     public static byte[] Body(string path) => JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
     {
         ["type"] = "https://tools.ietf.org/html/rfc9110#section-15.5.2",
         ["title"] = Title,
         ["status"] = StatusCodes.Status401Unauthorized,
-        ["detail"] = "A valid credential is required: Authorization: Bearer <API key or access token>.",
+        ["detail"] = Detail,
         ["instance"] = path,
     });
 
@@ -27,12 +28,5 @@ public static class AuthenticationRequired
         context.Response.Headers.WWWAuthenticate = "Bearer";
         context.Response.ContentType = "application/problem+json";
         await context.Response.Body.WriteAsync(Body(context.Request.Path), context.RequestAborted);
-    }
-
-    public static IResult Result(HttpContext context) => new Written();
-
-    private sealed class Written : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext) => WriteAsync(httpContext);
     }
 }

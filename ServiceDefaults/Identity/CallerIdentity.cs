@@ -1,8 +1,12 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Http;
+
 namespace TrustedOss.ServiceDefaults.Identity;
 
 /// <summary>
 /// Who is calling, as verified by the gateway: a person (JWT), an API key (with the issuing user),
-/// or another service. Services trust it only from a valid <see cref="IdentityAssertion"/>.
+/// or another service. Services trust it only from a forwarded identity that verifies; a handler
+/// takes it as a parameter, bound from what <see cref="ForwardedIdentityHandler"/> authenticated.
 /// </summary>
 public sealed record CallerIdentity(
     string Kind,
@@ -23,4 +27,8 @@ public sealed record CallerIdentity(
     public bool IsApiKey => Kind == ApiKey;
 
     public bool IsReadOnlyKey => IsApiKey && PermissionBreadth == "read_only";
+
+    /// <summary>Minimal-API binding: the authenticated caller of this request (endpoints require one by default).</summary>
+    public static ValueTask<CallerIdentity?> BindAsync(HttpContext context, ParameterInfo parameter) =>
+        ValueTask.FromResult(context.Features.Get<CallerIdentity>());
 }

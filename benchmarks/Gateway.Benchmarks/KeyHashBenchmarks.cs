@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Identity;
-using TrustedOss.ServiceDefaults.ApiKeys;
+using TrustedOss.Credentials.ApiKeys;
 
 namespace TrustedOss.Gateway.Benchmarks;
 

@@ -2,9 +2,9 @@ using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using TrustedOss.Credentials.ApiKeys;
 using TrustedOss.Gateway.Authentication;
-using TrustedOss.ServiceDefaults.ApiKeys;
-using TrustedOss.ServiceDefaults.Redis;
+using TrustedOss.Gateway.Identity;
 using TrustedOss.ServiceDefaults.Identity;
 
 namespace TrustedOss.Gateway.Benchmarks;
@@ -20,7 +20,8 @@ public class KeyVerificationBenchmarks
     private readonly string key = ApiKeyFormat.NewKey();
     private readonly FakeTimeProvider time = new(DateTimeOffset.UtcNow);
     private ApiKeyVerifier verifier = null!;
-    private IdentityAssertion assertion = null!;
+    private IdentitySigner signer = null!;
+    private IdentityVerifier identityVerifier = null!;
     private CallerIdentity caller = null!;
     private string signed = "";
 
@@ -28,12 +29,12 @@ public class KeyVerificationBenchmarks
     public void Setup()
     {
         var keyOptions = new ApiKeyOptions { Pepper = "benchmark-pepper-benchmark-pepper-xx" };
-        var cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = 100_000 });
-        // Redis and the Keys service are only reached on a miss or for a usage note; this run has
-        // neither (entry pre-cached, usage already noted), which the first call below checks.
-        verifier = new ApiKeyVerifier(cache, redis: null!, http: null!, Options.Create(keyOptions),
+        var cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = 100_000, Clock = new TimeProviderClock(time) });
+        // The shared state (Redis, the Keys service) is only reached on a miss or for a usage note;
+        // this run has neither (entry pre-cached, usage already noted), which the first call below checks.
+        verifier = new ApiKeyVerifier(cache, shared: null!, Options.Create(keyOptions),
             Options.Create(new ApiKeyVerifierOptions { LocalCacheLifetime = TimeSpan.FromDays(1), UsageNoteInterval = TimeSpan.FromDays(1) }),
-            new RedisDeadline(Options.Create(new RedisDeadlineOptions()), time), time);
+            new GatewayMetrics(new NoMeters()), time);
         var prefix = key[..ApiKeyFormat.PrefixLength];
         var entry = new VerifiedApiKey(Guid.NewGuid(), prefix, keyOptions.Hash(key), "project", "read_write", Guid.NewGuid(), Guid.NewGuid(),
             Guid.NewGuid(), null, Revoked: false, Version: 1);
@@ -41,13 +42,10 @@ public class KeyVerificationBenchmarks
         cache.Set($"usage:{entry.Id}", true, new MemoryCacheEntryOptions { Size = 1 });
 
         using var identityKey = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
-        assertion = new IdentityAssertion(Options.Create(new IdentityOptions
-        {
-            SigningKey = identityKey.ExportPkcs8PrivateKeyPem(),
-            VerificationKey = identityKey.ExportSubjectPublicKeyInfoPem(),
-        }), time);
+        signer = new IdentitySigner(Options.Create(new IdentitySigningOptions { SigningKey = identityKey.ExportPkcs8PrivateKeyPem() }), time);
+        identityVerifier = new IdentityVerifier(Options.Create(new IdentityOptions { VerificationKey = identityKey.ExportSubjectPublicKeyInfoPem() }), time);
         caller = new CallerIdentity(CallerIdentity.ApiKey, entry.IssuerUserId, entry.Id, entry.Scope, entry.TeamId, entry.ProjectId, entry.PermissionBreadth, "127.0.0.1");
-        signed = assertion.Sign(caller);
+        signed = signer.Sign(caller);
         if (VerifyCacheHit().Result != ApiKeyVerifier.Outcome.Accepted)
         {
             throw new InvalidOperationException("The benchmark key must verify.");
@@ -61,9 +59,19 @@ public class KeyVerificationBenchmarks
     public async Task<ApiKeyVerifier.Outcome> VerifyCacheHit() => (await verifier.VerifyAsync(key, null, CancellationToken.None)).Outcome;
 
     [Benchmark]
-    public string SignForwardedIdentity() => assertion.Sign(caller);
+    public string SignForwardedIdentity() => signer.Sign(caller);
 
     /// <summary>What each service pays to trust the forwarded identity.</summary>
     [Benchmark]
-    public CallerIdentity? VerifyForwardedIdentity() => assertion.Verify(signed);
+    public CallerIdentity? VerifyForwardedIdentity() => identityVerifier.Verify(signed);
+
+    /// <summary>Meters that go nowhere: the benchmark measures verification, not metric export.</summary>
+    private sealed class NoMeters : System.Diagnostics.Metrics.IMeterFactory
+    {
+        public System.Diagnostics.Metrics.Meter Create(System.Diagnostics.Metrics.MeterOptions options) => new(options);
+
+        public void Dispose()
+        {
+        }
+    }
 }

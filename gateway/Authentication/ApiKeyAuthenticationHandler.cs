@@ -2,7 +2,7 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
-using TrustedOss.ServiceDefaults.ApiKeys;
+using TrustedOss.Credentials.ApiKeys;
 using TrustedOss.ServiceDefaults.Identity;
 
 namespace TrustedOss.Gateway.Authentication;

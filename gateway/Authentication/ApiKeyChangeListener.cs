@@ -1,5 +1,5 @@
 using StackExchange.Redis;
-using TrustedOss.ServiceDefaults.ApiKeys;
+using TrustedOss.Credentials.ApiKeys;
 
 namespace TrustedOss.Gateway.Authentication;
 

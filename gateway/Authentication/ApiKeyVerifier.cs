@@ -1,58 +1,26 @@
-using System.ComponentModel.DataAnnotations;
-using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
+using TrustedOss.Credentials.ApiKeys;
+using TrustedOss.Redis;
 using TrustedOss.ServiceDefaults;
-using TrustedOss.ServiceDefaults.ApiKeys;
-using TrustedOss.ServiceDefaults.RateLimits;
-using TrustedOss.ServiceDefaults.Redis;
 
 namespace TrustedOss.Gateway.Authentication;
 
-public sealed class ApiKeyVerifierOptions
-{
-    public const string SectionName = "ApiKeyVerifier";
-
-    /// <summary>How long this process reuses a key's entry without asking Redis (revocation bound: 5 s).</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:00:05")]
-    public TimeSpan LocalCacheLifetime { get; set; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>How often one key's use is noted for last_used_at (the list shows it within a minute).</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:00:30")]
-    public TimeSpan UsageNoteInterval { get; set; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>
-    /// Failed key checks a client address may cause in a minute (shared by all replicas); past it,
-    /// keys this gateway has not recently verified are refused with 429 without any lookup.
-    /// </summary>
-    [Range(1, 1_000_000)]
-    public int FailuresPerMinute { get; set; } = 30;
-}
-
 /// <summary>
 /// Checks a presented API key on the hot path: an in-process copy of its entry (at most 5 s old,
-/// dropped at once when the Keys service announces a change), else Redis, else the Keys service.
-/// The key itself is never stored: entries hold only the keyed hash.
+/// dropped at once when the Keys service announces a change), else the shared state (Redis, then
+/// the Keys service). Unknown prefixes are remembered as briefly, and an address that keeps
+/// presenting bad keys is throttled. The key itself is never stored: entries hold only the keyed hash.
 /// </summary>
 public sealed class ApiKeyVerifier(
-    IMemoryCache local, IConnectionMultiplexer redis, IHttpClientFactory http, IOptions<ApiKeyOptions> keyOptions,
-    IOptions<ApiKeyVerifierOptions> options, RedisDeadline redisDeadline, TimeProvider time)
+    IMemoryCache local, ISharedKeyState shared, IOptions<ApiKeyOptions> keyOptions,
+    IOptions<ApiKeyVerifierOptions> options, GatewayMetrics metrics, TimeProvider time)
 {
-    public const string KeysClient = "keys";
-
-    private static readonly System.Text.Json.JsonSerializerOptions SnakeCase = new(System.Text.Json.JsonSerializerDefaults.Web)
-    {
-        PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower,
-    };
-
     public enum Outcome { Accepted, Refused, Unavailable, Throttled }
 
     /// <summary>The verdict on a presented key; <see cref="RetryAfterSeconds"/> is set when throttled.</summary>
     public sealed record Verdict(Outcome Outcome, VerifiedApiKey? Key = null, int RetryAfterSeconds = 0);
-
-    private static readonly TimeSpan FailureWindow = TimeSpan.FromMinutes(1);
 
     public async Task<Verdict> VerifyAsync(string presented, IPAddress? client, CancellationToken cancellationToken)
     {
@@ -73,7 +41,7 @@ public sealed class ApiKeyVerifier(
         {
             entry = await EntryAsync(prefix, cancellationToken);
         }
-        catch (Exception ex) when (DependencyOutage.Is(ex) && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when ((RedisOutage.Is(ex) || DependencyOutage.Is(ex)) && !cancellationToken.IsCancellationRequested)
         {
             return Counted(new Verdict(Outcome.Unavailable));
         }
@@ -87,17 +55,22 @@ public sealed class ApiKeyVerifier(
         return Counted(new Verdict(Outcome.Accepted, entry));
     }
 
+    /// <summary>Drops this process's copy of a key's entry (the Keys service changed it).</summary>
+    public void Forget(string prefix)
+    {
+        local.Remove(LocalKey(prefix));
+        local.Remove(UnknownKey(prefix));
+    }
+
     /// <summary>Counts a failed check against the client's address; past the limit, the address is throttled.</summary>
     private async Task<Verdict> RefusedAsync(IPAddress? client)
     {
-        var now = time.GetUtcNow();
         int used, reset;
         try
         {
-            (used, reset) = await redisDeadline.WithinAsync(
-                FixedWindowCounter.CountAsync(redis.GetDatabase(), $"auth-failures:{client}", FailureWindow, now));
+            (used, reset) = await shared.CountFailureAsync(client);
         }
-        catch (Exception ex) when (DependencyOutage.Is(ex))
+        catch (Exception ex) when (RedisOutage.Is(ex))
         {
             // Fails safe: the key is refused all the same, only not counted.
             return Counted(new Verdict(Outcome.Refused));
@@ -108,7 +81,7 @@ public sealed class ApiKeyVerifier(
             return Counted(new Verdict(Outcome.Refused));
         }
 
-        local.Set(ThrottleKey(client), now.AddSeconds(reset), new MemoryCacheEntryOptions
+        local.Set(ThrottleKey(client), time.GetUtcNow().AddSeconds(reset), new MemoryCacheEntryOptions
         {
             AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(reset),
             Size = 1,
@@ -118,17 +91,10 @@ public sealed class ApiKeyVerifier(
 
     private int SecondsUntil(DateTimeOffset until) => Math.Max(1, (int)Math.Ceiling((until - time.GetUtcNow()).TotalSeconds));
 
-    private static Verdict Counted(Verdict verdict)
+    private Verdict Counted(Verdict verdict)
     {
-        Telemetry.ApiKeyVerifications.Add(1, new KeyValuePair<string, object?>("outcome", verdict.Outcome.ToString().ToLowerInvariant()));
+        metrics.ApiKeyVerifications.Add(1, new KeyValuePair<string, object?>("outcome", verdict.Outcome.ToString().ToLowerInvariant()));
         return verdict;
-    }
-
-    /// <summary>Drops this process's copy of a key's entry (the Keys service changed it).</summary>
-    public void Forget(string prefix)
-    {
-        local.Remove(LocalKey(prefix));
-        local.Remove(UnknownKey(prefix));
     }
 
     private async Task<VerifiedApiKey?> EntryAsync(string prefix, CancellationToken cancellationToken)
@@ -143,9 +109,8 @@ public sealed class ApiKeyVerifier(
             return null;
         }
 
-        // Past the deadline the key cannot be checked: the caller answers 503 with Retry-After.
-        var shared = await redisDeadline.WithinAsync(redis.GetDatabase().StringGetAsync(VerifiedApiKey.CacheKey(prefix)));
-        var entry = VerifiedApiKey.FromJson(shared) ?? await LookupAsync(prefix, cancellationToken);
+        // Past the Redis deadline the key cannot be checked: the caller answers 503 with Retry-After.
+        var entry = await shared.FindAsync(prefix, cancellationToken);
         // Unknown prefixes are remembered briefly too, so made-up keys cannot each cost a database
         // query; creating a key announces its prefix, which drops this note on every replica.
         local.Set(entry is null ? UnknownKey(prefix) : LocalKey(prefix), (object?)entry ?? true, new MemoryCacheEntryOptions
@@ -154,19 +119,6 @@ public sealed class ApiKeyVerifier(
             Size = 1,
         });
         return entry;
-    }
-
-    private async Task<VerifiedApiKey?> LookupAsync(string prefix, CancellationToken cancellationToken)
-    {
-        using var response = await http.CreateClient(KeysClient).PostAsJsonAsync("/internal/api-keys/lookup", new { prefix }, cancellationToken);
-        if (response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-
-        response.EnsureSuccessStatusCode();
-        // The Keys service writes snake_case, like every API here.
-        return await response.Content.ReadFromJsonAsync<VerifiedApiKey>(SnakeCase, cancellationToken);
     }
 
     /// <summary>At most one note per key per interval: last_used_at needs minutes, not every request.</summary>
@@ -178,8 +130,7 @@ public sealed class ApiKeyVerifier(
         }
 
         local.Set(UsageKey(key.Id), true, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = options.Value.UsageNoteInterval, Size = 1 });
-        var note = string.Create(CultureInfo.InvariantCulture, $"{time.GetUtcNow().ToUnixTimeMilliseconds()}|{client}");
-        _ = redis.GetDatabase().HashSetAsync(VerifiedApiKey.UsageHashKey, key.Id.ToString(), note, flags: CommandFlags.FireAndForget);
+        shared.NoteUse(key.Id, client);
     }
 
     private static string LocalKey(string prefix) => $"key:{prefix}";

@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.IdentityModel.Tokens;
-using TrustedOss.ServiceDefaults.ApiKeys;
-using TrustedOss.ServiceDefaults.Identity;
+using TrustedOss.Credentials.ApiKeys;
+using TrustedOss.Credentials;
+using TrustedOss.Gateway.Identity;
 
 namespace TrustedOss.Gateway.Authentication;
 
@@ -24,10 +26,16 @@ internal static class AuthenticationExtensions
         builder.Services.AddOptions<ApiKeyOptions>().BindConfiguration(ApiKeyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<ApiKeyVerifierOptions>().BindConfiguration(ApiKeyVerifierOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
-        builder.Services.AddMemoryCache(cache => cache.SizeLimit = 100_000);
+        builder.Services.AddMemoryCache();
+        builder.Services.AddOptions<MemoryCacheOptions>().Configure<TimeProvider>((cache, time) =>
+        {
+            cache.SizeLimit = 100_000;
+            cache.Clock = new TimeProviderClock(time);
+        });
+        builder.Services.AddSingleton<ISharedKeyState, RedisSharedKeyState>();
         builder.Services.AddSingleton<ApiKeyVerifier>();
         builder.Services.AddHostedService<ApiKeyChangeListener>();
-        builder.Services.AddHttpClient(ApiKeyVerifier.KeysClient, client => client.BaseAddress = new Uri("http://keys"))
+        builder.Services.AddHttpClient(RedisSharedKeyState.KeysClient, client => client.BaseAddress = new Uri("http://keys"))
             .AddHttpMessageHandler<ServiceIdentityHandler>();
         builder.Services.AddTransient<ServiceIdentityHandler>();
 

@@ -1,5 +1,4 @@
-using System.Globalization;
-using TrustedOss.ServiceDefaults.Identity;
+using TrustedOss.ServiceDefaults.Http;
 
 namespace TrustedOss.Gateway.Authentication;
 
@@ -8,33 +7,18 @@ namespace TrustedOss.Gateway.Authentication;
 /// keeps presenting bad keys (retrying later helps in both).</summary>
 internal static class Challenge
 {
-    public const int OutageRetryAfterSeconds = 5;
-
-    public static async Task WriteAsync(HttpContext context)
+    public static Task WriteAsync(HttpContext context)
     {
         if (context.Response.HasStarted)
         {
-            return;
+            return Task.CompletedTask;
         }
 
-        if (GatewayCaller.ThrottledFor(context) is { } retryAfter)
-        {
-            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-            context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
-            await Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too Many Requests",
-                detail: $"Too many failed API key checks from this address. Retry after {retryAfter} seconds.").ExecuteAsync(context);
-            return;
-        }
-
-        if (GatewayCaller.HadOutage(context))
-        {
-            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            context.Response.Headers.RetryAfter = OutageRetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-            await Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service Unavailable",
-                detail: "Credentials cannot be checked right now. Retry after the indicated delay.").ExecuteAsync(context);
-            return;
-        }
-
-        await AuthenticationRequired.WriteAsync(context);
+        var problem = GatewayCaller.ThrottledFor(context) is { } retryAfter
+            ? ApiProblems.TooManyRequests($"Too many failed API key checks from this address. Retry after {retryAfter} seconds.", retryAfter)
+            : GatewayCaller.HadOutage(context)
+                ? ApiProblems.ServiceUnavailable("Credentials cannot be checked right now. Retry after the indicated delay.")
+                : ApiProblems.Unauthorized();
+        return problem.ExecuteAsync(context);
     }
 }

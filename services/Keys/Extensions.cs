@@ -1,15 +1,17 @@
-using Dapper;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
+using TrustedOss.Credentials.ApiKeys;
+using TrustedOss.Credentials.RateLimits;
+using TrustedOss.Credentials;
+using TrustedOss.Data;
 using TrustedOss.Keys.ApiKeys;
-using TrustedOss.Keys.Audit;
-using TrustedOss.Keys.People;
+using TrustedOss.Keys.Auth;
+using TrustedOss.Keys.Data;
+using TrustedOss.Keys.Directory;
 using TrustedOss.Keys.Projects;
-using TrustedOss.ServiceDefaults.ApiKeys;
-using TrustedOss.ServiceDefaults.Data;
+using TrustedOss.Redis;
 using TrustedOss.ServiceDefaults.Identity;
-using TrustedOss.ServiceDefaults.RateLimits;
-using TrustedOss.ServiceDefaults.Redis;
 
 namespace TrustedOss.Keys;
 
@@ -21,7 +23,8 @@ internal static class Extensions
     {
         builder.AddServiceDatabase(DatabaseName, typeof(Extensions).Assembly);
         builder.AddServiceRedis();
-        builder.AddCallerIdentity();
+        builder.AddCallerIdentity(DirectoryPolicies.Add);
+        builder.Services.AddSingleton<IAuthorizationHandler, DirectoryPolicyHandler>();
 
         builder.Services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<ApiKeyOptions>().BindConfiguration(ApiKeyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
@@ -34,11 +37,11 @@ internal static class Extensions
         builder.Services.AddSingleton<AccessTokenIssuer>();
         builder.Services.AddSingleton<LoginThrottle>();
         builder.Services.AddSingleton<AdminBootstrap>();
-        builder.Services.AddSingleton<PeopleStore>();
+        builder.Services.AddSingleton<DirectoryStore>();
         builder.Services.AddSingleton<ProjectStore>();
         builder.Services.AddSingleton<ApiKeyStore>();
         builder.Services.AddSingleton<ApiKeyCache>();
-        builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddSingleton<AuditedChanges>();
         builder.Services.AddHostedService<ApiKeyUsageRecorder>();
     }
 

@@ -1,15 +1,17 @@
+using TrustedOss.Data;
 using TrustedOss.Keys;
 using TrustedOss.Keys.Access;
 using TrustedOss.Keys.ApiKeys;
-using TrustedOss.Keys.People;
+using TrustedOss.Keys.Auth;
+using TrustedOss.Keys.Directory;
 using TrustedOss.Keys.Projects;
 using TrustedOss.ServiceDefaults;
-using TrustedOss.ServiceDefaults.Data;
 using TrustedOss.ServiceDefaults.Http;
 using TrustedOss.ServiceDefaults.Identity;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddApiDocument();
 builder.AddKeysServices();
 
 var app = builder.Build();
@@ -18,6 +20,7 @@ app.UseCallerIdentity();
 await app.MigrateDatabaseAsync();
 await app.BootstrapAdminAsync();
 app.MapDefaultEndpoints();
+app.MapApiDocument();
 app.MapAuthApi();
 app.MapDirectoryApi();
 app.MapProjectsApi();

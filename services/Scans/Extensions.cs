@@ -3,11 +3,11 @@ using TrustedOss.Scans.Access;
 using TrustedOss.Scans.Consumers;
 using TrustedOss.Scans.Data;
 using TrustedOss.Scans.Running;
-using TrustedOss.ServiceDefaults.Data;
+using TrustedOss.Data;
+using TrustedOss.Messaging;
+using TrustedOss.Messaging.Outbox;
+using TrustedOss.Redis;
 using TrustedOss.ServiceDefaults.Identity;
-using TrustedOss.ServiceDefaults.Messaging;
-using TrustedOss.ServiceDefaults.Outbox;
-using TrustedOss.ServiceDefaults.Redis;
 
 namespace TrustedOss.Scans;
 
@@ -35,6 +35,7 @@ internal static class Extensions
         builder.Services.AddSingleton<GitRefResolver>();
         builder.Services.AddHostedService<StaleScanReaper>();
         builder.Services.AddSingleton<ScanStore>();
+        builder.Services.AddSingleton<ScanMetrics>();
         builder.Services.AddHttpClient<KeysClient>(client => client.BaseAddress = new Uri("http://keys"));
     }
 }

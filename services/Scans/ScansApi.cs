@@ -1,11 +1,11 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
+using TrustedOss.Data;
 using TrustedOss.Scans.Access;
 using TrustedOss.Scans.Data;
 using TrustedOss.ServiceDefaults.Http;
 using TrustedOss.ServiceDefaults.Identity;
-using TrustedOss.ServiceDefaults;
 
 namespace TrustedOss.Scans;
 
@@ -17,13 +17,24 @@ internal static partial class ScansApi
 
     public static IEndpointRouteBuilder MapScansApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/projects/{projectId:guid}/scans", TriggerAsync).RequireCaller();
-        app.MapGet("/v1/scans/{scanId:guid}", GetScanAsync).RequireCaller();
+        var scans = app.MapGroup("/v1").WithTags("Scans").RequireAuthorization(CallerPolicies.Caller)
+            .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound,
+                StatusCodes.Status429TooManyRequests);
+        scans.MapPost("/projects/{projectId:guid}/scans", TriggerAsync)
+            .WithSummary("Trigger a scan of a project")
+            .WithDescription("""
+                With an API key (read_write, its scope covering the project) or a developer's token. Body:
+                {"kind": "source", "ref": "main"}; without a ref the repository's default branch is scanned.
+                A scan of the same project and ref already queued or running is a 409 naming it.
+                """)
+            .Accepts<TriggerRequest>("application/json")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
+        scans.MapGet("/scans/{scanId:guid}", GetScanAsync).WithSummary("Get a scan (poll it until it ends)");
         return app;
     }
 
-    private static async Task<IResult> TriggerAsync(
-        Guid projectId, HttpContext http, KeysClient keys, ScanStore scans, TimeProvider time)
+    private static async Task<Results<Ok<Scan>, ApiProblem>> TriggerAsync(
+        Guid projectId, CallerIdentity caller, HttpContext http, KeysClient keys, ScanStore scans, TimeProvider time)
     {
         var (request, invalid) = await ReadTriggerAsync(http);
         if (invalid is not null)
@@ -31,7 +42,6 @@ internal static partial class ScansApi
             return invalid;
         }
 
-        var caller = http.Caller()!;
         ProjectAccess? access;
         try
         {
@@ -39,7 +49,7 @@ internal static partial class ScansApi
         }
         catch (CallerRefusedException)
         {
-            return AuthenticationRequired.Result(http);
+            return ApiProblems.Unauthorized();
         }
 
         if (access is null || !access.Visible)
@@ -76,7 +86,7 @@ internal static partial class ScansApi
         return TypedResults.Ok(scan);
     }
 
-    private static async Task<IResult> GetScanAsync(Guid scanId, HttpContext http, KeysClient keys, ScanStore scans)
+    private static async Task<Results<Ok<Scan>, ApiProblem>> GetScanAsync(Guid scanId, HttpContext http, KeysClient keys, ScanStore scans)
     {
         var scan = await scans.FindAsync(scanId, http.RequestAborted);
         if (scan is null)
@@ -91,7 +101,7 @@ internal static partial class ScansApi
         }
         catch (CallerRefusedException)
         {
-            return AuthenticationRequired.Result(http);
+            return ApiProblems.Unauthorized();
         }
 
         if (access is null || !access.Visible)
@@ -102,17 +112,17 @@ internal static partial class ScansApi
         return access.CanRead ? TypedResults.Ok(scan) : ApiProblems.Forbidden("This API key's scope does not cover the scan's project.");
     }
 
-    private static ProblemHttpResult AlreadyActive(string? gitRef, Guid? activeScanId) =>
-        TypedResults.Problem(
-            statusCode: StatusCodes.Status409Conflict,
-            title: "Scan Already Active",
-            detail: $"A scan of this project at {gitRef ?? "its default branch"} is queued or running; poll it instead.",
-            extensions: new Dictionary<string, object?> { ["active_scan_id"] = activeScanId });
+    private static ApiProblem AlreadyActive(string? gitRef, Guid? activeScanId) =>
+        ApiProblems.Conflict(
+            "Scan Already Active",
+            $"A scan of this project at {gitRef ?? "its default branch"} is queued or running; poll it instead.",
+            new Dictionary<string, object?> { ["active_scan_id"] = activeScanId });
 
-    private sealed record TriggerRequest(string Kind, string? Ref);
+    /// <summary>The trigger's body: <c>kind</c> ("source") and an optional <c>ref</c>.</summary>
+    internal sealed record TriggerRequest(string Kind, string? Ref);
 
     /// <summary>Strict: only <c>kind</c> ("source") and an optional <c>ref</c>; anything else is named in a 422.</summary>
-    private static async Task<(TriggerRequest? Request, ProblemHttpResult? Problem)> ReadTriggerAsync(HttpContext http)
+    private static async Task<(TriggerRequest? Request, ApiProblem? Problem)> ReadTriggerAsync(HttpContext http)
     {
         JsonElement body;
         try
@@ -124,12 +134,12 @@ internal static partial class ScansApi
         }
         catch (JsonException)
         {
-            return (null, TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid JSON", detail: "The request body is not valid JSON."));
+            return (null, ApiProblems.BadRequest("Invalid JSON", "The request body is not valid JSON."));
         }
 
         if (body.ValueKind != JsonValueKind.Object)
         {
-            return (null, ApiProblems.Validation(new Dictionary<string, string[]> { ["body"] = ["The body must be a JSON object."] }));
+            return (null, ApiProblems.Validation("body", "The body must be a JSON object."));
         }
 
         var errors = new Dictionary<string, string[]>();
@@ -162,10 +172,10 @@ internal static partial class ScansApi
         return errors.Count > 0 ? (null, ApiProblems.Validation(errors)) : (new TriggerRequest(ScanKind.Source, gitRef), null);
     }
 
-    private static ProblemHttpResult ProjectNotFound(Guid projectId) =>
+    private static ApiProblem ProjectNotFound(Guid projectId) =>
         ApiProblems.NotFound("Project Not Found", $"No project {projectId} is visible to you.");
 
-    private static ProblemHttpResult ScanNotFound(Guid scanId) =>
+    private static ApiProblem ScanNotFound(Guid scanId) =>
         ApiProblems.NotFound("Scan Not Found", $"No scan {scanId} is visible to you.");
 
     [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9._/-]{0,254}\z")]

@@ -1,7 +1,7 @@
-using TrustedOss.ServiceDefaults.Data;
+using TrustedOss.Data;
+using TrustedOss.Messaging;
+using TrustedOss.Redis;
 using TrustedOss.ServiceDefaults.Identity;
-using TrustedOss.ServiceDefaults.Messaging;
-using TrustedOss.ServiceDefaults.Redis;
 
 namespace TrustedOss.WebhookIngest;
 

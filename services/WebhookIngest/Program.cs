@@ -1,11 +1,12 @@
+using TrustedOss.Data;
 using TrustedOss.ServiceDefaults;
-using TrustedOss.ServiceDefaults.Data;
 using TrustedOss.ServiceDefaults.Http;
 using TrustedOss.ServiceDefaults.Identity;
 using TrustedOss.WebhookIngest;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddApiDocument();
 builder.AddWebhookIngestServices();
 
 var app = builder.Build();
@@ -13,5 +14,6 @@ app.UseApiDefaults();
 app.UseCallerIdentity();
 await app.MigrateDatabaseAsync();
 app.MapDefaultEndpoints();
+app.MapApiDocument();
 app.MapWebhooksApi();
 await app.RunAsync();

@@ -1,6 +1,6 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
+using TrustedOss.ServiceDefaults.Http;
 
 namespace TrustedOss.WebhookIngest;
 
@@ -8,16 +8,19 @@ internal static class WebhooksApi
 {
     public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder app)
     {
-        var webhooks = app.MapGroup("/v1/webhooks");
+        // Providers sign deliveries with the project's webhook secret; they hold no credential of ours.
+        var webhooks = app.MapGroup("/v1/webhooks").WithTags("Webhooks").AllowAnonymous()
+            .ProducesJson<WebhookAnswer, RouteGroupBuilder>()
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status413PayloadTooLarge);
         webhooks.MapPost("/github", (HttpContext context, IOptions<WebhookOptions> options) =>
-            ReceiveAsync(WebhookProvider.GitHub, context, options.Value));
+            ReceiveAsync(WebhookProvider.GitHub, context, options.Value)).WithSummary("Receive a GitHub delivery");
         webhooks.MapPost("/gitlab", (HttpContext context, IOptions<WebhookOptions> options) =>
-            ReceiveAsync(WebhookProvider.GitLab, context, options.Value));
+            ReceiveAsync(WebhookProvider.GitLab, context, options.Value)).WithSummary("Receive a GitLab delivery");
         return app;
     }
 
     /// <summary>CONTRACT §4 request handling, in its order: size, body, headers, then the project's secret.</summary>
-    private static async Task<ProblemHttpResult> ReceiveAsync(string provider, HttpContext context, WebhookOptions options)
+    private static async Task<ApiProblem> ReceiveAsync(string provider, HttpContext context, WebhookOptions options)
     {
         // Kestrel's own cap must not fire first: our limit answers with the contract's 413 problem.
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
@@ -29,24 +32,22 @@ internal static class WebhooksApi
         switch (body.Outcome)
         {
             case WebhookBody.Outcome.TooLarge:
-                return Problem(StatusCodes.Status413PayloadTooLarge, "Payload Too Large",
-                    $"A delivery may be at most {options.MaxBodyBytes} bytes.");
+                return ApiProblems.PayloadTooLarge($"A delivery may be at most {options.MaxBodyBytes} bytes.");
             case WebhookBody.Outcome.Empty:
-                return Problem(StatusCodes.Status400BadRequest, "Empty Body", "The delivery has no body.");
+                return ApiProblems.BadRequest("Empty Body", "The delivery has no body.");
             case WebhookBody.Outcome.InvalidJson:
-                return Problem(StatusCodes.Status400BadRequest, "Invalid JSON", "The delivery body is not valid JSON.");
+                return ApiProblems.BadRequest("Invalid JSON", "The delivery body is not valid JSON.");
             case WebhookBody.Outcome.NotAnObject:
-                return Problem(StatusCodes.Status400BadRequest, "Invalid JSON", "The delivery body must be a JSON object.");
+                return ApiProblems.BadRequest("Invalid JSON", "The delivery body must be a JSON object.");
         }
 
         var missing = WebhookProvider.MissingHeaders(provider, context.Request.Headers);
         if (missing.Count > 0)
         {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status400BadRequest,
-                title: "Webhook Headers Missing",
-                detail: $"The delivery lacks: {string.Join(", ", missing)}.",
-                extensions: new Dictionary<string, object?> { ["missing_headers"] = missing });
+            return ApiProblems.BadRequest(
+                "Webhook Headers Missing",
+                $"The delivery lacks: {string.Join(", ", missing)}.",
+                new Dictionary<string, object?> { ["missing_headers"] = missing });
         }
 
         // No repository is registered for webhooks yet: an unknown repository gets the very same
@@ -54,10 +55,6 @@ internal static class WebhooksApi
         return InvalidSignature();
     }
 
-    private static ProblemHttpResult InvalidSignature() =>
-        Problem(StatusCodes.Status401Unauthorized, "Invalid Webhook Signature",
-            "The delivery's signature does not verify with the project's webhook secret.");
-
-    private static ProblemHttpResult Problem(int status, string title, string detail) =>
-        TypedResults.Problem(statusCode: status, title: title, detail: detail);
+    private static ApiProblem InvalidSignature() =>
+        ApiProblems.Unauthorized("Invalid Webhook Signature", "The delivery's signature does not verify with the project's webhook secret.");
 }

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
-using TrustedOss.Keys.People;
+using TrustedOss.Keys.Auth;
 
 namespace TrustedOss.Keys.Tests;
 

@@ -1,5 +1,5 @@
 using TrustedOss.Keys.Access;
-using TrustedOss.Keys.People;
+using TrustedOss.Keys.Directory;
 using TrustedOss.Keys.Projects;
 using TrustedOss.ServiceDefaults.Identity;
 

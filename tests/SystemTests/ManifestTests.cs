@@ -9,7 +9,7 @@ public sealed class ManifestTests
     [Fact]
     public async Task Committed_manifest_matches_the_app_model()
     {
-        var root = RepositoryRoot();
+        var root = Repository.Root();
         // Paths inside the manifest are relative to its own folder, so the fresh copy sits beside the committed one.
         var fresh = Path.Combine(root, $".aspire-manifest-{Guid.NewGuid():N}.json");
         try
@@ -37,16 +37,5 @@ public sealed class ManifestTests
         {
             File.Delete(fresh);
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "TrustedOss.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("Not inside the repository.");
     }
 }

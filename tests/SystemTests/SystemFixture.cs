@@ -4,7 +4,7 @@ using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using TrustedOss.AppHost;
 using TrustedOss.AppHost.LocalServers;
-using TrustedOss.ServiceDefaults.Identity;
+using TrustedOss.Gateway.Identity;
 
 using TrustedOss.SystemTests.Support;
 
@@ -91,14 +91,12 @@ public sealed class SystemFixture : IAsyncLifetime
     }
 
     /// <summary>A signer holding this run's gateway key (from its data folder), for tests that forge identities.</summary>
-    public IdentityAssertion IdentitySigner()
-    {
-        var signingKey = File.ReadAllText(Path.Combine(dataPath, "secrets", "identity-signing-key.pem"));
-        using var pair = System.Security.Cryptography.ECDsa.Create();
-        pair.ImportFromPem(signingKey);
-        var options = new IdentityOptions { SigningKey = signingKey, VerificationKey = pair.ExportSubjectPublicKeyInfoPem() };
-        return new IdentityAssertion(Microsoft.Extensions.Options.Options.Create(options), TimeProvider.System);
-    }
+    public IdentitySigner IdentitySigner() => new(
+        Microsoft.Extensions.Options.Options.Create(new IdentitySigningOptions
+        {
+            SigningKey = File.ReadAllText(Path.Combine(dataPath, "secrets", "identity-signing-key.pem")),
+        }),
+        TimeProvider.System);
 
     public Task<string> ConnectionStringAsync(string resourceName) =>
         App.GetConnectionStringAsync(resourceName).AsTask().ContinueWith(

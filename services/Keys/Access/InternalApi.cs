@@ -1,15 +1,18 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using TrustedOss.Credentials.ApiKeys;
 using TrustedOss.Keys.ApiKeys;
-using TrustedOss.Keys.People;
+using TrustedOss.Keys.Data;
+using TrustedOss.Keys.Directory;
 using TrustedOss.Keys.Projects;
-using TrustedOss.ServiceDefaults.ApiKeys;
+using TrustedOss.ServiceDefaults.Http;
 using TrustedOss.ServiceDefaults.Identity;
 
 namespace TrustedOss.Keys.Access;
 
 /// <summary>
 /// Calls between our own processes. The gateway routes no /internal path, and each call must
-/// carry a verified identity: a service's own, or the caller's forwarded by the gateway.
+/// carry a verified identity: a service's own, or the caller's forwarded by the gateway. Not in
+/// the public API reference.
 /// </summary>
 internal static class InternalApi
 {
@@ -17,38 +20,31 @@ internal static class InternalApi
 
     public static IEndpointRouteBuilder MapInternalApi(this IEndpointRouteBuilder app)
     {
-        var internalApi = app.MapGroup("/internal").RequireCaller();
-        internalApi.MapPost("/api-keys/lookup", LookupAsync);
-        internalApi.MapGet("/projects/{projectId:guid}/access", AccessAsync);
+        var internalApi = app.MapGroup("/internal").ExcludeFromDescription();
+        internalApi.MapPost("/api-keys/lookup", LookupAsync).RequireAuthorization(CallerPolicies.Service);
+        internalApi.MapGet("/projects/{projectId:guid}/access", AccessAsync).RequireAuthorization(CallerPolicies.Caller);
         return app;
     }
 
     /// <summary>The gateway missed its caches: load the key's entry (and cache it for every gateway).</summary>
-    private static async Task<Results<Ok<VerifiedApiKey>, NotFound, ProblemHttpResult>> LookupAsync(
-        LookupRequest request, HttpContext http, ApiKeyCache cache)
+    private static async Task<Results<Ok<VerifiedApiKey>, NotFound>> LookupAsync(LookupRequest request, HttpContext http, ApiKeyCache cache)
     {
-        if (http.Caller()?.Kind != CallerIdentity.Service)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "Only services look up keys.");
-        }
-
-        if (request.Prefix is null || request.Prefix.Length != ApiKeyFormat.PrefixLength)
+        if (request.Prefix is not { Length: ApiKeyFormat.PrefixLength } prefix)
         {
             return TypedResults.NotFound();
         }
 
-        var entry = await cache.LookupAsync(request.Prefix, http.RequestAborted);
+        var entry = await cache.LookupAsync(prefix, http.RequestAborted);
         return entry is null ? TypedResults.NotFound() : TypedResults.Ok(entry);
     }
 
-    private static async Task<IResult> AccessAsync(
-        Guid projectId, HttpContext http, ProjectStore projects, PeopleStore people)
+    private static async Task<Results<Ok<ProjectAccess>, ApiProblem>> AccessAsync(
+        Guid projectId, CallerIdentity caller, HttpContext http, ProjectStore projects, DirectoryStore directory)
     {
-        var caller = http.Caller()!;
         var project = await projects.GetAsync(projectId, http.RequestAborted);
         if (project is null)
         {
-            return ProjectNotFound(projectId);
+            return ApiProblems.NotFound("Project Not Found", $"No project {projectId}.");
         }
 
         if (caller.IsApiKey)
@@ -56,15 +52,12 @@ internal static class InternalApi
             return TypedResults.Ok(ProjectAccess.ForKey(project, caller));
         }
 
-        if (caller is { IsUser: true, UserId: { } userId } && await people.CurrentAsync(userId, http.RequestAborted) is { } user)
+        if (caller is { IsUser: true, UserId: { } userId } && await directory.CurrentAsync(userId, http.RequestAborted) is { } user)
         {
             return TypedResults.Ok(ProjectAccess.ForUser(project, user));
         }
 
         // A person deactivated (or removed) since their token was issued: their credential is no good.
-        return AuthenticationRequired.Result(http);
+        return ApiProblems.Unauthorized();
     }
-
-    private static ProblemHttpResult ProjectNotFound(Guid projectId) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Project Not Found", detail: $"No project {projectId}.");
 }

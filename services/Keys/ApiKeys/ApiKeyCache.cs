@@ -1,9 +1,7 @@
-using Dapper;
-using Npgsql;
 using StackExchange.Redis;
-using TrustedOss.ServiceDefaults;
-using TrustedOss.ServiceDefaults.ApiKeys;
-using TrustedOss.ServiceDefaults.Redis;
+using TrustedOss.Credentials.ApiKeys;
+using TrustedOss.Keys.Data;
+using TrustedOss.Redis;
 
 namespace TrustedOss.Keys.ApiKeys;
 
@@ -15,12 +13,8 @@ namespace TrustedOss.Keys.ApiKeys;
 /// racing another change can never put an older state back.
 /// </summary>
 internal sealed class ApiKeyCache(
-    NpgsqlDataSource db, IConnectionMultiplexer redis, RedisDeadline redisDeadline, ILogger<ApiKeyCache> logger)
+    ApiKeyStore keys, IConnectionMultiplexer redis, RedisDeadline redisDeadline, ILogger<ApiKeyCache> logger)
 {
-    private sealed record Row(
-        Guid Id, string KeyPrefix, byte[] SecretHash, string Scope, string PermissionBreadth, Guid? TeamId, Guid? ProjectId,
-        Guid CreatedByUserId, DateTime? ExpiresAt, DateTime? RevokedAt, bool IssuerActive, long Version);
-
     // Replace the entry only with a newer version (entries are JSON with a "Version" field).
     private const string WriteIfNewerScript = """
         local current = redis.call('GET', KEYS[1])
@@ -34,7 +28,7 @@ internal sealed class ApiKeyCache(
 
     public async Task<VerifiedApiKey?> LookupAsync(string prefix, CancellationToken cancellationToken)
     {
-        var entry = await LoadAsync(prefix, cancellationToken);
+        var entry = await keys.EntryAsync(prefix, cancellationToken);
         if (entry is null)
         {
             return null;
@@ -44,7 +38,7 @@ internal sealed class ApiKeyCache(
         {
             await WriteIfNewerAsync(entry);
         }
-        catch (Exception ex) when (DependencyOutage.Is(ex))
+        catch (Exception ex) when (RedisOutage.Is(ex))
         {
             // The entry is right without the shared copy; the next gateway miss writes it again.
             logger.LogWarning("API key {Prefix} could not be cached in Redis ({Reason})", prefix, ex.Message);
@@ -55,7 +49,7 @@ internal sealed class ApiKeyCache(
 
     public async Task RefreshAsync(string prefix, CancellationToken cancellationToken)
     {
-        var entry = await LoadAsync(prefix, cancellationToken);
+        var entry = await keys.EntryAsync(prefix, cancellationToken);
         var database = redis.GetDatabase();
         if (entry is null)
         {
@@ -71,11 +65,7 @@ internal sealed class ApiKeyCache(
 
     public async Task RefreshIssuerAsync(Guid userId, CancellationToken cancellationToken)
     {
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        var prefixes = await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT key_prefix FROM api_keys WHERE created_by_user_id = @userId",
-            new { userId }, cancellationToken: cancellationToken));
-        foreach (var prefix in prefixes)
+        foreach (var prefix in await keys.PrefixesIssuedByAsync(userId, cancellationToken))
         {
             await RefreshAsync(prefix, cancellationToken);
         }
@@ -86,22 +76,4 @@ internal sealed class ApiKeyCache(
             WriteIfNewerScript,
             [VerifiedApiKey.CacheKey(entry.Prefix)],
             [entry.ToJson(), entry.Version, (long)VerifiedApiKey.CacheLifetime.TotalMilliseconds]));
-
-    private async Task<VerifiedApiKey?> LoadAsync(string prefix, CancellationToken cancellationToken)
-    {
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
-            """
-            SELECT k.id, k.key_prefix AS KeyPrefix, k.secret_hash AS SecretHash, k.scope, k.permission_breadth AS PermissionBreadth,
-                   k.team_id AS TeamId, k.project_id AS ProjectId, k.created_by_user_id AS CreatedByUserId,
-                   k.expires_at AS ExpiresAt, k.revoked_at AS RevokedAt, u.is_active AS IssuerActive, k.version
-            FROM api_keys k JOIN users u ON u.id = k.created_by_user_id
-            WHERE k.key_prefix = @prefix
-            """,
-            new { prefix }, cancellationToken: cancellationToken));
-        return row is null
-            ? null
-            : new VerifiedApiKey(row.Id, row.KeyPrefix, row.SecretHash, row.Scope, row.PermissionBreadth, row.TeamId, row.ProjectId,
-                row.CreatedByUserId, row.ExpiresAt, Revoked: row.RevokedAt is not null || !row.IssuerActive, row.Version);
-    }
 }

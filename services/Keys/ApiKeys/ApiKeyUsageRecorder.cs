@@ -1,9 +1,9 @@
 using System.Globalization;
-using Dapper;
 using Npgsql;
 using StackExchange.Redis;
-using TrustedOss.ServiceDefaults;
-using TrustedOss.ServiceDefaults.ApiKeys;
+using TrustedOss.Credentials.ApiKeys;
+using TrustedOss.Keys.Data;
+using TrustedOss.Redis;
 
 namespace TrustedOss.Keys.ApiKeys;
 
@@ -12,7 +12,7 @@ namespace TrustedOss.Keys.ApiKeys;
 /// every few seconds, so the list shows a use within a minute without a database write per request.
 /// Any replica may run it: updates only ever move the time forward.
 /// </summary>
-internal sealed class ApiKeyUsageRecorder(IConnectionMultiplexer redis, NpgsqlDataSource db, TimeProvider time, ILogger<ApiKeyUsageRecorder> logger)
+internal sealed class ApiKeyUsageRecorder(IConnectionMultiplexer redis, ApiKeyStore keys, TimeProvider time, ILogger<ApiKeyUsageRecorder> logger)
     : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
@@ -26,7 +26,7 @@ internal sealed class ApiKeyUsageRecorder(IConnectionMultiplexer redis, NpgsqlDa
             {
                 await FlushAsync(stoppingToken);
             }
-            catch (Exception ex) when (DependencyOutage.Is(ex) || ex is NpgsqlException)
+            catch (Exception ex) when (RedisOutage.Is(ex) || ex is NpgsqlException)
             {
                 logger.LogWarning(ex, "Recording API key use failed; the notes stay in Redis for the next round");
             }
@@ -42,7 +42,6 @@ internal sealed class ApiKeyUsageRecorder(IConnectionMultiplexer redis, NpgsqlDa
             return;
         }
 
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
         foreach (var note in notes)
         {
             var parts = note.Value.ToString().Split('|', 2);
@@ -53,13 +52,8 @@ internal sealed class ApiKeyUsageRecorder(IConnectionMultiplexer redis, NpgsqlDa
                 continue;
             }
 
-            await connection.ExecuteAsync(new CommandDefinition(
-                """
-                UPDATE api_keys SET last_used_at = @usedAt, last_used_ip = @ip
-                WHERE id = @keyId AND (last_used_at IS NULL OR last_used_at < @usedAt)
-                """,
-                new { keyId, usedAt = DateTimeOffset.FromUnixTimeMilliseconds(unixMs).UtcDateTime, ip = parts.Length > 1 ? parts[1] : null },
-                cancellationToken: cancellationToken));
+            await keys.RecordUseAsync(
+                keyId, DateTimeOffset.FromUnixTimeMilliseconds(unixMs).UtcDateTime, parts.Length > 1 ? parts[1] : null, cancellationToken);
             // Only drop the note if no newer use replaced it meanwhile.
             await database.ScriptEvaluateAsync(
                 "if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end return 0",

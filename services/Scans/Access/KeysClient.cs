@@ -1,5 +1,5 @@
 using System.Net;
-using System.Text.Json;
+using TrustedOss.ServiceDefaults.Http;
 using TrustedOss.ServiceDefaults.Identity;
 
 namespace TrustedOss.Scans.Access;
@@ -13,14 +13,12 @@ internal sealed class CallerRefusedException : Exception
 /// <summary>Asks the Keys service, which owns projects and permissions, what the current caller may do.</summary>
 internal sealed class KeysClient(HttpClient http)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
     /// <summary>The caller's access to the project, or null when the project does not exist.</summary>
     public async Task<ProjectAccess?> AccessAsync(Guid projectId, HttpContext caller, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/internal/projects/{projectId}/access");
         // The gateway's signed identity of the caller, passed on unchanged: Keys verifies it itself.
-        request.Headers.Add(IdentityAssertion.HeaderName, caller.Request.Headers[IdentityAssertion.HeaderName].ToString());
+        request.Headers.Add(ForwardedIdentity.HeaderName, caller.Request.Headers[ForwardedIdentity.HeaderName].ToString());
         using var response = await http.SendAsync(request, cancellationToken);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
@@ -33,6 +31,6 @@ internal sealed class KeysClient(HttpClient http)
         }
 
         response.EnsureSuccessStatusCode();
-        return await response.Content.ReadFromJsonAsync<ProjectAccess>(Json, cancellationToken);
+        return await response.Content.ReadFromJsonAsync<ProjectAccess>(ApiJson.Options, cancellationToken);
     }
 }

@@ -1,8 +1,8 @@
 using MassTransit;
 using TrustedOss.Contracts;
 using TrustedOss.Scans.Data;
-using TrustedOss.ServiceDefaults.Messaging;
-using TrustedOss.ServiceDefaults;
+using TrustedOss.Data;
+using TrustedOss.Messaging;
 
 namespace TrustedOss.Scans.Consumers;
 

@@ -2,7 +2,6 @@ using MassTransit;
 using TrustedOss.Contracts;
 using TrustedOss.Scans.Data;
 using TrustedOss.Scans.Running;
-using TrustedOss.ServiceDefaults;
 
 namespace TrustedOss.Scans.Consumers;
 
@@ -10,7 +9,8 @@ namespace TrustedOss.Scans.Consumers;
 /// Runs a queued scan: queued → running → succeeded | failed. Only the delivery that moves the scan
 /// out of queued runs it, so a message delivered twice never runs a scan twice.
 /// </summary>
-internal sealed class ScanRequestedConsumer(ScanStore scans, GitRefResolver git, TimeProvider time, ILogger<ScanRequestedConsumer> logger)
+internal sealed class ScanRequestedConsumer(
+    ScanStore scans, GitRefResolver git, ScanMetrics metrics, TimeProvider time, ILogger<ScanRequestedConsumer> logger)
     : IConsumer<ScanRequested>
 {
     public async Task Consume(ConsumeContext<ScanRequested> context)
@@ -45,10 +45,5 @@ internal sealed class ScanRequestedConsumer(ScanStore scans, GitRefResolver git,
         }
     }
 
-    private void Finished(string status, long started)
-    {
-        var tag = new KeyValuePair<string, object?>("status", status);
-        Telemetry.ScansCompleted.Add(1, tag);
-        Telemetry.ScanDuration.Record(time.GetElapsedTime(started).TotalSeconds, tag);
-    }
+    private void Finished(string status, long started) => metrics.Finished(status, time.GetElapsedTime(started));
 }

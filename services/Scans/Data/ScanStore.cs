@@ -1,8 +1,8 @@
 using Dapper;
 using Npgsql;
 using TrustedOss.Contracts;
-using TrustedOss.ServiceDefaults.Outbox;
-using TrustedOss.ServiceDefaults;
+using TrustedOss.Data;
+using TrustedOss.Messaging.Outbox;
 
 namespace TrustedOss.Scans.Data;
 
@@ -101,5 +101,22 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, TimeProvider
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE scans SET status = 'failed', completed_at = @now, error_message = @errorMessage WHERE id = @id AND status = 'running'",
             new { id, errorMessage, now = time.UtcNowForDatabase() }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Fails scans whose runner is gone: running since before <paramref name="runningSince"/>, or
+    /// queued since before <paramref name="queuedSince"/>. Returns how many.
+    /// </summary>
+    public async Task<int> FailAbandonedAsync(DateTime runningSince, DateTime queuedSince, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE scans SET status = 'failed', completed_at = @now, error_message = CASE status
+                WHEN 'running' THEN 'The scan was interrupted before it finished (its runner stopped). Trigger it again.'
+                ELSE 'The scan was never started. Trigger it again.' END
+            WHERE (status = 'running' AND started_at < @runningSince) OR (status = 'queued' AND created_at < @queuedSince)
+            """,
+            new { now = time.UtcNowForDatabase(), runningSince, queuedSince }, cancellationToken: cancellationToken));
     }
 }

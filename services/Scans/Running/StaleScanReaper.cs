@@ -1,6 +1,7 @@
-using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using TrustedOss.Data;
+using TrustedOss.Scans.Data;
 using TrustedOss.ServiceDefaults;
 
 namespace TrustedOss.Scans.Running;
@@ -12,7 +13,7 @@ namespace TrustedOss.Scans.Running;
 /// <see cref="ScanRunnerOptions.QueuedLease"/>, is marked failed with a message that says so.
 /// Any replica may run it: the updates are idempotent.
 /// </summary>
-internal sealed class StaleScanReaper(NpgsqlDataSource db, IOptions<ScanRunnerOptions> options, TimeProvider time, ILogger<StaleScanReaper> logger)
+internal sealed class StaleScanReaper(ScanStore scans, IOptions<ScanRunnerOptions> options, TimeProvider time, ILogger<StaleScanReaper> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -24,7 +25,7 @@ internal sealed class StaleScanReaper(NpgsqlDataSource db, IOptions<ScanRunnerOp
             {
                 await ReapAsync(stoppingToken);
             }
-            catch (Exception ex) when (DependencyOutage.Is(ex) || ex is NpgsqlException)
+            catch (Exception ex) when (ex is NpgsqlException || DependencyOutage.Is(ex))
             {
                 logger.LogWarning(ex, "Could not look for interrupted scans; trying again in {Interval}", options.Value.ReaperInterval);
             }
@@ -34,16 +35,7 @@ internal sealed class StaleScanReaper(NpgsqlDataSource db, IOptions<ScanRunnerOp
     private async Task ReapAsync(CancellationToken cancellationToken)
     {
         var now = time.UtcNowForDatabase();
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        var reaped = await connection.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE scans SET status = 'failed', completed_at = @now, error_message = CASE status
-                WHEN 'running' THEN 'The scan was interrupted before it finished (its runner stopped). Trigger it again.'
-                ELSE 'The scan was never started. Trigger it again.' END
-            WHERE (status = 'running' AND started_at < @runningSince) OR (status = 'queued' AND created_at < @queuedSince)
-            """,
-            new { now, runningSince = now - options.Value.RunningLease, queuedSince = now - options.Value.QueuedLease },
-            cancellationToken: cancellationToken));
+        var reaped = await scans.FailAbandonedAsync(now - options.Value.RunningLease, now - options.Value.QueuedLease, cancellationToken);
         if (reaped > 0)
         {
             logger.LogWarning("Marked {Count} interrupted scans as failed", reaped);

@@ -1,4 +1,4 @@
-using TrustedOss.ServiceDefaults.RateLimits;
+using TrustedOss.Credentials.RateLimits;
 
 namespace TrustedOss.SystemTests.Support;
 

@@ -1,0 +1,35 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace TrustedOss.ServiceDefaults.Identity;
+
+public static class IdentityExtensions
+{
+    /// <summary>A service's authentication (the gateway's forwarded identity) and its named policies.</summary>
+    public static TBuilder AddCallerIdentity<TBuilder>(this TBuilder builder, Action<AuthorizationBuilder>? policies = null)
+        where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddOptions<IdentityOptions>().BindConfiguration(IdentityOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IdentityVerifier>();
+        builder.Services.AddAuthentication(ForwardedIdentityHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ForwardedIdentityHandler>(ForwardedIdentityHandler.SchemeName, null);
+        var authorization = builder.Services.AddAuthorizationBuilder();
+        CallerPolicies.Add(authorization);
+        policies?.Invoke(authorization);
+        builder.Services.AddSingleton<IAuthorizationHandler, CallerKindHandler>();
+        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, RefusalResultHandler>();
+        return builder;
+    }
+
+    /// <summary>After <c>UseApiDefaults</c>, so refusals carry the request id.</summary>
+    public static WebApplication UseCallerIdentity(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+}

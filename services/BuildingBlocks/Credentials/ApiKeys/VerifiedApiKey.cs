@@ -1,0 +1,46 @@
+using System.Security.Cryptography;
+
+namespace TrustedOss.Credentials.ApiKeys;
+
+/// <summary>
+/// What the gateways need to check a key, as the Keys service caches it in Redis under
+/// <see cref="CacheKey"/>: the key's stored hash and what it may do. A revoked key (or one whose
+/// issuer was deactivated) stays cached with <see cref="Revoked"/> set, so no stale copy returns.
+/// </summary>
+public sealed record VerifiedApiKey(
+    Guid Id,
+    string Prefix,
+    byte[] SecretHash,
+    string Scope,
+    string PermissionBreadth,
+    Guid? TeamId,
+    Guid? ProjectId,
+    Guid IssuerUserId,
+    DateTime? ExpiresAt,
+    bool Revoked,
+    long Version)
+{
+    /// <summary>Redis pub/sub channel carrying a prefix whose entry changed: drop in-process copies.</summary>
+    public const string ChangedChannel = "api-keys:changed";
+
+    /// <summary>Redis hash where gateways note each key's last use (field: key id, value: unix ms|ip).</summary>
+    public const string UsageHashKey = "api-keys:usage";
+
+    /// <summary>How long an entry lives in Redis. Every change overwrites it, so this only bounds memory.</summary>
+    public static readonly TimeSpan CacheLifetime = TimeSpan.FromMinutes(2);
+
+    public static string CacheKey(string prefix) => $"api-keys:{prefix}";
+
+    public string ToJson() => System.Text.Json.JsonSerializer.Serialize(this);
+
+    public static VerifiedApiKey? FromJson(string? json) =>
+        json is null ? null : System.Text.Json.JsonSerializer.Deserialize<VerifiedApiKey>(json);
+
+    /// <summary>True when <paramref name="key"/> hashes to this entry's hash and may be used at <paramref name="now"/>.</summary>
+    public bool Accepts(string key, ApiKeyOptions options, DateTimeOffset now)
+    {
+        // Hash first, always: the time taken must not tell a revoked key from a wrong one.
+        var matches = CryptographicOperations.FixedTimeEquals(options.Hash(key), SecretHash);
+        return matches && !Revoked && (ExpiresAt is null || ExpiresAt.Value > now.UtcDateTime);
+    }
+}

@@ -1,0 +1,28 @@
+using StackExchange.Redis;
+
+namespace TrustedOss.Credentials.RateLimits;
+
+/// <summary>Counts and reads a key's per-policy windows in Redis (the limits are <see cref="KeyRateLimitOptions"/>).</summary>
+public static class KeyRateLimits
+{
+    public const string Triggers = "triggers";
+    public const string Reads = "reads";
+
+    public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
+
+    /// <summary>Counts one request of <paramref name="keyId"/> under <paramref name="policy"/>.</summary>
+    public static async Task<RateLimitState> CountAsync(IDatabase redis, Guid keyId, string policy, KeyRateLimitOptions options, DateTimeOffset now)
+    {
+        var (used, reset) = await FixedWindowCounter.CountAsync(redis, CounterName(keyId, policy), Window, now);
+        return new RateLimitState(policy, options.LimitOf(policy), used, reset);
+    }
+
+    /// <summary>Reads the current window without counting.</summary>
+    public static async Task<RateLimitState> PeekAsync(IDatabase redis, Guid keyId, string policy, KeyRateLimitOptions options, DateTimeOffset now)
+    {
+        var (used, reset) = await FixedWindowCounter.PeekAsync(redis, CounterName(keyId, policy), Window, now);
+        return new RateLimitState(policy, options.LimitOf(policy), used, reset);
+    }
+
+    private static string CounterName(Guid keyId, string policy) => $"rate:{keyId:N}:{policy}";
+}

@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using System.Reflection;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using TrustedOss.ServiceDefaults.Http;
+
+namespace TrustedOss.Data;
+
+public static class DatabaseExtensions
+{
+    /// <summary>
+    /// The service's own PostgreSQL database: a pooled <see cref="NpgsqlDataSource"/> with
+    /// tracing, metrics and a health check, and the migrations embedded in <paramref name="migrations"/>
+    /// (resources under <c>Data/Migrations/</c>) applied before the service takes traffic.
+    /// </summary>
+    public static TBuilder AddServiceDatabase<TBuilder>(this TBuilder builder, string connectionName, Assembly migrations)
+        where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        var deadlines = builder.Configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        builder.AddNpgsqlDataSource(connectionName, configureDataSourceBuilder: dataSource =>
+        {
+            dataSource.ConnectionStringBuilder.CommandTimeout = deadlines.CommandTimeoutSeconds;
+            dataSource.ConnectionStringBuilder.Timeout = deadlines.ConnectTimeoutSeconds;
+            // After the cancel request, drop the connection at once instead of waiting up to two
+            // more seconds for the server's reply to it: a stalled server sends none.
+            dataSource.ConnectionStringBuilder.CancellationTimeout = -1;
+            dataSource.ConfigureTracing(tracing => tracing
+                // Only commands that are part of a request or message get spans: background polls
+                // (the outbox relay, usage recording) would otherwise fill the dashboard with one-span traces.
+                .ConfigureCommandFilter(_ => Activity.Current is not null)
+                .ConfigureBatchFilter(_ => Activity.Current is not null)
+                .EnablePhysicalOpenTracing(false));
+        });
+        builder.Services.AddExceptionAnswer(exception => exception switch
+        {
+            // 22021/22P05: text with NUL or characters the database cannot store is the client's 422.
+            PostgresException { SqlState: "22021" or "22P05" } =>
+                ApiProblems.Validation("body", "Text fields may not contain NUL or other characters that cannot be stored."),
+            _ when DatabaseOutage.Is(exception) => ExceptionAnswer.Outage(),
+            _ => null,
+        });
+        builder.Services.AddSingleton(new MigrationSource(connectionName, migrations));
+        builder.Services.AddSingleton<DatabaseMigrator>();
+        return builder;
+    }
+
+    public static Task MigrateDatabaseAsync(this WebApplication app, CancellationToken cancellationToken = default) =>
+        app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
+}

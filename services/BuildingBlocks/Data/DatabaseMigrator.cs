@@ -1,0 +1,73 @@
+using System.Reflection;
+using DbUp;
+using DbUp.Engine.Output;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace TrustedOss.Data;
+
+/// <summary>
+/// Applies the service's versioned SQL migrations (DbUp, journal table <c>schemaversions</c>).
+/// Replicas start together, so the run holds a PostgreSQL advisory lock: one replica migrates,
+/// the others wait and then find nothing left to do.
+/// </summary>
+public sealed class DatabaseMigrator(IEnumerable<MigrationSource> sources, NpgsqlDataSource dataSource, IConfiguration configuration, ILogger<DatabaseMigrator> logger)
+{
+    // Any constant works; it only has to be the same for every replica of a service.
+    private const long MigrationLockKey = 0x7472_7573_7465_64;
+
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        var connectionName = sources.Select(s => s.ConnectionName).Distinct().Single();
+        var connectionString = configuration.GetConnectionString(connectionName)
+            ?? throw new InvalidOperationException($"ConnectionStrings:{connectionName} is not set.");
+
+        await using var lockConnection = await dataSource.OpenConnectionAsync(cancellationToken);
+        // Another replica may be migrating; waiting for it is expected, so no command deadline here.
+        await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", lockConnection) { CommandTimeout = 0 })
+        {
+            take.Parameters.AddWithValue("key", MigrationLockKey);
+            await take.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        try
+        {
+            var upgrader = DeployChanges.To.PostgresqlDatabase(connectionString)
+                .WithScriptsEmbeddedInAssemblies([.. sources.Select(s => s.Assembly).Distinct()], name => name.Contains(".Data.Migrations.", StringComparison.Ordinal))
+                .WithTransactionPerScript()
+                .LogTo(new UpgradeLog(logger))
+                .Build();
+
+            var result = upgrader.PerformUpgrade();
+            if (!result.Successful)
+            {
+                throw new InvalidOperationException($"Migration {result.ErrorScript?.Name} failed.", result.Error);
+            }
+        }
+        finally
+        {
+            await using var release = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", lockConnection);
+            release.Parameters.AddWithValue("key", MigrationLockKey);
+            await release.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+
+    private sealed class UpgradeLog(ILogger logger) : IUpgradeLog
+    {
+#pragma warning disable CA2254 // DbUp hands us its own format strings.
+        public void LogTrace(string format, params object[] args) => logger.LogTrace(format, args);
+        public void LogDebug(string format, params object[] args) => logger.LogDebug(format, args);
+        public void LogInformation(string format, params object[] args) => logger.LogInformation(format, args);
+        public void LogWarning(string format, params object[] args) => logger.LogWarning(format, args);
+        public void LogError(string format, params object[] args) => logger.LogError(format, args);
+        public void LogError(Exception ex, string format, params object[] args) => logger.LogError(ex, format, args);
+#pragma warning restore CA2254
+    }
+}
+
+/// <summary>
+/// An assembly whose <c>Data/Migrations/*.sql</c> resources apply to a service's database: the
+/// service's own, plus shared ones (the outbox) that the service opts into.
+/// </summary>
+public sealed record MigrationSource(string ConnectionName, Assembly Assembly);

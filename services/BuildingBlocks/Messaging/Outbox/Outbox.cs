@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace TrustedOss.Messaging.Outbox;
+
+/// <summary>Adds a message to the caller's transaction; the relay publishes it after the commit.</summary>
+public sealed class Outbox(IOptions<OutboxOptions> options, OutboxSignal signal, TimeProvider time)
+{
+    public async Task EnqueueAsync<T>(NpgsqlTransaction transaction, T message, CancellationToken cancellationToken) where T : class
+    {
+        var name = typeof(T).FullName!;
+        if (!options.Value.MessageTypes.ContainsKey(name))
+        {
+            throw new InvalidOperationException($"{name} is not registered with AddOutbox.");
+        }
+
+        await using var insert = new NpgsqlCommand(
+            "INSERT INTO outbox_messages (message_type, body, trace_parent, created_at) VALUES (@type, @body::jsonb, @traceParent, @createdAt)",
+            transaction.Connection, transaction);
+        insert.Parameters.AddWithValue("type", name);
+        insert.Parameters.AddWithValue("body", JsonSerializer.Serialize(message));
+        // The trace continues when the relay publishes, so one trace spans request, outbox and consumer.
+        insert.Parameters.AddWithValue("traceParent", (object?)Activity.Current?.Id ?? DBNull.Value);
+        insert.Parameters.AddWithValue("createdAt", time.GetUtcNow().UtcDateTime);
+        await insert.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Call after committing: the relay publishes now instead of at its next poll.</summary>
+    public void Flush() => signal.Kick();
+}
+
+/// <summary>Wakes the relay in this process; kicks while it is awake fold into one.</summary>
+public sealed class OutboxSignal
+{
+    private readonly System.Threading.Channels.Channel<bool> kicks = System.Threading.Channels.Channel.CreateBounded<bool>(
+        new System.Threading.Channels.BoundedChannelOptions(1) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite });
+
+    public void Kick() => kicks.Writer.TryWrite(true);
+
+    /// <summary>Returns after a kick or when <paramref name="timeout"/> passes.</summary>
+    public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wait.CancelAfter(timeout);
+        try
+        {
+            await kicks.Reader.WaitToReadAsync(wait.Token);
+            kicks.Reader.TryRead(out _);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Poll interval passed without a kick.
+        }
+    }
+}

@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Text.Json;
+using MassTransit;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using TrustedOss.ServiceDefaults;
+
+namespace TrustedOss.Messaging.Outbox;
+
+/// <summary>
+/// Publishes committed outbox messages to RabbitMQ, then deletes them, in one transaction that
+/// holds their rows (<c>FOR UPDATE SKIP LOCKED</c>): replicas share the work without sending a
+/// message twice in the normal case. If RabbitMQ is down the rows stay and are retried; a crash
+/// between publish and delete can repeat a message, which consumers treat idempotently.
+/// </summary>
+internal sealed class OutboxRelay(
+    NpgsqlDataSource db, IBus bus, OutboxSignal signal, IOptions<OutboxOptions> options, ILogger<OutboxRelay> logger)
+    : BackgroundService
+{
+    private static readonly ActivitySource ActivitySource = new(Telemetry.NameOf("Messaging"));
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                while (await RelayBatchAsync(stoppingToken) == options.Value.BatchSize)
+                {
+                    // A full batch: there may be more waiting.
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(ex, "Outbox relay failed; the messages stay and are retried");
+                await Task.Delay(options.Value.PollInterval, stoppingToken);
+            }
+
+            await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
+        }
+    }
+
+    private async Task<int> RelayBatchAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var ids = new List<long>();
+        var messages = new List<(long Id, string Type, string Body, string? TraceParent)>();
+        await using (var select = new NpgsqlCommand(
+            "SELECT id, message_type, body::text, trace_parent FROM outbox_messages WHERE failed_at IS NULL ORDER BY id LIMIT @batch FOR UPDATE SKIP LOCKED",
+            connection, transaction))
+        {
+            select.Parameters.AddWithValue("batch", options.Value.BatchSize);
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                ids.Add(reader.GetInt64(0));
+                messages.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
+            }
+        }
+
+        if (ids.Count == 0)
+        {
+            return 0;
+        }
+
+        var sent = new List<long>();
+        foreach (var (id, type, body, traceParent) in messages)
+        {
+            if (Read(type, body) is not { } message)
+            {
+                await SetAsideAsync(connection, transaction, id, $"{type} cannot be read by this service.", cancellationToken);
+                continue;
+            }
+
+            await PublishAsync(message, type, traceParent, cancellationToken);
+            sent.Add(id);
+        }
+
+        await using (var delete = new NpgsqlCommand("DELETE FROM outbox_messages WHERE id = ANY(@ids)", connection, transaction))
+        {
+            delete.Parameters.AddWithValue("ids", sent.ToArray());
+            await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return ids.Count;
+    }
+
+    /// <summary>The message, or null when it can never be published (unknown type, unreadable body).</summary>
+    private object? Read(string typeName, string body)
+    {
+        if (!options.Value.MessageTypes.TryGetValue(typeName, out var type))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(body, type);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private async Task SetAsideAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long id, string error, CancellationToken cancellationToken)
+    {
+        logger.LogError("Outbox message {Id} set aside: {Error}", id, error);
+        await using var update = new NpgsqlCommand("UPDATE outbox_messages SET failed_at = now(), error = @error WHERE id = @id", connection, transaction);
+        update.Parameters.AddWithValue("id", id);
+        update.Parameters.AddWithValue("error", error);
+        await update.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task PublishAsync(object message, string typeName, string? traceParent, CancellationToken cancellationToken)
+    {
+        ActivityContext.TryParse(traceParent, null, out var parent);
+        using var activity = ActivitySource.StartActivity("outbox publish", ActivityKind.Producer, parent);
+        activity?.SetTag("messaging.message.type", typeName);
+        await bus.Publish(message, message.GetType(), cancellationToken);
+    }
+}

@@ -1,0 +1,137 @@
+using Dapper;
+using Npgsql;
+using TrustedOss.Credentials.ApiKeys;
+using TrustedOss.Data;
+using TrustedOss.Keys.ApiKeys;
+using TrustedOss.Keys.Directory;
+
+namespace TrustedOss.Keys.Data;
+
+/// <summary>Every query about API keys: as listed to people, as cached for the gateways, and their use.</summary>
+internal sealed class ApiKeyStore(NpgsqlDataSource db)
+{
+    private const string Columns = """
+        k.id, k.key_prefix AS KeyPrefix, k.name, k.scope, k.permission_breadth AS PermissionBreadth,
+        k.team_id AS TeamId, k.project_id AS ProjectId, k.created_by_user_id AS CreatedByUserId,
+        u.email AS CreatedByEmail, k.created_at AS CreatedAt, k.last_used_at AS LastUsedAt,
+        k.last_used_ip AS LastUsedIp, k.revoked_at AS RevokedAt, k.expires_at AS ExpiresAt
+        """;
+
+    /// <summary>
+    /// CONTRACT §2 visibility: super admins see every key; others see the keys they issued plus the
+    /// team and project keys of their teams; an org key only its issuer (and super admins).
+    /// </summary>
+    private const string Visible = """
+        (@all OR k.created_by_user_id = @userId OR (k.scope <> 'org' AND k.team_id = ANY(@teams)))
+        """;
+
+    public sealed record Filter(string? Scope, Guid? TeamId, Guid? ProjectId, bool IncludeRevoked);
+
+    private sealed record EntryRow(
+        Guid Id, string KeyPrefix, byte[] SecretHash, string Scope, string PermissionBreadth, Guid? TeamId, Guid? ProjectId,
+        Guid CreatedByUserId, DateTime? ExpiresAt, DateTime? RevokedAt, bool IssuerActive, long Version);
+
+    public async Task<ApiKey?> GetVisibleAsync(Guid id, CurrentUser user, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<ApiKey>(new CommandDefinition(
+            $"SELECT {Columns} FROM api_keys k JOIN users u ON u.id = k.created_by_user_id WHERE k.id = @id AND {Visible}",
+            new { id, all = user.IsSuperuser, userId = user.Id, teams = user.TeamIds }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<ApiKey?> GetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<ApiKey>(new CommandDefinition(
+            $"SELECT {Columns} FROM api_keys k JOIN users u ON u.id = k.created_by_user_id WHERE k.id = @id",
+            new { id }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<PagedList<ApiKey>> ListAsync(CurrentUser user, Filter filter, PageRequest page, CancellationToken cancellationToken)
+    {
+        var where = $"""
+            WHERE {Visible}
+              AND (@scope::text IS NULL OR k.scope = @scope)
+              AND (@teamId::uuid IS NULL OR k.team_id = @teamId)
+              AND (@projectId::uuid IS NULL OR k.project_id = @projectId)
+              AND (@includeRevoked OR k.revoked_at IS NULL)
+            """;
+        var parameters = new
+        {
+            all = user.IsSuperuser, userId = user.Id, teams = user.TeamIds,
+            scope = filter.Scope, teamId = filter.TeamId, projectId = filter.ProjectId, includeRevoked = filter.IncludeRevoked,
+            limit = page.PageSize, offset = page.Offset,
+        };
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            $"SELECT count(*) FROM api_keys k {where}", parameters, cancellationToken: cancellationToken));
+        var items = await connection.QueryAsync<ApiKey>(new CommandDefinition(
+            $"SELECT {Columns} FROM api_keys k JOIN users u ON u.id = k.created_by_user_id {where} ORDER BY k.created_at DESC, k.id DESC LIMIT @limit OFFSET @offset",
+            parameters, cancellationToken: cancellationToken));
+        return new PagedList<ApiKey>([.. items], total, page.Page, page.PageSize);
+    }
+
+    /// <summary>What the gateways cache for a key: its hash, what it may do, and whether it is still good.</summary>
+    public async Task<VerifiedApiKey?> EntryAsync(string prefix, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<EntryRow>(new CommandDefinition(
+            """
+            SELECT k.id, k.key_prefix AS KeyPrefix, k.secret_hash AS SecretHash, k.scope, k.permission_breadth AS PermissionBreadth,
+                   k.team_id AS TeamId, k.project_id AS ProjectId, k.created_by_user_id AS CreatedByUserId,
+                   k.expires_at AS ExpiresAt, k.revoked_at AS RevokedAt, u.is_active AS IssuerActive, k.version
+            FROM api_keys k JOIN users u ON u.id = k.created_by_user_id
+            WHERE k.key_prefix = @prefix
+            """,
+            new { prefix }, cancellationToken: cancellationToken));
+        return row is null
+            ? null
+            : new VerifiedApiKey(row.Id, row.KeyPrefix, row.SecretHash, row.Scope, row.PermissionBreadth, row.TeamId, row.ProjectId,
+                row.CreatedByUserId, row.ExpiresAt, Revoked: row.RevokedAt is not null || !row.IssuerActive, row.Version);
+    }
+
+    public async Task<IReadOnlyList<string>> PrefixesIssuedByAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return [.. await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT key_prefix FROM api_keys WHERE created_by_user_id = @userId", new { userId }, cancellationToken: cancellationToken))];
+    }
+
+    public static Task CreateAsync(AuditedTransaction change, CreatedApiKey key, byte[] secretHash) =>
+        change.Connection.ExecuteAsync(change.Command(
+            """
+            INSERT INTO api_keys (id, key_prefix, secret_hash, name, scope, permission_breadth, team_id, project_id,
+                                  created_by_user_id, created_at, expires_at)
+            VALUES (@Id, @KeyPrefix, @secretHash, @Name, @Scope, @PermissionBreadth, @TeamId, @ProjectId,
+                    @CreatedByUserId, @CreatedAt, @ExpiresAt)
+            """,
+            new
+            {
+                key.Id, key.KeyPrefix, secretHash, key.Name, key.Scope, key.PermissionBreadth,
+                key.TeamId, key.ProjectId, key.CreatedByUserId, key.CreatedAt, key.ExpiresAt,
+            }));
+
+    /// <summary>Revokes the key; false when it already was (revoking twice changes nothing).</summary>
+    public static async Task<bool> TryRevokeAsync(AuditedTransaction change, Guid keyId, DateTime revokedAt) =>
+        await change.Connection.ExecuteAsync(change.Command(
+            "UPDATE api_keys SET revoked_at = @revokedAt, version = version + 1 WHERE id = @keyId AND revoked_at IS NULL",
+            new { keyId, revokedAt })) == 1;
+
+    /// <summary>Narrows the key to read_only; false when it already was.</summary>
+    public static async Task<bool> TryNarrowAsync(AuditedTransaction change, Guid keyId) =>
+        await change.Connection.ExecuteAsync(change.Command(
+            "UPDATE api_keys SET permission_breadth = 'read_only', version = version + 1 WHERE id = @keyId AND permission_breadth <> 'read_only'",
+            new { keyId })) == 1;
+
+    /// <summary>Moves last_used_at forward (never back: notes may arrive out of order).</summary>
+    public async Task RecordUseAsync(Guid keyId, DateTime usedAt, string? ip, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE api_keys SET last_used_at = @usedAt, last_used_ip = @ip
+            WHERE id = @keyId AND (last_used_at IS NULL OR last_used_at < @usedAt)
+            """,
+            new { keyId, usedAt, ip }, cancellationToken: cancellationToken));
+    }
+}

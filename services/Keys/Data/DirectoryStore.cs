@@ -1,0 +1,113 @@
+using Dapper;
+using Npgsql;
+using TrustedOss.Keys.Directory;
+
+namespace TrustedOss.Keys.Data;
+
+/// <summary>Users, teams and memberships: every query about people.</summary>
+internal sealed class DirectoryStore(NpgsqlDataSource db)
+{
+    private const string UserColumns =
+        "id, email, full_name AS FullName, password_hash AS PasswordHash, is_superuser AS IsSuperuser, is_active AS IsActive, created_at AS CreatedAt";
+
+    // Emails compare case-insensitively (the unique index is on lower(email)).
+    private const string InsertUser = """
+        INSERT INTO users (id, email, full_name, password_hash, is_superuser, is_active, created_at)
+        VALUES (@Id, @Email, @FullName, @PasswordHash, @IsSuperuser, true, @CreatedAt)
+        ON CONFLICT (lower(email)) DO NOTHING
+        """;
+
+    public async Task<UserRow?> FindByEmailAsync(string email, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<UserRow>(new CommandDefinition(
+            $"SELECT {UserColumns} FROM users WHERE lower(email) = lower(@email)", new { email }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>The active user with their memberships, or null (unknown or deactivated).</summary>
+    public async Task<CurrentUser?> CurrentAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var user = await connection.QuerySingleOrDefaultAsync<UserRow>(new CommandDefinition(
+            $"SELECT {UserColumns} FROM users WHERE id = @userId AND is_active", new { userId }, cancellationToken: cancellationToken));
+        if (user is null)
+        {
+            return null;
+        }
+
+        var memberships = await connection.QueryAsync<Membership>(new CommandDefinition(
+            """
+            SELECT m.team_id AS TeamId, t.name AS TeamName, m.role
+            FROM memberships m JOIN teams t ON t.id = m.team_id
+            WHERE m.user_id = @userId ORDER BY t.name
+            """,
+            new { userId }, cancellationToken: cancellationToken));
+        return new CurrentUser(user, [.. memberships]);
+    }
+
+    public async Task<UserRow?> GetAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<UserRow>(new CommandDefinition(
+            $"SELECT {UserColumns} FROM users WHERE id = @userId", new { userId }, cancellationToken: cancellationToken));
+    }
+
+    public async Task<bool> TeamExistsAsync(Guid teamId, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT EXISTS (SELECT 1 FROM teams WHERE id = @teamId)", new { teamId }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Creates the user unless one with that email exists (false then).</summary>
+    public async Task<bool> TryCreateUserAsync(UserRow user, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(InsertUser, user, cancellationToken: cancellationToken)) == 1;
+    }
+
+    public static async Task<bool> TryCreateUserAsync(AuditedTransaction change, UserRow user) =>
+        await change.Connection.ExecuteAsync(change.Command(InsertUser, user)) == 1;
+
+    /// <summary>
+    /// Activates or deactivates a user; false when there is none. Their keys' versions move on with
+    /// them, so the refreshed cache entries win over any older copy.
+    /// </summary>
+    public static async Task<bool> TrySetActiveAsync(AuditedTransaction change, Guid userId, bool isActive)
+    {
+        if (await change.Connection.ExecuteAsync(change.Command(
+                "UPDATE users SET is_active = @isActive WHERE id = @userId", new { userId, isActive })) == 0)
+        {
+            return false;
+        }
+
+        await change.Connection.ExecuteAsync(change.Command(
+            "UPDATE api_keys SET version = version + 1 WHERE created_by_user_id = @userId", new { userId }));
+        return true;
+    }
+
+    /// <summary>Creates the team unless one with that name exists (false then).</summary>
+    public static async Task<bool> TryCreateTeamAsync(AuditedTransaction change, Guid id, string name, DateTime createdAt) =>
+        await change.Connection.ExecuteAsync(change.Command(
+            "INSERT INTO teams (id, name, created_at) VALUES (@id, @name, @createdAt) ON CONFLICT (name) DO NOTHING",
+            new { id, name, createdAt })) == 1;
+
+    /// <summary>Which of the two exist.</summary>
+    public static Task<(bool Team, bool User)> ExistAsync(AuditedTransaction change, Guid teamId, Guid userId) =>
+        change.Connection.QuerySingleAsync<(bool Team, bool User)>(change.Command(
+            "SELECT EXISTS (SELECT 1 FROM teams WHERE id = @teamId), EXISTS (SELECT 1 FROM users WHERE id = @userId)",
+            new { teamId, userId }));
+
+    public static Task PutMembershipAsync(AuditedTransaction change, Guid teamId, Guid userId, string role, DateTime now) =>
+        change.Connection.ExecuteAsync(change.Command(
+            """
+            INSERT INTO memberships (team_id, user_id, role, created_at) VALUES (@teamId, @userId, @role, @now)
+            ON CONFLICT (team_id, user_id) DO UPDATE SET role = excluded.role
+            """,
+            new { teamId, userId, role, now }));
+
+    /// <summary>Removes the membership; false when there was none.</summary>
+    public static async Task<bool> DeleteMembershipAsync(AuditedTransaction change, Guid teamId, Guid userId) =>
+        await change.Connection.ExecuteAsync(change.Command(
+            "DELETE FROM memberships WHERE team_id = @teamId AND user_id = @userId", new { teamId, userId })) > 0;
+}

@@ -1,0 +1,233 @@
+using System.Net;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using TrustedOss.Credentials.ApiKeys;
+using TrustedOss.Gateway.Authentication;
+
+namespace TrustedOss.Gateway.Tests;
+
+/// <summary>
+/// The gateway's in-process decisions about a presented key: its local copy and how long it lives,
+/// unknown prefixes remembered, addresses that keep failing throttled, outages told apart from
+/// refusals. The shared state (Redis, the Keys service) is a recording stand-in; its real behaviour
+/// is covered by the system tests.
+/// </summary>
+public sealed class ApiKeyVerifierTests : IDisposable
+{
+    private static readonly IPAddress Client = IPAddress.Parse("127.0.0.9");
+    private static readonly ApiKeyOptions KeyOptions = new() { Pepper = "verifier-tests-pepper-verifier-tests-pepper" };
+
+    private readonly FakeTimeProvider time = new(DateTimeOffset.Parse("2026-12-01T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+    private readonly SharedState shared = new();
+    private readonly MemoryCache cache;
+    private readonly MeterFactory meters = new();
+    private readonly ApiKeyVerifier verifier;
+
+    public ApiKeyVerifierTests()
+    {
+        cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = 1000, Clock = new TimeProviderClock(time) });
+        verifier = new ApiKeyVerifier(cache, shared, Options.Create(KeyOptions),
+            Options.Create(new ApiKeyVerifierOptions { FailuresPerMinute = 3 }), new GatewayMetrics(meters), time);
+    }
+
+    [Fact]
+    public async Task A_good_key_is_accepted_and_its_entry_reused_for_five_seconds()
+    {
+        var key = shared.Issue();
+
+        Assert.Equal(ApiKeyVerifier.Outcome.Accepted, await OutcomeAsync(key));
+        time.Advance(TimeSpan.FromSeconds(4.9));
+        Assert.Equal(ApiKeyVerifier.Outcome.Accepted, await OutcomeAsync(key));
+        Assert.Equal(1, shared.Finds);
+
+        time.Advance(TimeSpan.FromSeconds(0.2));
+        Assert.Equal(ApiKeyVerifier.Outcome.Accepted, await OutcomeAsync(key));
+        Assert.Equal(2, shared.Finds);
+    }
+
+    [Fact]
+    public async Task A_change_announced_for_a_key_drops_the_local_copy_at_once()
+    {
+        var key = shared.Issue();
+        await OutcomeAsync(key);
+
+        shared.Revoke(key);
+        Assert.Equal(ApiKeyVerifier.Outcome.Accepted, await OutcomeAsync(key));
+        verifier.Forget(key[..ApiKeyFormat.PrefixLength]);
+
+        Assert.Equal(ApiKeyVerifier.Outcome.Refused, await OutcomeAsync(key));
+    }
+
+    [Fact]
+    public async Task An_unknown_prefix_is_remembered_until_a_key_with_it_is_announced()
+    {
+        var key = ApiKeyFormat.NewKey();
+
+        Assert.Equal(ApiKeyVerifier.Outcome.Refused, await OutcomeAsync(key));
+        Assert.Equal(ApiKeyVerifier.Outcome.Refused, await OutcomeAsync(key));
+        Assert.Equal(1, shared.Finds);
+
+        shared.Issue(key);
+        verifier.Forget(key[..ApiKeyFormat.PrefixLength]);
+        Assert.Equal(ApiKeyVerifier.Outcome.Accepted, await OutcomeAsync(key));
+        Assert.Equal(2, shared.Finds);
+    }
+
+    [Fact]
+    public async Task A_wrong_secret_an_expired_key_and_a_malformed_one_are_refused()
+    {
+        var key = shared.Issue();
+        var expired = shared.Issue(expiresAt: time.GetUtcNow().UtcDateTime.AddSeconds(1));
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(ApiKeyVerifier.Outcome.Refused, await OutcomeAsync(key[..^1] + (key[^1] == '0' ? '1' : '0')));
+        Assert.Equal(ApiKeyVerifier.Outcome.Refused, await OutcomeAsync(expired));
+        Assert.Equal(ApiKeyVerifier.Outcome.Refused, await OutcomeAsync("tos_not-a-key"));
+        Assert.Equal(3, shared.Failures);
+    }
+
+    [Fact]
+    public async Task An_address_past_its_failures_is_throttled_without_lookups_but_keeps_its_verified_keys()
+    {
+        var good = shared.Issue();
+        await OutcomeAsync(good);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(ApiKeyVerifier.Outcome.Refused, await OutcomeAsync(ApiKeyFormat.NewKey()));
+        }
+
+        var fourth = await verifier.VerifyAsync(ApiKeyFormat.NewKey(), Client, CancellationToken.None);
+        var findsWhenThrottled = shared.Finds;
+        var fifth = await verifier.VerifyAsync(ApiKeyFormat.NewKey(), Client, CancellationToken.None);
+
+        Assert.Equal(ApiKeyVerifier.Outcome.Throttled, fourth.Outcome);
+        Assert.Equal(SharedState.ResetSeconds, fourth.RetryAfterSeconds);
+        Assert.Equal(ApiKeyVerifier.Outcome.Throttled, fifth.Outcome);
+        Assert.Equal(findsWhenThrottled, shared.Finds);
+        Assert.Equal(ApiKeyVerifier.Outcome.Accepted, await OutcomeAsync(good));
+        Assert.Equal(ApiKeyVerifier.Outcome.Refused,
+            (await verifier.VerifyAsync(ApiKeyFormat.NewKey(), IPAddress.Parse("127.0.0.10"), CancellationToken.None)).Outcome);
+
+        time.Advance(TimeSpan.FromSeconds(SharedState.ResetSeconds));
+        shared.ResetFailures();
+        Assert.Equal(ApiKeyVerifier.Outcome.Refused, await OutcomeAsync(ApiKeyFormat.NewKey()));
+    }
+
+    [Fact]
+    public async Task A_key_that_cannot_be_looked_up_is_unavailable_not_refused()
+    {
+        var key = shared.Issue();
+        shared.Down = true;
+
+        Assert.Equal(ApiKeyVerifier.Outcome.Unavailable, await OutcomeAsync(key));
+        // A bad key is refused all the same while failures cannot be counted.
+        Assert.Equal(ApiKeyVerifier.Outcome.Refused, await OutcomeAsync("tos_bad"));
+
+        shared.Down = false;
+        Assert.Equal(ApiKeyVerifier.Outcome.Accepted, await OutcomeAsync(key));
+    }
+
+    [Fact]
+    public async Task Use_is_noted_at_most_once_per_interval()
+    {
+        var key = shared.Issue();
+        await OutcomeAsync(key);
+        await OutcomeAsync(key);
+        time.Advance(TimeSpan.FromSeconds(10));
+        await OutcomeAsync(key);
+
+        Assert.Equal(2, shared.Notes);
+    }
+
+    [Fact]
+    public async Task Every_verdict_is_counted_by_outcome()
+    {
+        using var collector = new MetricCollector<long>(meters, "TrustedOss.Gateway", "trustedoss.api_key.verifications");
+        var key = shared.Issue();
+        await OutcomeAsync(key);
+        await OutcomeAsync("tos_bad");
+
+        var outcomes = collector.GetMeasurementSnapshot().Select(m => m.Tags["outcome"]).ToList();
+        Assert.Equal(["accepted", "refused"], outcomes);
+    }
+
+    public void Dispose()
+    {
+        cache.Dispose();
+        meters.Dispose();
+    }
+
+    private async Task<ApiKeyVerifier.Outcome> OutcomeAsync(string key) =>
+        (await verifier.VerifyAsync(key, Client, CancellationToken.None)).Outcome;
+
+    /// <summary>Records what the verifier asks of the shared state; entries are kept as the Keys service would cache them.</summary>
+    private sealed class SharedState : ISharedKeyState
+    {
+        public const int ResetSeconds = 42;
+        private readonly Dictionary<string, VerifiedApiKey> entries = [];
+        private readonly Dictionary<string, int> failures = [];
+
+        public int Finds { get; private set; }
+
+        /// <summary>Failed checks counted, from every address.</summary>
+        public int Failures => failures.Values.Sum();
+
+        public int Notes { get; private set; }
+
+        public bool Down { get; set; }
+
+        public string Issue(string? key = null, DateTime? expiresAt = null)
+        {
+            key ??= ApiKeyFormat.NewKey();
+            var prefix = key[..ApiKeyFormat.PrefixLength];
+            entries[prefix] = new VerifiedApiKey(Guid.NewGuid(), prefix, KeyOptions.Hash(key), "org", "read_write", null, null, Guid.NewGuid(),
+                expiresAt, Revoked: false, Version: 1);
+            return key;
+        }
+
+        public void Revoke(string key)
+        {
+            var prefix = key[..ApiKeyFormat.PrefixLength];
+            entries[prefix] = entries[prefix] with { Revoked = true, Version = entries[prefix].Version + 1 };
+        }
+
+        /// <summary>A new minute: every address starts again.</summary>
+        public void ResetFailures() => failures.Clear();
+
+        public Task<VerifiedApiKey?> FindAsync(string prefix, CancellationToken cancellationToken)
+        {
+            Finds++;
+            return Down ? throw new TimeoutException("Redis did not answer.") : Task.FromResult(entries.GetValueOrDefault(prefix));
+        }
+
+        public Task<(int Used, int ResetSeconds)> CountFailureAsync(IPAddress? client)
+        {
+            if (Down)
+            {
+                throw new TimeoutException("Redis did not answer.");
+            }
+
+            var address = client?.ToString() ?? "";
+            failures[address] = failures.GetValueOrDefault(address) + 1;
+            return Task.FromResult((failures[address], ResetSeconds));
+        }
+
+        public void NoteUse(Guid keyId, IPAddress? client) => Notes++;
+    }
+
+    private sealed class MeterFactory : System.Diagnostics.Metrics.IMeterFactory
+    {
+        private readonly List<System.Diagnostics.Metrics.Meter> created = [];
+
+        public System.Diagnostics.Metrics.Meter Create(System.Diagnostics.Metrics.MeterOptions options)
+        {
+            var meter = new System.Diagnostics.Metrics.Meter(options.Name, options.Version, options.Tags, scope: this);
+            created.Add(meter);
+            return meter;
+        }
+
+        public void Dispose() => created.ForEach(m => m.Dispose());
+    }
+}
