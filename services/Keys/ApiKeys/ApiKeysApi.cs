@@ -113,54 +113,20 @@ internal static class ApiKeysApi
         return TypedResults.Ok(await keys.ListAsync(user, filter, paging, http.RequestAborted));
     }
 
-    private static async Task<Results<NoContent, ApiProblem>> RevokeAsync(
-        Guid keyId, CurrentUser user, CallerIdentity caller, HttpContext http, ApiKeyStore keys, ApiKeyCache cache, AuditedChanges changes,
-        TimeProvider time)
+    private static async Task<Results<NoContent, ApiProblem>> RevokeAsync([AsParameters] KeyChange request, TimeProvider time)
     {
-        var (key, refused) = await ManageableAsync(keyId, user, keys, http.RequestAborted);
-        if (refused is not null)
-        {
-            return refused;
-        }
-
-        await using (var change = await changes.BeginAsync(caller, http))
-        {
-            var revokedAt = time.UtcNowForDatabase();
-            // Revoking twice is fine (204 again) but changes, and records, nothing.
-            if (await ApiKeyStore.TryRevokeAsync(change, keyId, revokedAt))
-            {
-                await change.RecordAsync("api_keys", keyId, "update", key!.TeamId, new { revoked_at = revokedAt });
-            }
-
-            await change.CommitAsync();
-        }
-
-        await cache.RefreshAsync(key!.KeyPrefix, http.RequestAborted);
-        return TypedResults.NoContent();
+        var revokedAt = time.UtcNowForDatabase();
+        var refused = await request.ApplyAsync(async change =>
+            await ApiKeyStore.TryRevokeAsync(change, request.KeyId, revokedAt) ? new { revoked_at = revokedAt } : null);
+        return refused is null ? TypedResults.NoContent() : refused;
     }
 
-    private static async Task<Results<Ok<ApiKey>, ApiProblem>> NarrowAsync(
-        Guid keyId, UpdateApiKeyRequest request, CurrentUser user, CallerIdentity caller, HttpContext http, ApiKeyStore keys, ApiKeyCache cache,
-        AuditedChanges changes)
+    /// <summary>The body can only say read_only (the group's validation refuses anything else), so only its presence matters here.</summary>
+    private static async Task<Results<Ok<ApiKey>, ApiProblem>> NarrowAsync([AsParameters] KeyChange request, UpdateApiKeyRequest body)
     {
-        var (key, refused) = await ManageableAsync(keyId, user, keys, http.RequestAborted);
-        if (refused is not null)
-        {
-            return refused;
-        }
-
-        await using (var change = await changes.BeginAsync(caller, http))
-        {
-            if (await ApiKeyStore.TryNarrowAsync(change, keyId))
-            {
-                await change.RecordAsync("api_keys", keyId, "update", key!.TeamId, new { permission_breadth = PermissionBreadth.ReadOnly });
-            }
-
-            await change.CommitAsync();
-        }
-
-        await cache.RefreshAsync(key!.KeyPrefix, http.RequestAborted);
-        return TypedResults.Ok((await keys.GetAsync(keyId, http.RequestAborted))!);
+        var refused = await request.ApplyAsync(async change =>
+            await ApiKeyStore.TryNarrowAsync(change, request.KeyId) ? new { permission_breadth = PermissionBreadth.ReadOnly } : null);
+        return refused is null ? TypedResults.Ok((await request.Keys.GetAsync(request.KeyId, request.Http.RequestAborted))!) : refused;
     }
 
     private static async Task<Results<Ok<SelfResponse>, ApiProblem>> SelfAsync(
@@ -193,22 +159,6 @@ internal static class ApiKeysApi
             "Only a developer or team_admin of the project's team (or a super admin) issues project keys.",
         _ => null,
     };
-
-    /// <summary>Not visible → 404; visible but neither super admin, issuer nor team_admin of its team → 403.</summary>
-    private static async Task<(ApiKey? Key, ApiProblem? Refused)> ManageableAsync(
-        Guid keyId, CurrentUser user, ApiKeyStore keys, CancellationToken cancellationToken)
-    {
-        var key = await keys.GetVisibleAsync(keyId, user, cancellationToken);
-        if (key is null)
-        {
-            return (null, ApiProblems.NotFound("API Key Not Found", $"No API key {keyId} is visible to you."));
-        }
-
-        var allowed = user.IsSuperuser || key.CreatedByUserId == user.Id || (key.TeamId is { } team && user.RoleIn(team) == Roles.TeamAdmin);
-        return allowed
-            ? (key, null)
-            : (key, ApiProblems.Forbidden("Only the issuer, a team_admin of the key's team or a super admin manages this key."));
-    }
 
     private static ApiProblem InvalidScope(string detail) => ApiProblems.Unprocessable("Invalid API Key Scope", detail);
 }
