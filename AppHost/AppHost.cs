@@ -25,6 +25,8 @@ var (identitySigningKey, identityVerificationKey) = builder.AddIdentityKeyPair(f
 // People's access tokens (issued by keys, validated by the gateway) and the API-key hash pepper.
 var jwtKey = builder.AddGeneratedSecret("jwt-signing-key", files);
 var apiKeyPepper = builder.AddGeneratedSecret("api-key-pepper", files);
+// Webhook secrets are encrypted at rest with a key derived from this.
+var webhookSecretKey = builder.AddGeneratedSecret("webhook-secret-key", files);
 
 // Every service is stateless, so any number of replicas works ("Services:Replicas"; the system
 // tests run two of each, so every feature is proven with competing replicas).
@@ -34,6 +36,7 @@ var keys = builder.AddProject<Projects.Keys>(ResourceNames.Keys)
     .WithReplicas(replicas)
     .WithReference(keysDb).WaitFor(keysDb)
     .WithReference(redis).WaitFor(redis)
+    .WithReference(rabbitmq).WaitFor(rabbitmq)
     .WithEnvironment("Identity__VerificationKey", identityVerificationKey)
     .WithEnvironment("Jwt__SigningKey", jwtKey)
     .WithEnvironment("ApiKeys__Pepper", apiKeyPepper)
@@ -49,7 +52,9 @@ var webhookIngest = builder.AddProject<Projects.WebhookIngest>(ResourceNames.Web
     .WithReference(webhooksDb).WaitFor(webhooksDb)
     .WithReference(redis).WaitFor(redis)
     .WithReference(rabbitmq).WaitFor(rabbitmq)
+    .WithReference(keys)
     .WithEnvironment("Identity__VerificationKey", identityVerificationKey)
+    .WithEnvironment("Webhooks__SecretKey", webhookSecretKey)
     .WithHttpHealthCheck("/health");
 
 var scans = builder.AddProject<Projects.Scans>(ResourceNames.Scans)

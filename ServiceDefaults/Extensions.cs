@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -19,6 +20,9 @@ public static class Extensions
 {
     public const string LiveTag = "live";
 
+    /// <summary>The largest request body anywhere except webhook deliveries (64 KiB).</summary>
+    public const long MaxRequestBodyBytes = 64 * 1024;
+
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureOpenTelemetry();
@@ -34,6 +38,9 @@ public static class Extensions
         });
 
         builder.Services.AddSingleton(TimeProvider.System);
+        // Every request body is small but a webhook delivery's, which raises its own limit: a larger
+        // body is refused with 413 before it is read.
+        builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         builder.Services.AddApiProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(json => ApiJson.Apply(json.SerializerOptions));
         return builder;

@@ -1,6 +1,6 @@
+using TrustedOss.Credentials.RateLimits;
 using TrustedOss.Gateway.ApiReference;
 using TrustedOss.Gateway.Authentication;
-using TrustedOss.Credentials.RateLimits;
 using TrustedOss.Gateway.Identity;
 using TrustedOss.Redis;
 
@@ -23,6 +23,10 @@ internal static class Extensions
             .BindConfiguration(KeyRateLimitOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddOptions<WebhookRateLimitOptions>()
+            .BindConfiguration(WebhookRateLimitOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
 
         // Routes and clusters live in configuration (appsettings.json, "ReverseProxy"), each route
         // naming its authorization policy; cluster addresses such as http://keys resolve through
@@ -40,7 +44,7 @@ internal static class Extensions
         app.MapApiReference();
         app.MapReverseProxy(proxy =>
         {
-            proxy.UseMiddleware<KeyRateLimitMiddleware>();
+            proxy.UseMiddleware<RateLimitMiddleware>();
             proxy.UseMiddleware<UpstreamOutageMiddleware>();
         });
     }

@@ -19,6 +19,9 @@ public sealed class ApiKeyVerifier(
 {
     public enum Outcome { Accepted, Refused, Unavailable, Throttled }
 
+    /// <summary>The value of cache entries whose presence is the whole message (an unknown prefix, a use already noted).</summary>
+    private static readonly object Noted = new();
+
     /// <summary>The verdict on a presented key; <see cref="RetryAfterSeconds"/> is set when throttled.</summary>
     public sealed record Verdict(Outcome Outcome, VerifiedApiKey? Key = null, int RetryAfterSeconds = 0);
 
@@ -113,7 +116,7 @@ public sealed class ApiKeyVerifier(
         var entry = await shared.FindAsync(prefix, cancellationToken);
         // Unknown prefixes are remembered briefly too, so made-up keys cannot each cost a database
         // query; creating a key announces its prefix, which drops this note on every replica.
-        local.Set(entry is null ? UnknownKey(prefix) : LocalKey(prefix), (object?)entry ?? true, new MemoryCacheEntryOptions
+        local.Set(entry is null ? UnknownKey(prefix) : LocalKey(prefix), (object?)entry ?? Noted, new MemoryCacheEntryOptions
         {
             AbsoluteExpirationRelativeToNow = options.Value.LocalCacheLifetime,
             Size = 1,
@@ -129,7 +132,7 @@ public sealed class ApiKeyVerifier(
             return;
         }
 
-        local.Set(UsageKey(key.Id), true, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = options.Value.UsageNoteInterval, Size = 1 });
+        local.Set(UsageKey(key.Id), Noted, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = options.Value.UsageNoteInterval, Size = 1 });
         shared.NoteUse(key.Id, client);
     }
 

@@ -1,15 +1,17 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
+using TrustedOss.Credentials;
 using TrustedOss.Credentials.ApiKeys;
 using TrustedOss.Credentials.RateLimits;
-using TrustedOss.Credentials;
 using TrustedOss.Data;
 using TrustedOss.Keys.ApiKeys;
 using TrustedOss.Keys.Auth;
+using TrustedOss.Keys.Consumers;
 using TrustedOss.Keys.Data;
 using TrustedOss.Keys.Directory;
 using TrustedOss.Keys.Projects;
+using TrustedOss.Messaging;
 using TrustedOss.Redis;
 using TrustedOss.ServiceDefaults.Identity;
 
@@ -23,6 +25,7 @@ internal static class Extensions
     {
         builder.AddServiceDatabase(DatabaseName, typeof(Extensions).Assembly);
         builder.AddServiceRedis();
+        builder.AddMessaging(bus => bus.AddConsumer<AuditRecordedConsumer>());
         builder.AddCallerIdentity(DirectoryPolicies.Add);
         builder.Services.AddSingleton<IAuthorizationHandler, DirectoryPolicyHandler>();
 

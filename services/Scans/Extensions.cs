@@ -1,12 +1,12 @@
+using TrustedOss.Access;
 using TrustedOss.Contracts;
-using TrustedOss.Scans.Access;
-using TrustedOss.Scans.Consumers;
-using TrustedOss.Scans.Data;
-using TrustedOss.Scans.Running;
 using TrustedOss.Data;
 using TrustedOss.Messaging;
 using TrustedOss.Messaging.Outbox;
 using TrustedOss.Redis;
+using TrustedOss.Scans.Consumers;
+using TrustedOss.Scans.Data;
+using TrustedOss.Scans.Running;
 using TrustedOss.ServiceDefaults.Identity;
 
 namespace TrustedOss.Scans;
@@ -20,6 +20,7 @@ internal static class Extensions
         builder.AddServiceDatabase(DatabaseName, typeof(Extensions).Assembly);
         builder.AddServiceRedis();
         builder.AddCallerIdentity();
+        builder.AddProjectAccess();
         builder.AddMessaging(bus =>
         {
             bus.AddConsumer<DeliveryReceivedConsumer>();
@@ -36,6 +37,5 @@ internal static class Extensions
         builder.Services.AddHostedService<StaleScanReaper>();
         builder.Services.AddSingleton<ScanStore>();
         builder.Services.AddSingleton<ScanMetrics>();
-        builder.Services.AddHttpClient<KeysClient>(client => client.BaseAddress = new Uri("http://keys"));
     }
 }

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
+using TrustedOss.Access;
 using TrustedOss.Data;
-using TrustedOss.Scans.Access;
 using TrustedOss.Scans.Data;
 using TrustedOss.ServiceDefaults.Http;
 using TrustedOss.ServiceDefaults.Identity;

@@ -1,7 +1,13 @@
+using TrustedOss.Access;
+using TrustedOss.Contracts;
 using TrustedOss.Data;
 using TrustedOss.Messaging;
+using TrustedOss.Messaging.Outbox;
 using TrustedOss.Redis;
 using TrustedOss.ServiceDefaults.Identity;
+using TrustedOss.WebhookIngest.Data;
+using TrustedOss.WebhookIngest.Receiving;
+using TrustedOss.WebhookIngest.Settings;
 
 namespace TrustedOss.WebhookIngest;
 
@@ -14,10 +20,14 @@ internal static class Extensions
         builder.AddServiceDatabase(DatabaseName, typeof(Extensions).Assembly);
         builder.AddServiceRedis();
         builder.AddMessaging();
+        builder.AddOutbox(DatabaseName, typeof(DeliveryReceived), typeof(AuditRecorded));
         builder.AddCallerIdentity();
-        builder.Services.AddOptions<WebhookOptions>()
-            .BindConfiguration(WebhookOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.AddProjectAccess();
+
+        builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<WebhookSecretCipher>();
+        builder.Services.AddSingleton<WebhookStore>();
+        builder.Services.AddSingleton<AuditTrail>();
+        builder.Services.AddSingleton<DeliveryReceiver>();
     }
 }

@@ -3,6 +3,8 @@ using TrustedOss.ServiceDefaults;
 using TrustedOss.ServiceDefaults.Http;
 using TrustedOss.ServiceDefaults.Identity;
 using TrustedOss.WebhookIngest;
+using TrustedOss.WebhookIngest.Receiving;
+using TrustedOss.WebhookIngest.Settings;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -16,4 +18,5 @@ await app.MigrateDatabaseAsync();
 app.MapDefaultEndpoints();
 app.MapApiDocument();
 app.MapWebhooksApi();
+app.MapWebhookSettingsApi();
 await app.RunAsync();

@@ -48,6 +48,20 @@ public sealed class ApiKeyVerifierTests : IDisposable
     }
 
     [Fact]
+    public async Task Each_key_has_its_own_entry_and_its_own_note_of_use()
+    {
+        var first = shared.Issue();
+        var second = shared.Issue();
+
+        Assert.Equal(ApiKeyVerifier.Outcome.Accepted, await OutcomeAsync(first));
+        Assert.Equal(ApiKeyVerifier.Outcome.Accepted, await OutcomeAsync(second));
+        Assert.Equal(ApiKeyVerifier.Outcome.Refused, await OutcomeAsync(ApiKeyFormat.NewKey()));
+        Assert.Equal(ApiKeyVerifier.Outcome.Accepted, await OutcomeAsync(shared.Issue()));
+        Assert.Equal(ApiKeyVerifier.Outcome.Accepted, await OutcomeAsync(first));
+        Assert.Equal(3, shared.Notes);
+    }
+
+    [Fact]
     public async Task A_change_announced_for_a_key_drops_the_local_copy_at_once()
     {
         var key = shared.Issue();
@@ -105,6 +119,7 @@ public sealed class ApiKeyVerifierTests : IDisposable
         Assert.Equal(ApiKeyVerifier.Outcome.Throttled, fourth.Outcome);
         Assert.Equal(SharedState.ResetSeconds, fourth.RetryAfterSeconds);
         Assert.Equal(ApiKeyVerifier.Outcome.Throttled, fifth.Outcome);
+        Assert.Equal(SharedState.ResetSeconds, fifth.RetryAfterSeconds);
         Assert.Equal(findsWhenThrottled, shared.Finds);
         Assert.Equal(ApiKeyVerifier.Outcome.Accepted, await OutcomeAsync(good));
         Assert.Equal(ApiKeyVerifier.Outcome.Refused,
@@ -127,6 +142,26 @@ public sealed class ApiKeyVerifierTests : IDisposable
 
         shared.Down = false;
         Assert.Equal(ApiKeyVerifier.Outcome.Accepted, await OutcomeAsync(key));
+    }
+
+    [Fact]
+    public async Task A_keys_service_that_cannot_be_reached_makes_the_key_unavailable()
+    {
+        var key = shared.Issue();
+        shared.Failure = new HttpRequestException("Connection refused");
+
+        Assert.Equal(ApiKeyVerifier.Outcome.Unavailable, await OutcomeAsync(key));
+    }
+
+    [Fact]
+    public async Task A_caller_that_gave_up_is_not_answered_as_an_outage()
+    {
+        var key = shared.Issue();
+        shared.Down = true;
+        using var gaveUp = new CancellationTokenSource();
+        await gaveUp.CancelAsync();
+
+        await Assert.ThrowsAsync<TimeoutException>(() => verifier.VerifyAsync(key, Client, gaveUp.Token));
     }
 
     [Fact]
@@ -178,6 +213,9 @@ public sealed class ApiKeyVerifierTests : IDisposable
 
         public bool Down { get; set; }
 
+        /// <summary>What a lookup throws instead of answering, when set.</summary>
+        public Exception? Failure { get; set; }
+
         public string Issue(string? key = null, DateTime? expiresAt = null)
         {
             key ??= ApiKeyFormat.NewKey();
@@ -199,7 +237,9 @@ public sealed class ApiKeyVerifierTests : IDisposable
         public Task<VerifiedApiKey?> FindAsync(string prefix, CancellationToken cancellationToken)
         {
             Finds++;
-            return Down ? throw new TimeoutException("Redis did not answer.") : Task.FromResult(entries.GetValueOrDefault(prefix));
+            return Failure is not null ? throw Failure
+                : Down ? throw new TimeoutException("Redis did not answer.")
+                : Task.FromResult(entries.GetValueOrDefault(prefix));
         }
 
         public Task<(int Used, int ResetSeconds)> CountFailureAsync(IPAddress? client)

@@ -68,6 +68,23 @@ public sealed class IdentitySigningTests : IDisposable
     [InlineData("v1.e30.AAAA")]
     public void Malformed_values_are_refused(string? value) => Assert.Null(Service().Verify(value));
 
+    [Theory]
+    [InlineData("v1.abc")]
+    [InlineData("v2.abc.def")]
+    [InlineData("v1.abc.not*base64")]
+    public void Values_not_shaped_like_an_identity_do_not_split(string value) =>
+        Assert.False(ForwardedIdentity.TrySplit(value, out _, out _));
+
+    [Fact]
+    public void A_signed_payload_that_is_not_an_identity_is_refused()
+    {
+        var payload = "bm90LWpzb24";
+        var forged = ForwardedIdentity.Assemble(payload, gatewayKey.SignData(ForwardedIdentity.SignedBytes(payload), HashAlgorithmName.SHA256));
+
+        Assert.True(ForwardedIdentity.TrySplit(forged, out _, out _));
+        Assert.Null(Service().Verify(forged));
+    }
+
     public void Dispose()
     {
         gatewayKey.Dispose();

@@ -21,11 +21,12 @@ public sealed class ProjectAccessTests
         var key = new CallerIdentity(CallerIdentity.ApiKey, Guid.NewGuid(), Guid.NewGuid(), scope,
             ownTeam || ownProject ? Project.TeamId : Guid.NewGuid(), ownProject ? Project.Id : Guid.NewGuid(), "read_write");
 
-        var access = ProjectAccess.ForKey(Project, key);
+        var access = ProjectAccessRules.ForKey(Project, key);
 
         Assert.True(access.Visible);
         Assert.Equal(inScope, access.CanRead);
         Assert.Equal(inScope, access.CanTrigger);
+        Assert.False(access.CanManage);
     }
 
     [Fact]
@@ -33,26 +34,27 @@ public sealed class ProjectAccessTests
     {
         var key = new CallerIdentity(CallerIdentity.ApiKey, Guid.NewGuid(), Guid.NewGuid(), "org", PermissionBreadth: "read_only");
 
-        var access = ProjectAccess.ForKey(Project, key);
+        var access = ProjectAccessRules.ForKey(Project, key);
 
         Assert.True(access.CanRead);
         Assert.False(access.CanTrigger);
     }
 
     [Theory]
-    [InlineData(null, false, false, false)]
-    [InlineData("viewer", true, true, false)]
-    [InlineData("developer", true, true, true)]
-    [InlineData("team_admin", true, true, true)]
-    public void A_person_sees_their_teams_projects_and_developers_trigger(string? role, bool visible, bool read, bool trigger)
+    [InlineData(null, false, false, false, false)]
+    [InlineData("viewer", true, true, false, false)]
+    [InlineData("developer", true, true, true, false)]
+    [InlineData("team_admin", true, true, true, true)]
+    public void A_person_sees_their_teams_projects_developers_trigger_and_team_admins_manage(
+        string? role, bool visible, bool read, bool trigger, bool manage)
     {
         var user = new CurrentUser(
             new UserRow(Guid.NewGuid(), "dev@example.com", "Dev", "", false, true, DateTime.UtcNow),
             role is null ? [] : [new Membership(Project.TeamId, "team", role)]);
 
-        var access = ProjectAccess.ForUser(Project, user);
+        var access = ProjectAccessRules.ForUser(Project, user);
 
-        Assert.Equal((visible, read, trigger), (access.Visible, access.CanRead, access.CanTrigger));
+        Assert.Equal((visible, read, trigger, manage), (access.Visible, access.CanRead, access.CanTrigger, access.CanManage));
     }
 
     [Fact]
@@ -60,6 +62,8 @@ public sealed class ProjectAccessTests
     {
         var admin = new CurrentUser(new UserRow(Guid.NewGuid(), "a@example.com", "A", "", true, true, DateTime.UtcNow), []);
 
-        Assert.Equal((true, true, true), (ProjectAccess.ForUser(Project, admin) is var a ? (a.Visible, a.CanRead, a.CanTrigger) : default));
+        var access = ProjectAccessRules.ForUser(Project, admin);
+
+        Assert.Equal((true, true, true, true), (access.Visible, access.CanRead, access.CanTrigger, access.CanManage));
     }
 }

@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
-using Aspire.Hosting.Testing;
 using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using TrustedOss.AppHost;
 
@@ -36,10 +36,10 @@ public sealed class ResourceHealthTests(SystemFixture system)
         Assert.Equal(2, (await system.InstancesAsync(service)).Count);
 
     [Theory]
-    [InlineData(ResourceNames.Keys, false)]
-    [InlineData(ResourceNames.WebhookIngest, true)]
-    [InlineData(ResourceNames.Scans, true)]
-    public async Task Each_service_reports_its_own_dependencies_healthy(string service, bool usesBus)
+    [InlineData(ResourceNames.Keys)]
+    [InlineData(ResourceNames.WebhookIngest)]
+    [InlineData(ResourceNames.Scans)]
+    public async Task Each_service_reports_its_own_dependencies_healthy(string service)
     {
         using var client = system.App.CreateHttpClient(service);
         var report = await client.GetFromJsonAsync<HealthReportBody>("/health", Json.Api);
@@ -49,7 +49,7 @@ public sealed class ResourceHealthTests(SystemFixture system)
         // Its database, Redis and the message bus are each checked by name.
         Assert.Contains(report.Checks.Keys, k => k.Contains("postgres", StringComparison.OrdinalIgnoreCase));
         Assert.Contains(report.Checks.Keys, k => k.Contains("redis", StringComparison.OrdinalIgnoreCase));
-        Assert.Equal(usesBus, report.Checks.Keys.Any(k => k.Contains("masstransit", StringComparison.OrdinalIgnoreCase)));
+        Assert.Contains(report.Checks.Keys, k => k.Contains("masstransit", StringComparison.OrdinalIgnoreCase));
         Assert.All(report.Checks.Values, c => Assert.Equal("Healthy", c.Status));
     }
 

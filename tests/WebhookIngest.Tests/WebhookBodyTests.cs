@@ -1,4 +1,5 @@
 using System.Text;
+using TrustedOss.WebhookIngest.Receiving;
 
 namespace TrustedOss.WebhookIngest.Tests;
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using TrustedOss.WebhookIngest.Receiving;
 
 namespace TrustedOss.WebhookIngest.Tests;
 

@@ -12,10 +12,13 @@ namespace TrustedOss.Data;
 /// Replicas start together, so the run holds a PostgreSQL advisory lock: one replica migrates,
 /// the others wait and then find nothing left to do.
 /// </summary>
-public sealed class DatabaseMigrator(IEnumerable<MigrationSource> sources, NpgsqlDataSource dataSource, IConfiguration configuration, ILogger<DatabaseMigrator> logger)
+public sealed class DatabaseMigrator(
+    IEnumerable<MigrationSource> sources, NpgsqlDataSource dataSource, IConfiguration configuration, TimeProvider time, ILogger<DatabaseMigrator> logger)
 {
     // Any constant works; it only has to be the same for every replica of a service.
     private const long MigrationLockKey = 0x7472_7573_7465_64;
+    private const int StartupTimeoutSeconds = 30;
+    private const int WarmUpAttempts = 20;
 
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
@@ -23,7 +26,11 @@ public sealed class DatabaseMigrator(IEnumerable<MigrationSource> sources, Npgsq
         var connectionString = configuration.GetConnectionString(connectionName)
             ?? throw new InvalidOperationException($"ConnectionStrings:{connectionName} is not set.");
 
-        await using var lockConnection = await dataSource.OpenConnectionAsync(cancellationToken);
+        // Replicas start together on a busy machine: the start-up connections get the patience
+        // that a request, which must answer within its client's patience, does not.
+        var startup = new NpgsqlConnectionStringBuilder(connectionString) { Timeout = StartupTimeoutSeconds, CommandTimeout = StartupTimeoutSeconds };
+        await using var lockConnection = new NpgsqlConnection(startup.ConnectionString);
+        await lockConnection.OpenAsync(cancellationToken);
         // Another replica may be migrating; waiting for it is expected, so no command deadline here.
         await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", lockConnection) { CommandTimeout = 0 })
         {
@@ -33,7 +40,7 @@ public sealed class DatabaseMigrator(IEnumerable<MigrationSource> sources, Npgsq
 
         try
         {
-            var upgrader = DeployChanges.To.PostgresqlDatabase(connectionString)
+            var upgrader = DeployChanges.To.PostgresqlDatabase(startup.ConnectionString)
                 .WithScriptsEmbeddedInAssemblies([.. sources.Select(s => s.Assembly).Distinct()], name => name.Contains(".Data.Migrations.", StringComparison.Ordinal))
                 .WithTransactionPerScript()
                 .LogTo(new UpgradeLog(logger))
@@ -50,6 +57,30 @@ public sealed class DatabaseMigrator(IEnumerable<MigrationSource> sources, Npgsq
             await using var release = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", lockConnection);
             release.Parameters.AddWithValue("key", MigrationLockKey);
             await release.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+
+        await WarmUpAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The pooled data source loads the server's type catalogue on its first connection, within a
+    /// request's short connect timeout; on a machine busy with starting replicas that can take
+    /// longer. It is done here, retried, so the first request does not pay for it.
+    /// </summary>
+    private async Task WarmUpAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+                return;
+            }
+            catch (NpgsqlException ex) when (ex.IsTransient && attempt < WarmUpAttempts)
+            {
+                logger.LogWarning("First connection to the database failed ({Reason}); trying again", ex.Message);
+                await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt), time, cancellationToken);
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using TrustedOss.Access;
 using TrustedOss.Credentials.ApiKeys;
 using TrustedOss.Keys.ApiKeys;
 using TrustedOss.Keys.Data;
@@ -49,12 +50,12 @@ internal static class InternalApi
 
         if (caller.IsApiKey)
         {
-            return TypedResults.Ok(ProjectAccess.ForKey(project, caller));
+            return TypedResults.Ok(ProjectAccessRules.ForKey(project, caller));
         }
 
         if (caller is { IsUser: true, UserId: { } userId } && await directory.CurrentAsync(userId, http.RequestAborted) is { } user)
         {
-            return TypedResults.Ok(ProjectAccess.ForUser(project, user));
+            return TypedResults.Ok(ProjectAccessRules.ForUser(project, user));
         }
 
         // A person deactivated (or removed) since their token was issued: their credential is no good.

@@ -1,15 +1,34 @@
 using System.Text.Json;
 using Dapper;
 using Npgsql;
+using TrustedOss.Contracts;
 using TrustedOss.Data;
 using TrustedOss.ServiceDefaults.Http;
 using TrustedOss.ServiceDefaults.Identity;
 
 namespace TrustedOss.Keys.Data;
 
-/// <summary>Opens the transactions every change runs in, each carrying who made it (CONTRACT §5).</summary>
+/// <summary>
+/// The one audit log (CONTRACT §5): opens the transactions every change here runs in, each carrying
+/// who made it, and appends the rows other services send (<see cref="AuditRecorded"/>).
+/// </summary>
 internal sealed class AuditedChanges(NpgsqlDataSource db, TimeProvider time)
 {
+    /// <summary>An id seen before is a redelivered row: the log keeps the first.</summary>
+    internal const string InsertRow = """
+        INSERT INTO audit_log (id, created_at, actor_user_id, actor_api_key_id, team_id, target_table, target_id, action, request_id, diff)
+        VALUES (@Id, @CreatedAt, @ActorUserId, @ActorApiKeyId, @TeamId, @TargetTable, @TargetId, @Action, @RequestId, @Diff::jsonb)
+        ON CONFLICT (id) DO NOTHING
+        """;
+
+    /// <summary>Appends a row another service recorded with its own change; false when it was appended before.</summary>
+    public async Task<bool> AppendAsync(AuditRecorded row, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(InsertRow, row with { CreatedAt = row.CreatedAt.ToUniversalTime() },
+            cancellationToken: cancellationToken)) == 1;
+    }
+
     public async Task<AuditedTransaction> BeginAsync(CallerIdentity caller, HttpContext http)
     {
         var connection = await db.OpenConnectionAsync(http.RequestAborted);
@@ -46,24 +65,9 @@ internal sealed class AuditedTransaction(
 
     /// <summary>Appends one audit row; pass secrets as <see cref="Redacted"/>.</summary>
     public Task RecordAsync(string targetTable, Guid targetId, string action, Guid? teamId, object diff) =>
-        Connection.ExecuteAsync(Command(
-            """
-            INSERT INTO audit_log (id, created_at, actor_user_id, actor_api_key_id, team_id, target_table, target_id, action, request_id, diff)
-            VALUES (@id, @createdAt, @actorUserId, @actorApiKeyId, @teamId, @targetTable, @targetId, @action, @requestId, @diff::jsonb)
-            """,
-            new
-            {
-                id = Guid.CreateVersion7(time.GetUtcNow()),
-                createdAt = time.UtcNowForDatabase(),
-                actorUserId = caller.UserId,
-                actorApiKeyId = caller.ApiKeyId,
-                teamId,
-                targetTable,
-                targetId,
-                action,
-                requestId,
-                diff = JsonSerializer.Serialize(diff, ApiJson.Options),
-            }));
+        Connection.ExecuteAsync(Command(AuditedChanges.InsertRow, new AuditRecorded(
+            Guid.CreateVersion7(time.GetUtcNow()), time.UtcNowForDatabase(), caller.UserId, caller.ApiKeyId, teamId, targetTable, targetId, action,
+            requestId, JsonSerializer.Serialize(diff, ApiJson.Options))));
 
     public Task CommitAsync() => transaction.CommitAsync(cancellationToken);
 

@@ -20,4 +20,12 @@ internal static class Problems
         Assert.Equal((int)expected, problem.GetProperty("status").GetInt32());
         return problem;
     }
+
+    /// <summary>As <see cref="ExpectAsync(HttpResponseMessage, HttpStatusCode)"/>, with the contract's title.</summary>
+    public static async Task<JsonElement> ExpectAsync(HttpResponseMessage response, HttpStatusCode expected, string title)
+    {
+        var problem = await ExpectAsync(response, expected);
+        Assert.Equal(title, problem.GetProperty("title").GetString());
+        return problem;
+    }
 }

@@ -21,10 +21,21 @@ internal static class Scans
         return (await response.Content.ReadFromJsonAsync<Scan>(Json.Api))!;
     }
 
-    public static Task<Scan> FinishedAsync(HttpClient client, Guid scanId) =>
+    /// <summary>
+    /// Polls the scan until it ends. A scan a webhook delivery promised is created from a message,
+    /// so it may not exist yet when polling starts (<paramref name="promised"/>); any other scan must.
+    /// </summary>
+    public static Task<Scan> FinishedAsync(HttpClient client, Guid scanId, bool promised = false) =>
         Eventually.ValueAsync(async () =>
         {
-            var scan = await client.GetFromJsonAsync<Scan>($"/v1/scans/{scanId}", Json.Api);
+            using var response = await client.GetAsync($"/v1/scans/{scanId}");
+            if (promised && response.StatusCode == HttpStatusCode.NotFound)
+            {
+                return null;
+            }
+
+            response.EnsureSuccessStatusCode();
+            var scan = await response.Content.ReadFromJsonAsync<Scan>(Json.Api);
             return scan!.Status is "succeeded" or "failed" ? scan : null;
         }, TimeSpan.FromSeconds(60), $"scan {scanId} to finish");
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace TrustedOss.WebhookIngest;
+namespace TrustedOss.WebhookIngest.Receiving;
 
 /// <summary>
 /// Reads a delivery's raw body within the size limit. The signature is an HMAC over these exact

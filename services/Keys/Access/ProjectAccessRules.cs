@@ -1,3 +1,4 @@
+using TrustedOss.Access;
 using TrustedOss.Keys.ApiKeys;
 using TrustedOss.Keys.Directory;
 using TrustedOss.Keys.Projects;
@@ -6,11 +7,12 @@ using TrustedOss.ServiceDefaults.Identity;
 namespace TrustedOss.Keys.Access;
 
 /// <summary>
-/// What a caller may do with a project on the CI surface (CONTRACT §3), for the Scan service.
-/// A key sees that the project exists (outside its scope it gets 403); a person who is not in the
-/// project's team does not (404).
+/// What a caller may do with a project, for the other services (CONTRACT §3, §4): a key sees that
+/// the project exists (outside its scope it gets 403); a person who is not in the project's team
+/// does not (404). Only a team_admin of the team (or a super admin) manages the project's settings;
+/// a key never does.
 /// </summary>
-public sealed record ProjectAccess(Guid ProjectId, Guid TeamId, string GitUrl, bool Visible, bool CanRead, bool CanTrigger)
+public static class ProjectAccessRules
 {
     public static ProjectAccess ForKey(Project project, CallerIdentity key)
     {
@@ -22,13 +24,13 @@ public sealed record ProjectAccess(Guid ProjectId, Guid TeamId, string GitUrl, b
             _ => false,
         };
         return new ProjectAccess(project.Id, project.TeamId, project.GitUrl, Visible: true, CanRead: inScope,
-            CanTrigger: inScope && key.PermissionBreadth == PermissionBreadth.ReadWrite);
+            CanTrigger: inScope && key.PermissionBreadth == PermissionBreadth.ReadWrite, CanManage: false);
     }
 
     public static ProjectAccess ForUser(Project project, CurrentUser user)
     {
         var member = user.IsSuperuser || user.RoleIn(project.TeamId) is not null;
         return new ProjectAccess(project.Id, project.TeamId, project.GitUrl, Visible: member, CanRead: member,
-            CanTrigger: user.Has(Roles.Developer, project.TeamId));
+            CanTrigger: user.Has(Roles.Developer, project.TeamId), CanManage: user.Has(Roles.TeamAdmin, project.TeamId));
     }
 }

@@ -1,4 +1,4 @@
-namespace TrustedOss.WebhookIngest;
+namespace TrustedOss.WebhookIngest.Receiving;
 
 /// <summary>
 /// The answer to a verified delivery (CONTRACT §4): what became of it (enqueued, duplicate,

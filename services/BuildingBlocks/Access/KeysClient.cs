@@ -1,17 +1,19 @@
 using System.Net;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Http;
 using TrustedOss.ServiceDefaults.Http;
 using TrustedOss.ServiceDefaults.Identity;
 
-namespace TrustedOss.Scans.Access;
+namespace TrustedOss.Access;
 
 /// <summary>The Keys service found the caller's credential no good (a person deactivated since their token was issued).</summary>
-internal sealed class CallerRefusedException : Exception
+public sealed class CallerRefusedException : Exception
 {
     public CallerRefusedException() : base("The caller's identity was refused.") { }
 }
 
 /// <summary>Asks the Keys service, which owns projects and permissions, what the current caller may do.</summary>
-internal sealed class KeysClient(HttpClient http)
+public sealed class KeysClient(HttpClient http)
 {
     /// <summary>The caller's access to the project, or null when the project does not exist.</summary>
     public async Task<ProjectAccess?> AccessAsync(Guid projectId, HttpContext caller, CancellationToken cancellationToken)

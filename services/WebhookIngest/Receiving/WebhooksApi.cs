@@ -1,8 +1,9 @@
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using TrustedOss.ServiceDefaults.Http;
 
-namespace TrustedOss.WebhookIngest;
+namespace TrustedOss.WebhookIngest.Receiving;
 
 internal static class WebhooksApi
 {
@@ -10,17 +11,19 @@ internal static class WebhooksApi
     {
         // Providers sign deliveries with the project's webhook secret; they hold no credential of ours.
         var webhooks = app.MapGroup("/v1/webhooks").WithTags("Webhooks").AllowAnonymous()
-            .ProducesJson<WebhookAnswer, RouteGroupBuilder>()
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status413PayloadTooLarge);
-        webhooks.MapPost("/github", (HttpContext context, IOptions<WebhookOptions> options) =>
-            ReceiveAsync(WebhookProvider.GitHub, context, options.Value)).WithSummary("Receive a GitHub delivery");
-        webhooks.MapPost("/gitlab", (HttpContext context, IOptions<WebhookOptions> options) =>
-            ReceiveAsync(WebhookProvider.GitLab, context, options.Value)).WithSummary("Receive a GitLab delivery");
+        webhooks.MapPost("/github", (HttpContext context, IOptions<WebhookOptions> options, DeliveryReceiver receiver) =>
+            ReceiveAsync(WebhookProvider.GitHub, context, options.Value, receiver)).WithSummary("Receive a GitHub delivery")
+            .WithDescription("Signed with the project's secret in X-Hub-Signature-256. push and pull_request (opened, synchronize, reopened) start a scan.");
+        webhooks.MapPost("/gitlab", (HttpContext context, IOptions<WebhookOptions> options, DeliveryReceiver receiver) =>
+            ReceiveAsync(WebhookProvider.GitLab, context, options.Value, receiver)).WithSummary("Receive a GitLab delivery")
+            .WithDescription("Carries the project's secret as X-Gitlab-Token, or a Standard Webhooks signature made with it as a signing token. Push Hook and Merge Request Hook (open, reopen, update) start a scan.");
         return app;
     }
 
     /// <summary>CONTRACT §4 request handling, in its order: size, body, headers, then the project's secret.</summary>
-    private static async Task<ApiProblem> ReceiveAsync(string provider, HttpContext context, WebhookOptions options)
+    private static async Task<Results<Ok<WebhookAnswer>, ApiProblem>> ReceiveAsync(
+        string provider, HttpContext context, WebhookOptions options, DeliveryReceiver receiver)
     {
         // Kestrel's own cap must not fire first: our limit answers with the contract's 413 problem.
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
@@ -50,11 +53,6 @@ internal static class WebhooksApi
                 new Dictionary<string, object?> { ["missing_headers"] = missing });
         }
 
-        // No repository is registered for webhooks yet: an unknown repository gets the very same
-        // answer as a bad signature, so nobody can probe which repositories exist.
-        return InvalidSignature();
+        return await receiver.ReceiveAsync(provider, context, body.Raw, body.Json);
     }
-
-    private static ApiProblem InvalidSignature() =>
-        ApiProblems.Unauthorized("Invalid Webhook Signature", "The delivery's signature does not verify with the project's webhook secret.");
 }

@@ -1,0 +1,114 @@
+using Dapper;
+using Npgsql;
+using TrustedOss.Data;
+
+namespace TrustedOss.WebhookIngest.Data;
+
+/// <summary>A project's webhook as stored: secrets still encrypted.</summary>
+public sealed record ProjectWebhookRow(
+    Guid ProjectId, Guid TeamId, string Provider, string RepositoryUrl, string Secret, string? PreviousSecret,
+    DateTime? PreviousSecretExpiresAt, DateTime CreatedAt, DateTime? RotatedAt);
+
+/// <summary>A stored delivery, as the deliveries list shows it.</summary>
+public sealed record DeliveryRow(Guid Id, Guid ProjectId, string Provider, string DeliveryId, string EventType, string Outcome, Guid? ScanId,
+    DateTime ReceivedAt);
+
+/// <summary>Every query of the Webhook-Ingest service: project webhooks and their deliveries.</summary>
+internal sealed class WebhookStore(NpgsqlDataSource db)
+{
+    private const string WebhookColumns = """
+        project_id AS ProjectId, team_id AS TeamId, provider, repository_url AS RepositoryUrl, secret, previous_secret AS PreviousSecret,
+        previous_secret_expires_at AS PreviousSecretExpiresAt, created_at AS CreatedAt, rotated_at AS RotatedAt
+        """;
+
+    private const string DeliveryColumns = """
+        id, project_id AS ProjectId, provider, delivery_id AS DeliveryId, event_type AS EventType, outcome, scan_id AS ScanId,
+        received_at AS ReceivedAt
+        """;
+
+    public async Task<ProjectWebhookRow?> GetAsync(Guid projectId, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<ProjectWebhookRow>(new CommandDefinition(
+            $"SELECT {WebhookColumns} FROM project_webhooks WHERE project_id = @projectId", new { projectId }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>The webhooks of the provider whose repository is any of <paramref name="repositoryKeys"/> (normalised addresses).</summary>
+    public async Task<IReadOnlyList<ProjectWebhookRow>> ForRepositoryAsync(string provider, string[] repositoryKeys, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return [.. await connection.QueryAsync<ProjectWebhookRow>(new CommandDefinition(
+            $"SELECT {WebhookColumns} FROM project_webhooks WHERE provider = @provider AND repository_key = ANY(@repositoryKeys) ORDER BY project_id",
+            new { provider, repositoryKeys }, cancellationToken: cancellationToken))];
+    }
+
+    /// <summary>Sets the project's webhook (provider and a new secret), replacing any earlier one and ending any rotation.</summary>
+    public static Task PutAsync(NpgsqlTransaction transaction, ProjectWebhookRow webhook, string repositoryKey) =>
+        transaction.Connection!.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO project_webhooks (project_id, team_id, provider, repository_url, repository_key, secret, created_at)
+            VALUES (@ProjectId, @TeamId, @Provider, @RepositoryUrl, @repositoryKey, @Secret, @CreatedAt)
+            ON CONFLICT (project_id) DO UPDATE SET team_id = excluded.team_id, provider = excluded.provider,
+                repository_url = excluded.repository_url, repository_key = excluded.repository_key, secret = excluded.secret,
+                previous_secret = NULL, previous_secret_expires_at = NULL, rotated_at = excluded.created_at
+            """,
+            new
+            {
+                webhook.ProjectId, webhook.TeamId, webhook.Provider, webhook.RepositoryUrl, repositoryKey, webhook.Secret, webhook.CreatedAt,
+            },
+            transaction));
+
+    /// <summary>Makes <paramref name="secret"/> current; the current one verifies until <paramref name="previousExpiresAt"/>. False when the project has no webhook.</summary>
+    public static async Task<bool> RotateAsync(NpgsqlTransaction transaction, Guid projectId, string secret, DateTime rotatedAt, DateTime previousExpiresAt) =>
+        await transaction.Connection!.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE project_webhooks SET previous_secret = secret, previous_secret_expires_at = @previousExpiresAt, secret = @secret,
+                rotated_at = @rotatedAt
+            WHERE project_id = @projectId
+            """,
+            new { projectId, secret, rotatedAt, previousExpiresAt }, transaction)) == 1;
+
+    public async Task<DeliveryRow?> FindDeliveryAsync(string provider, string deliveryId, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<DeliveryRow>(new CommandDefinition(
+            $"SELECT {DeliveryColumns} FROM webhook_deliveries WHERE provider = @provider AND delivery_id = @deliveryId",
+            new { provider, deliveryId }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Stores the delivery; false when (provider, delivery id) is already stored (a redelivery racing this one).</summary>
+    public static async Task<bool> TryAddDeliveryAsync(NpgsqlTransaction transaction, DeliveryRow delivery, string requestId) =>
+        await transaction.Connection!.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO webhook_deliveries (id, provider, delivery_id, project_id, event_type, outcome, scan_id, request_id, received_at)
+            VALUES (@Id, @Provider, @DeliveryId, @ProjectId, @EventType, @Outcome, @ScanId, @requestId, @ReceivedAt)
+            ON CONFLICT (provider, delivery_id) DO NOTHING
+            """,
+            new
+            {
+                delivery.Id, delivery.Provider, delivery.DeliveryId, delivery.ProjectId, delivery.EventType, delivery.Outcome, delivery.ScanId,
+                requestId, delivery.ReceivedAt,
+            },
+            transaction)) == 1;
+
+    public async Task<PagedList<DeliveryRow>> ListDeliveriesAsync(Guid projectId, PageRequest page, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT count(*) FROM webhook_deliveries WHERE project_id = @projectId", new { projectId }, cancellationToken: cancellationToken));
+        var items = await connection.QueryAsync<DeliveryRow>(new CommandDefinition(
+            $"""
+            SELECT {DeliveryColumns} FROM webhook_deliveries WHERE project_id = @projectId
+            ORDER BY received_at DESC, id DESC LIMIT @limit OFFSET @offset
+            """,
+            new { projectId, limit = page.PageSize, offset = page.Offset }, cancellationToken: cancellationToken));
+        return new PagedList<DeliveryRow>([.. items], total, page.Page, page.PageSize);
+    }
+
+    /// <summary>A connection and transaction for one change; the caller commits.</summary>
+    public async Task<(NpgsqlConnection Connection, NpgsqlTransaction Transaction)> BeginAsync(CancellationToken cancellationToken)
+    {
+        var connection = await db.OpenConnectionAsync(cancellationToken);
+        return (connection, await connection.BeginTransactionAsync(cancellationToken));
+    }
+}

@@ -1,0 +1,117 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using TrustedOss.Contracts;
+using TrustedOss.Data;
+using TrustedOss.Messaging.Outbox;
+using TrustedOss.ServiceDefaults.Http;
+using TrustedOss.WebhookIngest.Data;
+using TrustedOss.WebhookIngest.Settings;
+
+namespace TrustedOss.WebhookIngest.Receiving;
+
+/// <summary>
+/// CONTRACT §4 steps 4–8 for a delivery whose body and headers are in order: find the project by
+/// its repository, verify the signature with its secret (during a rotation, the previous one
+/// too), recognise a repeat, decide what the event asks for, and store the delivery with its
+/// <see cref="DeliveryReceived"/> (and audit row) in one transaction before answering. The scan id
+/// in the answer is the one the Scan service will create, whatever restarts in between.
+/// </summary>
+internal sealed class DeliveryReceiver(
+    WebhookStore store, WebhookSecretCipher cipher, Outbox outbox, AuditTrail audit, TimeProvider time, ILogger<DeliveryReceiver> logger)
+{
+    public async Task<Results<Ok<WebhookAnswer>, ApiProblem>> ReceiveAsync(string provider, HttpContext http, byte[] body, JsonElement json)
+    {
+        var headers = http.Request.Headers;
+        var providerEvent = provider == WebhookProvider.GitHub
+            ? ProviderEvent.FromGitHub(WebhookProvider.EventName(provider, headers), json)
+            : ProviderEvent.FromGitLab(WebhookProvider.EventName(provider, headers), json);
+        var webhook = await VerifiedWebhookAsync(provider, providerEvent, headers, body, http.RequestAborted);
+        if (webhook is null)
+        {
+            // An unknown repository gets the very same answer as a bad signature: nobody can probe which repositories exist.
+            return InvalidSignature();
+        }
+
+        var deliveryId = WebhookProvider.DeliveryId(provider, headers, body);
+        if (await store.FindDeliveryAsync(provider, deliveryId, http.RequestAborted) is { } earlier)
+        {
+            return Duplicate(earlier);
+        }
+
+        var scanId = providerEvent.Scans ? Guid.CreateVersion7(time.GetUtcNow()) : (Guid?)null;
+        var delivery = new DeliveryRow(Guid.CreateVersion7(time.GetUtcNow()), webhook.ProjectId, provider, deliveryId, providerEvent.EventType,
+            providerEvent.Scans ? DeliveryOutcome.Enqueued : DeliveryOutcome.Ignored, scanId, time.UtcNowForDatabase());
+        var (connection, transaction) = await store.BeginAsync(http.RequestAborted);
+        await using (connection)
+        await using (transaction)
+        {
+            if (!await WebhookStore.TryAddDeliveryAsync(transaction, delivery, http.TraceIdentifier))
+            {
+                // A retry that arrived while this one was being answered: the first one stands.
+                return Duplicate((await store.FindDeliveryAsync(provider, deliveryId, http.RequestAborted))!);
+            }
+
+            if (scanId is { } id)
+            {
+                await outbox.EnqueueAsync(transaction, new DeliveryReceived(delivery.Id, id, webhook.ProjectId, webhook.RepositoryUrl, provider,
+                    providerEvent.EventType, providerEvent.Ref, providerEvent.CommitSha, time.GetUtcNow()), http.RequestAborted);
+            }
+
+            await audit.RecordAsync(transaction, caller: null, http, "webhook_deliveries", delivery.Id, "create", webhook.TeamId,
+                new { delivery.Provider, delivery.DeliveryId, delivery.EventType, delivery.Outcome, delivery.ScanId, delivery.ProjectId });
+            await transaction.CommitAsync(http.RequestAborted);
+        }
+
+        outbox.Flush();
+        logger.LogInformation("{Provider} delivery {DeliveryId} ({EventType}) for project {ProjectId}: {Outcome}",
+            provider, deliveryId, providerEvent.EventType, webhook.ProjectId, delivery.Outcome);
+        return TypedResults.Ok(new WebhookAnswer(delivery.Outcome, deliveryId, scanId));
+    }
+
+    /// <summary>The project whose secret signed the delivery, among those with this provider and repository.</summary>
+    private async Task<ProjectWebhookRow?> VerifiedWebhookAsync(
+        string provider, ProviderEvent providerEvent, IHeaderDictionary headers, byte[] body, CancellationToken cancellationToken)
+    {
+        var keys = providerEvent.RepositoryUrls.Select(RepositoryUrl.Key).Distinct().ToArray();
+        if (keys.Length == 0)
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNow();
+        foreach (var webhook in await store.ForRepositoryAsync(provider, keys, cancellationToken))
+        {
+            if (SecretsOf(webhook, now).Any(secret => WebhookProvider.Verifies(provider, secret, headers, body, now)))
+            {
+                return webhook;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The current secret, and the previous one while its grace lasts.</summary>
+    private IEnumerable<string> SecretsOf(ProjectWebhookRow webhook, DateTimeOffset now)
+    {
+        yield return cipher.Decrypt(webhook.ProjectId, webhook.Secret);
+        if (webhook.PreviousSecret is { } previous && webhook.PreviousSecretExpiresAt > now.UtcDateTime)
+        {
+            yield return cipher.Decrypt(webhook.ProjectId, previous);
+        }
+    }
+
+    private static Ok<WebhookAnswer> Duplicate(DeliveryRow earlier) =>
+        TypedResults.Ok(new WebhookAnswer(DeliveryOutcome.Duplicate, earlier.DeliveryId, earlier.ScanId));
+
+    public static ApiProblem InvalidSignature() =>
+        ApiProblems.Unauthorized("Invalid Webhook Signature", "The delivery's signature does not verify with the project's webhook secret.");
+}
+
+/// <summary>What became of a delivery (the answer's <c>status</c>).</summary>
+public static class DeliveryOutcome
+{
+    public const string Enqueued = "enqueued";
+    public const string Duplicate = "duplicate";
+    public const string Ignored = "ignored";
+    public const string SkippedActiveScan = "skipped_active_scan";
+}

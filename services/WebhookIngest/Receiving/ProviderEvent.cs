@@ -1,0 +1,78 @@
+using System.Text.Json;
+
+namespace TrustedOss.WebhookIngest.Receiving;
+
+/// <summary>
+/// What a verified delivery says, read from the few payload fields that matter: which event it is,
+/// whether it asks for a scan (and of which ref and commit), and the repository addresses that
+/// name its project.
+/// </summary>
+public sealed record ProviderEvent(string EventType, bool Scans, string? Ref, string? CommitSha, IReadOnlyList<string> RepositoryUrls)
+{
+    private const string BranchPrefix = "refs/heads/";
+    private const string NoCommit = "0000000000000000000000000000000000000000";
+
+    private static readonly string[] GitHubRepositoryFields = ["clone_url", "ssh_url", "git_url", "html_url"];
+    private static readonly string[] GitLabRepositoryFields = ["git_http_url", "git_ssh_url", "web_url"];
+    private static readonly string[] GitHubScanningActions = ["opened", "synchronize", "reopened"];
+    private static readonly string[] GitLabScanningActions = ["open", "reopen", "update"];
+
+    /// <summary>
+    /// GitHub (CONTRACT §4 step 7): <c>push</c> (not a branch deletion) and <c>pull_request</c>
+    /// opened, synchronize or reopened scan; everything else, <c>ping</c> included, is ignored.
+    /// </summary>
+    public static ProviderEvent FromGitHub(string eventName, JsonElement body)
+    {
+        var urls = Strings(body, "repository", GitHubRepositoryFields);
+        switch (eventName)
+        {
+            case "push":
+                var after = String(body, "after");
+                return new ProviderEvent(eventName, after is not null && after != NoCommit, Branch(String(body, "ref")), after, urls);
+            case "pull_request":
+                var action = String(body, "action");
+                var head = body.TryGetProperty("pull_request", out var pull) && pull.TryGetProperty("head", out var h) ? h : default;
+                return new ProviderEvent($"{eventName}.{action}", action is not null && GitHubScanningActions.Contains(action),
+                    String(head, "ref"), String(head, "sha"), urls);
+            default:
+                return new ProviderEvent(eventName, false, null, null, urls);
+        }
+    }
+
+    /// <summary>
+    /// GitLab: <c>Push Hook</c> (not a branch deletion) and <c>Merge Request Hook</c> open, reopen or
+    /// update scan; everything else is ignored.
+    /// </summary>
+    public static ProviderEvent FromGitLab(string eventName, JsonElement body)
+    {
+        var urls = Strings(body, "project", GitLabRepositoryFields);
+        switch (eventName)
+        {
+            case "Push Hook":
+                var after = String(body, "checkout_sha") ?? String(body, "after");
+                return new ProviderEvent(eventName, after is not null && after != NoCommit, Branch(String(body, "ref")), after, urls);
+            case "Merge Request Hook":
+                var request = body.TryGetProperty("object_attributes", out var attributes) ? attributes : default;
+                var action = String(request, "action");
+                var lastCommit = request.ValueKind == JsonValueKind.Object && request.TryGetProperty("last_commit", out var commit) ? commit : default;
+                return new ProviderEvent($"{eventName}.{action}", action is not null && GitLabScanningActions.Contains(action),
+                    String(request, "source_branch"), String(lastCommit, "id"), urls);
+            default:
+                return new ProviderEvent(eventName, false, null, null, urls);
+        }
+    }
+
+    /// <summary>"refs/heads/main" and "main" name one branch, as for API triggers; tags keep their full name.</summary>
+    private static string? Branch(string? gitRef) =>
+        gitRef?.StartsWith(BranchPrefix, StringComparison.Ordinal) == true && gitRef.Length > BranchPrefix.Length ? gitRef[BranchPrefix.Length..] : gitRef;
+
+    private static string? String(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
+
+    private static string[] Strings(JsonElement body, string objectName, string[] fields) =>
+        body.TryGetProperty(objectName, out var owner)
+            ? [.. fields.Select(f => String(owner, f)).OfType<string>().Where(u => u.Length > 0)]
+            : [];
+}

@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using TrustedOss.Access;
+using TrustedOss.Data;
+using TrustedOss.Messaging.Outbox;
+using TrustedOss.ServiceDefaults.Http;
+using TrustedOss.ServiceDefaults.Identity;
+using TrustedOss.WebhookIngest.Data;
+
+namespace TrustedOss.WebhookIngest.Settings;
+
+/// <summary>
+/// One change that gives a project's webhook a new secret (set, rotate), bound as a single handler
+/// parameter. <see cref="ApplyAsync"/> does what both do; the handler says what changes.
+/// </summary>
+internal sealed record WebhookChange(
+    Guid ProjectId, CallerIdentity Caller, HttpContext Http, KeysClient Keys, WebhookStore Store, WebhookSecretCipher Cipher, AuditTrail Audit,
+    Outbox Outbox, TimeProvider Time)
+{
+    /// <summary>The new secret, encrypted for this project, and when the change happens.</summary>
+    public sealed record NewSecret(string Encrypted, DateTime Now);
+
+    /// <summary>
+    /// Checks the caller manages the project, makes a new secret and runs <paramref name="change"/>
+    /// in a transaction with the audit row it returns (null: there was nothing to change, 404).
+    /// Answers with the webhook and the new secret, shown this once.
+    /// </summary>
+    public async Task<Results<Ok<WebhookSettingsApi.WebhookResponse>, ApiProblem>> ApplyAsync(
+        Func<NpgsqlTransaction, ProjectAccess, NewSecret, Task<object?>> change)
+    {
+        var (access, refused) = await WebhookSettingsApi.ManageableAsync(ProjectId, Http, Keys);
+        if (refused is not null)
+        {
+            return refused;
+        }
+
+        var secret = WebhookSecret.New();
+        var newSecret = new NewSecret(Cipher.Encrypt(ProjectId, secret), Time.UtcNowForDatabase());
+        var (connection, transaction) = await Store.BeginAsync(Http.RequestAborted);
+        await using (connection)
+        await using (transaction)
+        {
+            if (await change(transaction, access!, newSecret) is not { } diff)
+            {
+                return WebhookSettingsApi.WebhookNotSet(ProjectId);
+            }
+
+            await Audit.RecordAsync(transaction, Caller, Http, "project_webhooks", ProjectId, "update", access!.TeamId, diff);
+            await transaction.CommitAsync(Http.RequestAborted);
+        }
+
+        Outbox.Flush();
+        return TypedResults.Ok(WebhookSettingsApi.Response(Http, (await Store.GetAsync(ProjectId, Http.RequestAborted))!) with { Secret = secret });
+    }
+}

@@ -1,0 +1,299 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Npgsql;
+using TrustedOss.AppHost;
+using TrustedOss.SystemTests.Support;
+
+namespace TrustedOss.SystemTests;
+
+/// <summary>GitHub and GitLab deliveries (CONTRACT §4), with the providers' published payloads, through the gateway.</summary>
+[Collection(SystemTestGroup.Name)]
+public sealed class WebhookTests(SystemFixture system) : IDisposable
+{
+    private readonly Api api = new(system);
+    private readonly Webhooks webhooks = new(system, new Api(system));
+
+    public void Dispose() => webhooks.Dispose();
+
+    [Fact]
+    public async Task A_signed_GitHub_push_becomes_a_scan_of_the_pushed_commit()
+    {
+        using var hooked = await HookedProjectAsync("github");
+        var (repository, project, secret) = (hooked.Repository, hooked.Project, hooked.Secret);
+
+        var answer = await Webhooks.AnsweredAsync(await webhooks.GitHubAsync(secret, "push",
+            Webhooks.Payload("github-push-new-branch", repository.FileUrl, sha: repository.HeadSha), deliveryId: "gh-delivery-1-" + project.Id));
+
+        Assert.Equal(("enqueued", "gh-delivery-1-" + project.Id), (answer.Status, answer.DeliveryId));
+        using var admin = await api.AdminAsync();
+        var scan = await Scans.FinishedAsync(admin, answer.ScanId!.Value, promised: true);
+        Assert.Equal(("succeeded", "webhook", "main", repository.HeadSha, project.Id), (scan.Status, scan.Trigger, scan.Ref, scan.CommitSha, scan.ProjectId));
+        Assert.NotNull(scan.DeliveryId);
+    }
+
+    [Fact]
+    public async Task A_GitLab_merge_request_opened_becomes_a_scan_of_its_source_branch()
+    {
+        using var hooked = await HookedProjectAsync("gitlab");
+        var (repository, project, token) = (hooked.Repository, hooked.Project, hooked.Secret);
+
+        var answer = await Webhooks.AnsweredAsync(await webhooks.GitLabAsync(token, "Merge Request Hook",
+            Webhooks.Payload("gitlab-merge-request-open", repository.FileUrl, sha: repository.HeadSha)));
+
+        Assert.Equal("enqueued", answer.Status);
+        using var admin = await api.AdminAsync();
+        Assert.Equal("succeeded", (await Scans.FinishedAsync(admin, answer.ScanId!.Value, promised: true)).Status);
+    }
+
+    [Fact]
+    public async Task A_GitLab_delivery_signed_with_the_secret_as_a_signing_token_is_verified_within_five_minutes()
+    {
+        using var hooked = await HookedProjectAsync("gitlab");
+        var (repository, project, signingToken) = (hooked.Repository, hooked.Project, hooked.Secret);
+        var body = Webhooks.Payload("gitlab-push-hook", repository.FileUrl, sha: repository.HeadSha);
+
+        var fresh = await Webhooks.AnsweredAsync(await webhooks.GitLabSignedAsync(signingToken, "Push Hook", body, DateTimeOffset.UtcNow));
+        using var stale = await webhooks.GitLabSignedAsync(signingToken, "Push Hook", body, DateTimeOffset.UtcNow.AddMinutes(-6));
+
+        Assert.Equal("enqueued", fresh.Status);
+        await Problems.ExpectAsync(stale, HttpStatusCode.Unauthorized, "Invalid Webhook Signature");
+    }
+
+    [Fact]
+    public async Task A_redelivery_is_a_duplicate_naming_the_first_scan_and_nothing_new_is_stored()
+    {
+        using var hooked = await HookedProjectAsync("github");
+        var (repository, project, github) = (hooked.Repository, hooked.Project, hooked.Secret);
+        var body = Webhooks.Payload("github-push-new-branch", repository.FileUrl, sha: repository.HeadSha);
+        var deliveryId = Guid.NewGuid().ToString();
+
+        var first = await Webhooks.AnsweredAsync(await webhooks.GitHubAsync(github, "push", body, deliveryId));
+        var again = await Webhooks.AnsweredAsync(await webhooks.GitHubAsync(github, "push", body, deliveryId));
+
+        Assert.Equal(("enqueued", "duplicate"), (first.Status, again.Status));
+        Assert.Equal(first.ScanId, again.ScanId);
+        Assert.Single(await webhooks.DeliveriesAsync(project.Id));
+    }
+
+    [Fact]
+    public async Task A_GitLab_retry_with_a_new_event_uuid_and_the_same_idempotency_key_is_a_duplicate()
+    {
+        using var hooked = await HookedProjectAsync("gitlab");
+        var (repository, project, token) = (hooked.Repository, hooked.Project, hooked.Secret);
+        var body = Webhooks.Payload("gitlab-push-hook", repository.FileUrl, sha: repository.HeadSha);
+        var key = Guid.NewGuid().ToString();
+
+        var first = await Webhooks.AnsweredAsync(await webhooks.GitLabAsync(token, "Push Hook", body, idempotencyKey: key));
+        var retry = await Webhooks.AnsweredAsync(await webhooks.GitLabAsync(token, "Push Hook", body, idempotencyKey: key));
+
+        Assert.Equal(("enqueued", "duplicate", first.ScanId), (first.Status, retry.Status, retry.ScanId));
+    }
+
+    [Theory]
+    [InlineData("github", "ping", "github-ping")]
+    [InlineData("github", "pull_request", "github-pull_request-closed")]
+    [InlineData("github", "push", "github-push")]
+    [InlineData("gitlab", "Merge Request Hook", "gitlab-merge-request-merge")]
+    [InlineData("gitlab", "Tag Push Hook", "gitlab-push-hook")]
+    public async Task Verified_events_that_do_not_scan_are_ignored_and_stored(string provider, string eventName, string fixture)
+    {
+        using var hooked = await HookedProjectAsync(provider);
+        var (repository, project, secret) = (hooked.Repository, hooked.Project, hooked.Secret);
+        var body = Webhooks.Payload(fixture, repository.FileUrl);
+
+        var answer = await Webhooks.AnsweredAsync(provider == "github"
+            ? await webhooks.GitHubAsync(secret, eventName, body)
+            : await webhooks.GitLabAsync(secret, eventName, body));
+
+        Assert.Equal(("ignored", (Guid?)null), (answer.Status, answer.ScanId));
+        var stored = Assert.Single(await webhooks.DeliveriesAsync(project.Id));
+        Assert.Equal("ignored", stored.GetProperty("outcome").GetString());
+    }
+
+    [Fact]
+    public async Task A_bad_signature_and_an_unknown_repository_get_the_same_answer_and_store_nothing()
+    {
+        using var hooked = await HookedProjectAsync("github");
+        var (repository, project, secret) = (hooked.Repository, hooked.Project, hooked.Secret);
+        var body = Webhooks.Payload("github-push-new-branch", repository.FileUrl, sha: repository.HeadSha);
+
+        using var wrongSecret = await webhooks.GitHubAsync(secret + "x", "push", body);
+        using var unknownRepository = await webhooks.GitHubAsync(secret, "push",
+            Webhooks.Payload("github-push-new-branch", repository.FileUrl + "-elsewhere", sha: repository.HeadSha));
+        using var wrongProvider = await webhooks.GitLabAsync(secret, "Push Hook", Webhooks.Payload("gitlab-push-hook", repository.FileUrl));
+
+        var details = new List<string?>();
+        foreach (var answer in new[] { wrongSecret, unknownRepository, wrongProvider })
+        {
+            details.Add((await Problems.ExpectAsync(answer, HttpStatusCode.Unauthorized, "Invalid Webhook Signature")).GetProperty("detail").GetString());
+        }
+
+        Assert.Single(details.Distinct());
+        Assert.Empty(await webhooks.DeliveriesAsync(project.Id));
+    }
+
+    [Fact]
+    public async Task During_a_rotation_both_secrets_verify_until_the_grace_ends()
+    {
+        using var hooked = await HookedProjectAsync("github");
+        var (repository, project, old) = (hooked.Repository, hooked.Project, hooked.Secret);
+        using var admin = await api.AdminAsync();
+        var body = Webhooks.Payload("github-ping", repository.FileUrl);
+
+        var rotated = await Rotated(await admin.PostAsJsonAsync($"/v1/projects/{project.Id}/webhook/rotate", new { grace_hours = 1 }));
+        var withOld = await Webhooks.AnsweredAsync(await webhooks.GitHubAsync(old, "ping", body));
+        var withNew = await Webhooks.AnsweredAsync(await webhooks.GitHubAsync(rotated.Secret!, "ping", body));
+        var again = await Rotated(await admin.PostAsJsonAsync($"/v1/projects/{project.Id}/webhook/rotate", new { grace_hours = 0 }));
+        using var afterGrace = await webhooks.GitHubAsync(rotated.Secret!, "ping", body);
+
+        Assert.Equal(("ignored", "ignored"), (withOld.Status, withNew.Status));
+        Assert.NotEqual(old, rotated.Secret);
+        Assert.InRange(rotated.PreviousSecretExpiresAt!.Value, DateTime.UtcNow.AddMinutes(59), DateTime.UtcNow.AddMinutes(61));
+        Assert.Equal(HttpStatusCode.OK, (await webhooks.GitHubAsync(again.Secret!, "ping", body)).StatusCode);
+        await Problems.ExpectAsync(afterGrace, HttpStatusCode.Unauthorized, "Invalid Webhook Signature");
+    }
+
+    [Fact]
+    public async Task Only_a_team_admin_or_super_admin_manages_a_webhook_and_its_secret_is_never_shown_again()
+    {
+        using var repository = GitRepository.Create();
+        var team = await api.TeamAsync();
+        var project = await api.ProjectAsync(team, repository.FileUrl);
+        using var teamAdmin = api.With(await api.UserAsync(team, "team_admin"));
+        using var developer = api.With(await api.UserAsync(team, "developer"));
+        using var outsider = api.With(await api.UserAsync(await api.TeamAsync(), "team_admin"));
+        using var key = api.With(await api.AdminKeyAsync("org"));
+
+        using var set = await teamAdmin.PutAsJsonAsync($"/v1/projects/{project.Id}/webhook", new { provider = "github" });
+        using var byDeveloper = await developer.PutAsJsonAsync($"/v1/projects/{project.Id}/webhook", new { provider = "github" });
+        using var byOutsider = await outsider.GetAsync($"/v1/projects/{project.Id}/webhook");
+        using var byKey = await key.GetAsync($"/v1/projects/{project.Id}/webhook");
+        using var badProvider = await teamAdmin.PutAsJsonAsync($"/v1/projects/{project.Id}/webhook", new { provider = "bitbucket" });
+        var shown = await teamAdmin.GetFromJsonAsync<JsonElement>($"/v1/projects/{project.Id}/webhook");
+
+        Assert.Equal(HttpStatusCode.OK, set.StatusCode);
+        var settings = (await set.Content.ReadFromJsonAsync<Webhooks.Settings>(Json.Api))!;
+        Assert.StartsWith("whsec_", settings.Secret, StringComparison.Ordinal);
+        Assert.EndsWith("/v1/webhooks/github", settings.WebhookUrl, StringComparison.Ordinal);
+        await Problems.ExpectAsync(byDeveloper, HttpStatusCode.Forbidden);
+        await Problems.ExpectAsync(byOutsider, HttpStatusCode.NotFound);
+        Assert.Equal(HttpStatusCode.Unauthorized, byKey.StatusCode);
+        await Problems.ExpectAsync(badProvider, HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("github", shown.GetProperty("provider").GetString());
+        Assert.DoesNotContain(settings.Secret!, shown.GetRawText(), StringComparison.Ordinal);
+        Assert.True(shown.GetProperty("secret").ValueKind == JsonValueKind.Null);
+    }
+
+    [Fact]
+    public async Task Every_stored_delivery_and_settings_change_reaches_the_one_audit_log_once_without_secrets()
+    {
+        using var hooked = await HookedProjectAsync("github");
+        var (repository, project, secret) = (hooked.Repository, hooked.Project, hooked.Secret);
+        await Webhooks.AnsweredAsync(await webhooks.GitHubAsync(secret, "ping", Webhooks.Payload("github-ping", repository.FileUrl)));
+        var delivery = Assert.Single(await webhooks.DeliveriesAsync(project.Id)).GetProperty("id").GetGuid();
+
+        await using var connection = new NpgsqlConnection(await system.ConnectionStringAsync(ResourceNames.KeysDatabase));
+        await connection.OpenAsync();
+        var settingsDiff = await Eventually.ValueAsync(() => SingleDiffAsync(connection, "project_webhooks", project.Id), TimeSpan.FromSeconds(30),
+            "the webhook's audit row");
+        var deliveryDiff = await Eventually.ValueAsync(() => SingleDiffAsync(connection, "webhook_deliveries", delivery), TimeSpan.FromSeconds(30),
+            "the delivery's audit row");
+
+        Assert.Contains("\"secret\": \"***\"", settingsDiff, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, settingsDiff, StringComparison.Ordinal);
+        Assert.Contains("ignored", deliveryDiff, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_delivery_over_the_size_limit_is_refused_by_its_declared_and_by_its_streamed_size()
+    {
+        var oversized = new byte[(5 * 1024 * 1024) + 1];
+        Array.Fill(oversized, (byte)' ');
+        using var client = system.NewClient();
+
+        using var declared = await client.PostAsync("/v1/webhooks/github", new ByteArrayContent(oversized));
+        using var streamed = await client.PostAsync("/v1/webhooks/gitlab", new StreamContent(new MemoryStream(oversized)) { Headers = { ContentLength = null } });
+
+        await Problems.ExpectAsync(declared, HttpStatusCode.RequestEntityTooLarge, "Payload Too Large");
+        await Problems.ExpectAsync(streamed, HttpStatusCode.RequestEntityTooLarge, "Payload Too Large");
+    }
+
+    [Fact]
+    public async Task Any_other_request_body_over_64_KiB_is_refused()
+    {
+        using var client = system.NewClient();
+        var body = new string('x', 64 * 1024);
+
+        using var login = await client.PostAsJsonAsync("/auth/login", new { email = body, password = "x" });
+
+        await Problems.ExpectAsync(login, HttpStatusCode.RequestEntityTooLarge, "Payload Too Large");
+    }
+
+    [Fact]
+    public async Task An_address_past_its_deliveries_for_the_minute_gets_429_with_retry_after()
+    {
+        using var sender = system.NewClient();
+        await RateWindow.EnsureLeftAsync(TimeSpan.FromSeconds(40));
+
+        // The default allows 3,000 deliveries a minute from one address; each of these is counted,
+        // then refused for its empty body.
+        var answers = new System.Collections.Concurrent.ConcurrentBag<HttpStatusCode>();
+        await Parallel.ForEachAsync(Enumerable.Range(0, 3_000), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (_, token) =>
+        {
+            using var response = await sender.PostAsync("/v1/webhooks/github", new ByteArrayContent([]), token);
+            answers.Add(response.StatusCode);
+        });
+        using var limited = await sender.PostAsync("/v1/webhooks/github", new ByteArrayContent([]));
+        using var otherAddress = system.NewClient();
+        using var neighbour = await otherAddress.PostAsync("/v1/webhooks/github", new ByteArrayContent([]));
+
+        Assert.All(answers, status => Assert.Equal(HttpStatusCode.BadRequest, status));
+        await Problems.ExpectAsync(limited, HttpStatusCode.TooManyRequests);
+        Assert.InRange(int.Parse(Assert.Single(limited.Headers.GetValues("Retry-After")), System.Globalization.CultureInfo.InvariantCulture), 1, 60);
+        Assert.StartsWith("\"webhooks\";r=0;", Assert.Single(limited.Headers.GetValues("RateLimit")), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, neighbour.StatusCode);
+    }
+
+    /// <summary>A repository, its project, and the project's webhook for <paramref name="provider"/>, with its secret.</summary>
+    private async Task<HookedProject> HookedProjectAsync(string provider)
+    {
+        var repository = GitRepository.Create();
+        var project = await api.ProjectAsync(await api.TeamAsync(), repository.FileUrl);
+        return new HookedProject(repository, project, await webhooks.SetAsync(project.Id, provider));
+    }
+
+    private sealed record HookedProject(GitRepository Repository, Api.Project Project, string Secret) : IDisposable
+    {
+        public void Dispose() => Repository.Dispose();
+    }
+
+    private static async Task<string?> SingleDiffAsync(NpgsqlConnection connection, string table, Guid id)
+    {
+        await using var query = new NpgsqlCommand("SELECT diff::text FROM audit_log WHERE target_table = @table AND target_id = @id", connection);
+        query.Parameters.AddWithValue("table", table);
+        query.Parameters.AddWithValue("id", id);
+        var diffs = new List<string>();
+        await using var reader = await query.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            diffs.Add(reader.GetString(0));
+        }
+
+        return diffs.Count switch
+        {
+            0 => null,
+            1 => diffs[0],
+            _ => throw new InvalidOperationException($"{diffs.Count} audit rows for one {table} change."),
+        };
+    }
+
+    private static async Task<Webhooks.Settings> Rotated(HttpResponseMessage response)
+    {
+        using (response)
+        {
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            return (await response.Content.ReadFromJsonAsync<Webhooks.Settings>(Json.Api))!;
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+using TrustedOss.WebhookIngest.Receiving;
+using TrustedOss.WebhookIngest.Settings;
+
+namespace TrustedOss.WebhookIngest.Tests;
+
+public sealed class DeliveryTests
+{
+    private static readonly byte[] Body = Encoding.UTF8.GetBytes("{\"object_kind\":\"push\"}");
+
+    [Fact]
+    public void GitLab_deliveries_are_told_apart_by_Idempotency_Key_which_retries_keep()
+    {
+        var first = new HeaderDictionary { ["Idempotency-Key"] = "key-1", ["X-Gitlab-Event-UUID"] = "uuid-1" };
+        var retry = new HeaderDictionary { ["Idempotency-Key"] = "key-1", ["X-Gitlab-Event-UUID"] = "uuid-2" };
+
+        Assert.Equal("key-1", WebhookProvider.DeliveryId(WebhookProvider.GitLab, first, Body));
+        Assert.Equal(WebhookProvider.DeliveryId(WebhookProvider.GitLab, first, Body), WebhookProvider.DeliveryId(WebhookProvider.GitLab, retry, Body));
+    }
+
+    [Fact]
+    public void Without_an_Idempotency_Key_GitLab_deliveries_fall_back_to_the_event_uuid_then_the_body()
+    {
+        Assert.Equal("uuid-1", WebhookProvider.DeliveryId(WebhookProvider.GitLab, new HeaderDictionary { ["X-Gitlab-Event-UUID"] = "uuid-1" }, Body));
+        var digest = WebhookProvider.DeliveryId(WebhookProvider.GitLab, new HeaderDictionary(), Body);
+        Assert.StartsWith("sha256:", digest, StringComparison.Ordinal);
+        Assert.Equal(digest, WebhookProvider.DeliveryId(WebhookProvider.GitLab, new HeaderDictionary(), [.. Body]));
+        Assert.NotEqual(digest, WebhookProvider.DeliveryId(WebhookProvider.GitLab, new HeaderDictionary(), Encoding.UTF8.GetBytes("{}")));
+    }
+
+    [Fact]
+    public void GitHub_deliveries_are_told_apart_by_their_delivery_header() =>
+        Assert.Equal("72d3162e-cc78-11e3-81ab-4c9367dc0958",
+            WebhookProvider.DeliveryId(WebhookProvider.GitHub, new HeaderDictionary { ["X-GitHub-Delivery"] = "72d3162e-cc78-11e3-81ab-4c9367dc0958" }, Body));
+
+    [Theory]
+    [InlineData("https://github.com/Org/Repo.git", "https://github.com/org/repo")]
+    [InlineData(" https://github.com/org/repo/ ", "https://github.com/org/repo")]
+    [InlineData("https://github.com/org/repo.git/", "https://github.com/org/repo")]
+    [InlineData("git@github.com:org/repo.git", "git@github.com:org/repo")]
+    [InlineData("https://github.com/org/repo.git.git", "https://github.com/org/repo.git")]
+    public void Repository_addresses_match_after_trimming_slashes_and_one_dot_git(string url, string key) =>
+        Assert.Equal(key, RepositoryUrl.Key(url));
+
+    [Fact]
+    public void A_secret_decrypts_only_for_its_own_project_and_with_the_same_key()
+    {
+        var project = Guid.NewGuid();
+        var cipher = Cipher("one-key-of-at-least-thirty-two-characters");
+        var stored = cipher.Encrypt(project, "whsec_secret");
+
+        Assert.Equal("whsec_secret", cipher.Decrypt(project, stored));
+        Assert.NotEqual(stored, cipher.Encrypt(project, "whsec_secret"));
+        Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(() => cipher.Decrypt(Guid.NewGuid(), stored));
+        Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(
+            () => Cipher("another-key-of-at-least-thirty-two-characters").Decrypt(project, stored));
+    }
+
+    [Fact]
+    public void A_new_secret_is_a_standard_webhooks_key_of_32_random_bytes()
+    {
+        var secret = WebhookSecret.New();
+
+        Assert.StartsWith("whsec_", secret, StringComparison.Ordinal);
+        Assert.Equal(32, Convert.FromBase64String(secret["whsec_".Length..]).Length);
+        Assert.NotEqual(secret, WebhookSecret.New());
+    }
+
+    private static WebhookSecretCipher Cipher(string key) => new(Options.Create(new WebhookOptions { SecretKey = key }));
+}

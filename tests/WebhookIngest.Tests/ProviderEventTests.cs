@@ -1,0 +1,71 @@
+using TrustedOss.WebhookIngest.Receiving;
+
+namespace TrustedOss.WebhookIngest.Tests;
+
+/// <summary>What each published example delivery asks for (CONTRACT §4 step 7).</summary>
+public sealed class ProviderEventTests
+{
+    [Fact]
+    public void A_GitHub_branch_push_scans_its_branch_at_the_pushed_commit()
+    {
+        var pushed = ProviderEvent.FromGitHub("push", Fixture.Json("github-push-new-branch"));
+
+        Assert.Equal(("push", true, "master", "6113728f27ae82c7b1a177c8d03f9e96e0adf246"), (pushed.EventType, pushed.Scans, pushed.Ref, pushed.CommitSha));
+        Assert.Contains("https://github.com/Codertocat/Hello-World.git", pushed.RepositoryUrls);
+        Assert.Contains("git@github.com:Codertocat/Hello-World.git", pushed.RepositoryUrls);
+    }
+
+    [Fact]
+    public void A_GitHub_push_that_deletes_a_ref_scans_nothing() =>
+        Assert.False(ProviderEvent.FromGitHub("push", Fixture.Json("github-push")).Scans);
+
+    [Theory]
+    [InlineData("github-pull_request-opened", "pull_request.opened", true)]
+    [InlineData("github-pull_request-synchronize", "pull_request.synchronize", true)]
+    [InlineData("github-pull_request-closed", "pull_request.closed", false)]
+    public void A_GitHub_pull_request_scans_its_head_when_opened_or_updated(string fixture, string eventType, bool scans)
+    {
+        var pull = ProviderEvent.FromGitHub("pull_request", Fixture.Json(fixture));
+
+        Assert.Equal((eventType, scans), (pull.EventType, pull.Scans));
+        Assert.Equal("changes", pull.Ref);
+        Assert.Matches("^[0-9a-f]{40}$", pull.CommitSha!);
+    }
+
+    [Fact]
+    public void A_GitHub_ping_is_ignored_but_still_names_its_repository()
+    {
+        var ping = ProviderEvent.FromGitHub("ping", Fixture.Json("github-ping"));
+
+        Assert.False(ping.Scans);
+        Assert.NotEmpty(ping.RepositoryUrls);
+    }
+
+    [Fact]
+    public void A_GitLab_push_scans_its_branch_at_the_checked_out_commit()
+    {
+        var pushed = ProviderEvent.FromGitLab("Push Hook", Fixture.Json("gitlab-push-hook"));
+
+        Assert.Equal((true, "master", "da1560886d4f094c3e6c9ef40349f7d38b5d27d7"), (pushed.Scans, pushed.Ref, pushed.CommitSha));
+        Assert.Contains("http://example.com/mike/diaspora.git", pushed.RepositoryUrls);
+    }
+
+    [Theory]
+    [InlineData("gitlab-merge-request-open", "Merge Request Hook.open", true)]
+    [InlineData("gitlab-merge-request-merge", "Merge Request Hook.merge", false)]
+    public void A_GitLab_merge_request_scans_its_source_branch_when_opened_or_updated(string fixture, string eventType, bool scans)
+    {
+        var request = ProviderEvent.FromGitLab("Merge Request Hook", Fixture.Json(fixture));
+
+        Assert.Equal((eventType, scans, "ms-viewport", "da1560886d4f094c3e6c9ef40349f7d38b5d27d7"),
+            (request.EventType, request.Scans, request.Ref, request.CommitSha));
+        Assert.Contains("http://example.com/gitlabhq/gitlab-test.git", request.RepositoryUrls);
+    }
+
+    [Theory]
+    [InlineData("Tag Push Hook")]
+    [InlineData("Issue Hook")]
+    [InlineData("System Hook")]
+    public void Other_GitLab_events_are_ignored(string eventName) =>
+        Assert.False(ProviderEvent.FromGitLab(eventName, Fixture.Json("gitlab-push-hook")).Scans);
+}
