@@ -37,5 +37,6 @@ internal static class Extensions
         builder.Services.AddHostedService<StaleScanReaper>();
         builder.Services.AddSingleton<ScanStore>();
         builder.Services.AddSingleton<ScanMetrics>();
+        builder.Services.AddSingleton<ActiveScans>();
     }
 }

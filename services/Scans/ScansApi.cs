@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using TrustedOss.Access;
 using TrustedOss.Data;
 using TrustedOss.Scans.Data;
+using TrustedOss.Scans.Running;
 using TrustedOss.ServiceDefaults.Http;
 using TrustedOss.ServiceDefaults.Identity;
 
@@ -34,7 +35,7 @@ internal static partial class ScansApi
     }
 
     private static async Task<Results<Ok<Scan>, ApiProblem>> TriggerAsync(
-        Guid projectId, CallerIdentity caller, HttpContext http, KeysClient keys, ScanStore scans, TimeProvider time)
+        Guid projectId, CallerIdentity caller, HttpContext http, KeysClient keys, ScanStore scans, ActiveScans activeScans, TimeProvider time)
     {
         var (request, invalid) = await ReadTriggerAsync(http);
         if (invalid is not null)
@@ -81,6 +82,8 @@ internal static partial class ScansApi
         {
             return AlreadyActive(request.Ref, await scans.ActiveScanAsync(projectId, request.Ref, http.RequestAborted));
         }
+
+        await activeScans.StartedAsync(scan);
 
         // CONTRACT §3: 200 (not 201) with the new scan, as the manual promises.
         return TypedResults.Ok(scan);

@@ -61,6 +61,30 @@ public sealed class WebhookTests(SystemFixture system) : IDisposable
     }
 
     [Fact]
+    public async Task A_delivery_for_a_ref_with_a_scan_already_going_is_skipped_naming_that_scan()
+    {
+        // A "repository" that accepts the connection and never answers keeps its scans running.
+        using var silent = new TrustedOss.TestSupport.SilentServer();
+        var project = await api.ProjectAsync(await api.TeamAsync(), silent.RepositoryUrl);
+        var secret = await webhooks.SetAsync(project.Id, "github");
+        using var pipeline = api.With(await api.AdminKeyAsync("org"));
+        var triggered = await Scans.TriggeredAsync(pipeline, project.Id, new { kind = "source", @ref = "main" });
+
+        var sameRef = await Webhooks.AnsweredAsync(await webhooks.GitHubAsync(secret, "push", Webhooks.Payload("github-push-new-branch", silent.RepositoryUrl)));
+        var otherRef = await Webhooks.AnsweredAsync(await webhooks.GitHubAsync(secret, "push",
+            Webhooks.Payload("github-push-new-branch", silent.RepositoryUrl, gitRef: "feature")));
+        // The scan a delivery promised exists once the Scan service has taken the message.
+        await Eventually.ValueAsync(async () => (await pipeline.GetAsync($"/v1/scans/{otherRef.ScanId}")).IsSuccessStatusCode ? "" : null,
+            TimeSpan.FromSeconds(30), "the delivery's scan to be created");
+        var sameAsWebhook = await Webhooks.AnsweredAsync(await webhooks.GitHubAsync(secret, "pull_request",
+            Webhooks.Payload("github-pull_request-opened", silent.RepositoryUrl, gitRef: "feature")));
+
+        Assert.Equal(("skipped_active_scan", triggered.Id), (sameRef.Status, sameRef.ScanId!.Value));
+        Assert.Equal("enqueued", otherRef.Status);
+        Assert.Equal(("skipped_active_scan", otherRef.ScanId), (sameAsWebhook.Status, sameAsWebhook.ScanId));
+    }
+
+    [Fact]
     public async Task A_redelivery_is_a_duplicate_naming_the_first_scan_and_nothing_new_is_stored()
     {
         using var hooked = await HookedProjectAsync("github");

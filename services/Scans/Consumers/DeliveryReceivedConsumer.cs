@@ -1,6 +1,7 @@
 using MassTransit;
 using TrustedOss.Contracts;
 using TrustedOss.Scans.Data;
+using TrustedOss.Scans.Running;
 using TrustedOss.Data;
 using TrustedOss.Messaging;
 
@@ -11,7 +12,7 @@ namespace TrustedOss.Scans.Consumers;
 /// <see cref="DeliveryReceived.ScanId"/>) and queues it to run: a redelivered message finds the
 /// scan already there and changes nothing.
 /// </summary>
-internal sealed class DeliveryReceivedConsumer(ScanStore scans, TimeProvider time, ILogger<DeliveryReceivedConsumer> logger)
+internal sealed class DeliveryReceivedConsumer(ScanStore scans, ActiveScans active, TimeProvider time, ILogger<DeliveryReceivedConsumer> logger)
     : IConsumer<DeliveryReceived>
 {
     public async Task Consume(ConsumeContext<DeliveryReceived> context)
@@ -30,6 +31,7 @@ internal sealed class DeliveryReceivedConsumer(ScanStore scans, TimeProvider tim
 
         if (await scans.TryQueueAsync(scan, delivery.RepositoryUrl, context.CancellationToken))
         {
+            await active.StartedAsync(scan);
             logger.LogInformation("Scan {ScanId} queued for project {ProjectId} from {Provider} delivery {DeliveryId}",
                 delivery.ScanId, delivery.ProjectId, delivery.Provider, delivery.DeliveryId);
         }

@@ -10,7 +10,7 @@ namespace TrustedOss.Scans.Consumers;
 /// out of queued runs it, so a message delivered twice never runs a scan twice.
 /// </summary>
 internal sealed class ScanRequestedConsumer(
-    ScanStore scans, GitRefResolver git, ScanMetrics metrics, TimeProvider time, ILogger<ScanRequestedConsumer> logger)
+    ScanStore scans, GitRefResolver git, ActiveScans active, ScanMetrics metrics, TimeProvider time, ILogger<ScanRequestedConsumer> logger)
     : IConsumer<ScanRequested>
 {
     public async Task Consume(ConsumeContext<ScanRequested> context)
@@ -27,23 +27,28 @@ internal sealed class ScanRequestedConsumer(
         {
             var resolved = await git.ResolveAsync(request.RepositoryUrl, request.Ref, context.CancellationToken);
             await scans.SucceedAsync(request.ScanId, resolved.CommitSha, resolved.Ref, CancellationToken.None);
-            Finished(ScanStatus.Succeeded, started);
+            await FinishedAsync(request, ScanStatus.Succeeded, started);
             logger.LogInformation("Scan {ScanId} succeeded at {CommitSha} ({Ref})", request.ScanId, resolved.CommitSha, resolved.Ref);
         }
         catch (GitRefException ex)
         {
             await scans.FailAsync(request.ScanId, ex.Message, CancellationToken.None);
-            Finished(ScanStatus.Failed, started);
+            await FinishedAsync(request, ScanStatus.Failed, started);
             logger.LogInformation("Scan {ScanId} failed: {Reason}", request.ScanId, ex.Message);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The scan has left queued, so a retry would not run it: record the failure instead.
             await scans.FailAsync(request.ScanId, "The scan stopped on an internal error.", CancellationToken.None);
-            Finished(ScanStatus.Failed, started);
+            await FinishedAsync(request, ScanStatus.Failed, started);
             logger.LogError(ex, "Scan {ScanId} stopped on an internal error", request.ScanId);
         }
     }
 
-    private void Finished(string status, long started) => metrics.Finished(status, time.GetElapsedTime(started));
+    /// <summary>Counts the ended scan and clears its active-scan note, so the next delivery for the ref scans again.</summary>
+    private Task FinishedAsync(ScanRequested request, string status, long started)
+    {
+        metrics.Finished(status, time.GetElapsedTime(started));
+        return active.EndedAsync(request.ScanId, request.ProjectId, request.Ref);
+    }
 }

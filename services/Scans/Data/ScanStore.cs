@@ -103,20 +103,24 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, TimeProvider
             new { id, errorMessage, now = time.UtcNowForDatabase() }, cancellationToken: cancellationToken));
     }
 
+    /// <summary>A scan that was failed because its runner was gone: its id, project and the ref it was queued for.</summary>
+    public sealed record AbandonedScan(Guid Id, Guid ProjectId, string? Ref);
+
     /// <summary>
     /// Fails scans whose runner is gone: running since before <paramref name="runningSince"/>, or
-    /// queued since before <paramref name="queuedSince"/>. Returns how many.
+    /// queued since before <paramref name="queuedSince"/>. Returns them.
     /// </summary>
-    public async Task<int> FailAbandonedAsync(DateTime runningSince, DateTime queuedSince, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<AbandonedScan>> FailAbandonedAsync(DateTime runningSince, DateTime queuedSince, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
+        return [.. await connection.QueryAsync<AbandonedScan>(new CommandDefinition(
             """
             UPDATE scans SET status = 'failed', completed_at = @now, error_message = CASE status
                 WHEN 'running' THEN 'The scan was interrupted before it finished (its runner stopped). Trigger it again.'
                 ELSE 'The scan was never started. Trigger it again.' END
             WHERE (status = 'running' AND started_at < @runningSince) OR (status = 'queued' AND created_at < @queuedSince)
+            RETURNING id, project_id AS ProjectId, ref
             """,
-            new { now = time.UtcNowForDatabase(), runningSince, queuedSince }, cancellationToken: cancellationToken));
+            new { now = time.UtcNowForDatabase(), runningSince, queuedSince }, cancellationToken: cancellationToken))];
     }
 }

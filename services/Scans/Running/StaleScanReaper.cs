@@ -13,7 +13,8 @@ namespace TrustedOss.Scans.Running;
 /// <see cref="ScanRunnerOptions.QueuedLease"/>, is marked failed with a message that says so.
 /// Any replica may run it: the updates are idempotent.
 /// </summary>
-internal sealed class StaleScanReaper(ScanStore scans, IOptions<ScanRunnerOptions> options, TimeProvider time, ILogger<StaleScanReaper> logger)
+internal sealed class StaleScanReaper(
+    ScanStore scans, ActiveScans active, IOptions<ScanRunnerOptions> options, TimeProvider time, ILogger<StaleScanReaper> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -36,9 +37,14 @@ internal sealed class StaleScanReaper(ScanStore scans, IOptions<ScanRunnerOption
     {
         var now = time.UtcNowForDatabase();
         var reaped = await scans.FailAbandonedAsync(now - options.Value.RunningLease, now - options.Value.QueuedLease, cancellationToken);
-        if (reaped > 0)
+        foreach (var scan in reaped)
         {
-            logger.LogWarning("Marked {Count} interrupted scans as failed", reaped);
+            await active.EndedAsync(scan.Id, scan.ProjectId, scan.Ref);
+        }
+
+        if (reaped.Count > 0)
+        {
+            logger.LogWarning("Marked {Count} interrupted scans as failed", reaped.Count);
         }
     }
 }

@@ -1,8 +1,10 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using StackExchange.Redis;
 using TrustedOss.Contracts;
 using TrustedOss.Data;
 using TrustedOss.Messaging.Outbox;
+using TrustedOss.Redis;
 using TrustedOss.ServiceDefaults.Http;
 using TrustedOss.WebhookIngest.Data;
 using TrustedOss.WebhookIngest.Settings;
@@ -17,7 +19,8 @@ namespace TrustedOss.WebhookIngest.Receiving;
 /// in the answer is the one the Scan service will create, whatever restarts in between.
 /// </summary>
 internal sealed class DeliveryReceiver(
-    WebhookStore store, WebhookSecretCipher cipher, Outbox outbox, AuditTrail audit, TimeProvider time, ILogger<DeliveryReceiver> logger)
+    WebhookStore store, WebhookSecretCipher cipher, Outbox outbox, AuditTrail audit, IConnectionMultiplexer redis, RedisDeadline redisDeadline,
+    TimeProvider time, ILogger<DeliveryReceiver> logger)
 {
     public async Task<Results<Ok<WebhookAnswer>, ApiProblem>> ReceiveAsync(string provider, HttpContext http, byte[] body, JsonElement json)
     {
@@ -38,9 +41,15 @@ internal sealed class DeliveryReceiver(
             return Duplicate(earlier);
         }
 
-        var scanId = providerEvent.Scans ? Guid.CreateVersion7(time.GetUtcNow()) : (Guid?)null;
+        var active = providerEvent.Scans ? await ActiveScanAsync(webhook.ProjectId, providerEvent.Ref) : null;
+        var (outcome, scanId) = (providerEvent.Scans, active) switch
+        {
+            (false, _) => (DeliveryOutcome.Ignored, (Guid?)null),
+            (true, { } activeScan) => (DeliveryOutcome.SkippedActiveScan, activeScan),
+            _ => (DeliveryOutcome.Enqueued, Guid.CreateVersion7(time.GetUtcNow())),
+        };
         var delivery = new DeliveryRow(Guid.CreateVersion7(time.GetUtcNow()), webhook.ProjectId, provider, deliveryId, providerEvent.EventType,
-            providerEvent.Scans ? DeliveryOutcome.Enqueued : DeliveryOutcome.Ignored, scanId, time.UtcNowForDatabase());
+            outcome, scanId, time.UtcNowForDatabase());
         var (connection, transaction) = await store.BeginAsync(http.RequestAborted);
         await using (connection)
         await using (transaction)
@@ -51,9 +60,9 @@ internal sealed class DeliveryReceiver(
                 return Duplicate((await store.FindDeliveryAsync(provider, deliveryId, http.RequestAborted))!);
             }
 
-            if (scanId is { } id)
+            if (outcome == DeliveryOutcome.Enqueued)
             {
-                await outbox.EnqueueAsync(transaction, new DeliveryReceived(delivery.Id, id, webhook.ProjectId, webhook.RepositoryUrl, provider,
+                await outbox.EnqueueAsync(transaction, new DeliveryReceived(delivery.Id, scanId!.Value, webhook.ProjectId, webhook.RepositoryUrl, provider,
                     providerEvent.EventType, providerEvent.Ref, providerEvent.CommitSha, time.GetUtcNow()), http.RequestAborted);
             }
 
@@ -66,6 +75,24 @@ internal sealed class DeliveryReceiver(
         logger.LogInformation("{Provider} delivery {DeliveryId} ({EventType}) for project {ProjectId}: {Outcome}",
             provider, deliveryId, providerEvent.EventType, webhook.ProjectId, delivery.Outcome);
         return TypedResults.Ok(new WebhookAnswer(delivery.Outcome, deliveryId, scanId));
+    }
+
+    /// <summary>
+    /// The scan of the project and ref the Scan service noted as queued or running, if any. Without
+    /// an answer from Redis in time, the delivery scans: a second scan is better than a lost one.
+    /// </summary>
+    private async Task<Guid?> ActiveScanAsync(Guid projectId, string? gitRef)
+    {
+        try
+        {
+            var noted = await redisDeadline.WithinAsync(redis.GetDatabase().StringGetAsync(ActiveScanMarker.Key(projectId, gitRef)));
+            return Guid.TryParse(noted.ToString(), out var scanId) ? scanId : null;
+        }
+        catch (Exception ex) when (RedisOutage.Is(ex))
+        {
+            logger.LogWarning("Active scans could not be looked up ({Reason}); the delivery scans", ex.Message);
+            return null;
+        }
     }
 
     /// <summary>The project whose secret signed the delivery, among those with this provider and repository.</summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Runtime.InteropServices;
-
 namespace TrustedOss.SystemTests.Support;
 
 /// <summary>
@@ -9,7 +6,7 @@ namespace TrustedOss.SystemTests.Support;
 /// a snapshot, a swapping host or a network partition. Only servers the test system started are
 /// touched (their process ids come from the orchestrator).
 /// </summary>
-internal sealed partial class ServerPause : IAsyncDisposable
+internal sealed class ServerPause : IAsyncDisposable
 {
     private const int SignalContinue = 18;
     private const int SignalStop = 19;
@@ -22,12 +19,10 @@ internal sealed partial class ServerPause : IAsyncDisposable
 
     public static async Task<ServerPause> StartAsync(SystemFixture system, string resourceName)
     {
-        var roots = await system.ProcessIdsAsync(resourceName);
-        Assert.NotEmpty(roots);
-        var tree = roots.SelectMany(Descendants).Concat(roots).Distinct().ToList();
+        var tree = await ProcessSignals.TreeAsync(system, resourceName);
         foreach (var pid in tree)
         {
-            Signal(pid, SignalStop);
+            ProcessSignals.Send(pid, SignalStop);
         }
 
         return new ServerPause(tree);
@@ -37,59 +32,10 @@ internal sealed partial class ServerPause : IAsyncDisposable
     {
         foreach (var pid in processes)
         {
-            Signal(pid, SignalContinue);
+            ProcessSignals.Send(pid, SignalContinue);
         }
 
         ResumedAt = DateTimeOffset.UtcNow;
         return ValueTask.CompletedTask;
     }
-
-    private static void Signal(int pid, int signal)
-    {
-        if (Kill(pid, signal) != 0)
-        {
-            throw new InvalidOperationException($"Signal {signal} to process {pid} failed (errno {Marshal.GetLastPInvokeError()}).");
-        }
-    }
-
-    /// <summary>Every process below <paramref name="root"/>, from each process's parent id in /proc.</summary>
-    private static IEnumerable<int> Descendants(int root)
-    {
-        var parents = new Dictionary<int, int>();
-        foreach (var directory in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-            {
-                continue;
-            }
-
-            try
-            {
-                // "pid (comm) state ppid ...": the command may contain spaces and parentheses.
-                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                parents[pid] = int.Parse(fields[1], CultureInfo.InvariantCulture);
-            }
-            catch (IOException)
-            {
-                // The process ended while we looked.
-            }
-        }
-
-        var found = new List<int>();
-        var frontier = new Queue<int>([root]);
-        while (frontier.TryDequeue(out var parent))
-        {
-            foreach (var (child, _) in parents.Where(p => p.Value == parent))
-            {
-                found.Add(child);
-                frontier.Enqueue(child);
-            }
-        }
-
-        return found;
-    }
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
 }

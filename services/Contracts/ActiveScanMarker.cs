@@ -1,0 +1,16 @@
+namespace TrustedOss.Contracts;
+
+/// <summary>
+/// The Redis key under which the Scan service notes a queued or running scan of a project at a ref
+/// (value: the scan id), so a webhook delivery for the same project and ref can be answered
+/// <c>skipped_active_scan</c> without asking the Scan service. It is a cache: the scan's row is the
+/// truth, the note expires by itself, and a missing note only means a second scan.
+/// </summary>
+public static class ActiveScanMarker
+{
+    /// <summary>Outlives any scan that is still going (queued up to an hour, running up to ten minutes, by default).</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(75);
+
+    /// <summary><paramref name="gitRef"/> as scans store it: a branch by its name; null for the default branch.</summary>
+    public static string Key(Guid projectId, string? gitRef) => $"active-scan:{projectId:N}:{gitRef}";
+}
