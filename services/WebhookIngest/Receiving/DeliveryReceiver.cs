@@ -36,11 +36,6 @@ internal sealed class DeliveryReceiver(
         }
 
         var deliveryId = WebhookProvider.DeliveryId(provider, headers, body);
-        if (await store.FindDeliveryAsync(provider, deliveryId, http.RequestAborted) is { } earlier)
-        {
-            return Duplicate(earlier);
-        }
-
         var active = providerEvent.Scans ? await ActiveScanAsync(webhook.ProjectId, providerEvent.Ref) : null;
         var (outcome, scanId) = (providerEvent.Scans, active) switch
         {
@@ -56,7 +51,7 @@ internal sealed class DeliveryReceiver(
         {
             if (!await WebhookStore.TryAddDeliveryAsync(transaction, delivery, http.TraceIdentifier))
             {
-                // A retry that arrived while this one was being answered: the first one stands.
+                // A repeat (a retry, or one racing this answer): the first delivery stands and nothing new is stored.
                 return Duplicate((await store.FindDeliveryAsync(provider, deliveryId, http.RequestAborted))!);
             }
 

@@ -66,7 +66,7 @@ internal sealed class OutboxRelay(
             return 0;
         }
 
-        var sent = new List<long>();
+        var publishing = new List<(long Id, Task Publish)>();
         foreach (var (id, type, body, traceParent) in messages)
         {
             if (Read(type, body) is not { } message)
@@ -75,9 +75,13 @@ internal sealed class OutboxRelay(
                 continue;
             }
 
-            await PublishAsync(message, type, traceParent, cancellationToken);
-            sent.Add(id);
+            publishing.Add((id, PublishAsync(message, type, traceParent, cancellationToken)));
         }
+
+        // The batch is published at once, each message waiting only for its own confirm. If any
+        // fails, nothing is deleted: the batch is sent again, and consumers ignore what they saw.
+        await Task.WhenAll(publishing.Select(p => p.Publish));
+        var sent = publishing.Select(p => p.Id).ToList();
 
         await using (var delete = new NpgsqlCommand("DELETE FROM outbox_messages WHERE id = ANY(@ids)", connection, transaction))
         {
