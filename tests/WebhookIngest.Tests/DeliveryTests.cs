@@ -69,4 +69,51 @@ public sealed class DeliveryTests
     }
 
     private static WebhookSecretCipher Cipher(string key) => new(Options.Create(new WebhookOptions { SecretKey = key }));
+
+    [Fact]
+    public void A_delivery_id_of_up_to_200_characters_is_the_providers_own()
+    {
+        var longest = new string('a', 200);
+
+        Assert.Equal(longest, WebhookProvider.DeliveryId(WebhookProvider.GitHub, new HeaderDictionary { ["X-GitHub-Delivery"] = longest }, Body));
+        Assert.StartsWith("sha256:", WebhookProvider.DeliveryId(WebhookProvider.GitHub, new HeaderDictionary { ["X-GitHub-Delivery"] = longest + "a" }, Body),
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Each_provider_names_its_event_in_its_own_header()
+    {
+        var headers = new HeaderDictionary { ["X-GitHub-Event"] = "push", ["X-Gitlab-Event"] = "Push Hook" };
+
+        Assert.Equal(("push", "Push Hook"), (WebhookProvider.EventName(WebhookProvider.GitHub, headers), WebhookProvider.EventName(WebhookProvider.GitLab, headers)));
+    }
+
+    [Fact]
+    public void A_delivery_is_verified_the_way_its_provider_signs()
+    {
+        const string secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+        var now = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000);
+        var github = new HeaderDictionary { ["X-Hub-Signature-256"] = GitHubSignature.Sign(secret, Body) };
+        var gitlabToken = new HeaderDictionary { ["X-Gitlab-Token"] = secret };
+        var gitlabSigned = new HeaderDictionary
+        {
+            ["webhook-id"] = "msg_1",
+            ["webhook-timestamp"] = "1700000000",
+            ["webhook-signature"] = StandardWebhookSignature.Sign(secret, "msg_1", now, Body),
+            // A signed delivery is verified by its signature alone: a token beside it does not help.
+            ["X-Gitlab-Token"] = "not-the-secret",
+        };
+
+        Assert.True(WebhookProvider.Verifies(WebhookProvider.GitHub, secret, github, Body, now));
+        Assert.False(WebhookProvider.Verifies(WebhookProvider.GitLab, secret, github, Body, now));
+        Assert.True(WebhookProvider.Verifies(WebhookProvider.GitLab, secret, gitlabToken, Body, now));
+        Assert.False(WebhookProvider.Verifies(WebhookProvider.GitHub, secret, gitlabToken, Body, now));
+        Assert.True(WebhookProvider.Verifies(WebhookProvider.GitLab, secret, gitlabSigned, Body, now));
+        Assert.False(WebhookProvider.Verifies(WebhookProvider.GitLab, secret, gitlabSigned, Body, now.AddMinutes(6)));
+    }
+
+    [Fact]
+    public void A_stored_secret_of_another_format_is_refused_not_guessed() =>
+        Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(
+            () => Cipher("one-key-of-at-least-thirty-two-characters").Decrypt(Guid.NewGuid(), "v2.AAAA"));
 }

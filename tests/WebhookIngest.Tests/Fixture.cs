@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace TrustedOss.WebhookIngest.Tests;
 
@@ -8,4 +9,9 @@ internal static class Fixture
     public static byte[] Bytes(string name) => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Fixtures", "webhooks", $"{name}.json"));
 
     public static JsonElement Json(string name) => JsonDocument.Parse(Bytes(name)).RootElement.Clone();
+
+    /// <summary>A payload to change before reading it.</summary>
+    public static JsonObject Node(string name) => JsonNode.Parse(Bytes(name))!.AsObject();
+
+    public static JsonElement Json(JsonObject payload) => JsonDocument.Parse(payload.ToJsonString()).RootElement.Clone();
 }

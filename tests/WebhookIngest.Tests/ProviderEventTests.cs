@@ -68,4 +68,53 @@ public sealed class ProviderEventTests
     [InlineData("System Hook")]
     public void Other_GitLab_events_are_ignored(string eventName) =>
         Assert.False(ProviderEvent.FromGitLab(eventName, Fixture.Json("gitlab-push-hook")).Scans);
+
+    [Fact]
+    public void Every_repository_address_of_a_delivery_is_tried_and_empty_ones_are_not()
+    {
+        var github = Fixture.Node("github-push-new-branch");
+        github["repository"]!["git_url"] = "";
+
+        Assert.Equal(
+            ["https://github.com/Codertocat/Hello-World.git", "git@github.com:Codertocat/Hello-World.git", "https://github.com/Codertocat/Hello-World"],
+            ProviderEvent.FromGitHub("push", Fixture.Json(github)).RepositoryUrls);
+        Assert.Equal(
+            ["http://example.com/mike/diaspora.git", "git@example.com:mike/diaspora.git", "http://example.com/mike/diaspora"],
+            ProviderEvent.FromGitLab("Push Hook", Fixture.Json("gitlab-push-hook")).RepositoryUrls);
+    }
+
+    [Fact]
+    public void A_GitLab_push_scans_the_checked_out_commit_and_a_deleting_one_scans_nothing()
+    {
+        var moved = Fixture.Node("gitlab-push-hook");
+        moved["after"] = "1111111111111111111111111111111111111111";
+        var deleted = Fixture.Node("gitlab-push-hook");
+        deleted["after"] = "0000000000000000000000000000000000000000";
+        deleted["checkout_sha"] = null;
+
+        Assert.Equal("da1560886d4f094c3e6c9ef40349f7d38b5d27d7", ProviderEvent.FromGitLab("Push Hook", Fixture.Json(moved)).CommitSha);
+        Assert.False(ProviderEvent.FromGitLab("Push Hook", Fixture.Json(deleted)).Scans);
+    }
+
+    [Fact]
+    public void A_push_without_a_commit_scans_nothing()
+    {
+        var push = Fixture.Node("github-push-new-branch");
+        push.Remove("after");
+
+        Assert.False(ProviderEvent.FromGitHub("push", Fixture.Json(push)).Scans);
+    }
+
+    [Theory]
+    [InlineData("refs/heads/main", "main")]
+    [InlineData("refs/heads/feature/x", "feature/x")]
+    [InlineData("refs/tags/v1.0", "refs/tags/v1.0")]
+    [InlineData("refs/heads/", "refs/heads/")]
+    public void A_pushed_branch_is_named_as_triggers_name_it_and_tags_keep_their_full_name(string pushedRef, string scanned)
+    {
+        var push = Fixture.Node("github-push-new-branch");
+        push["ref"] = pushedRef;
+
+        Assert.Equal(scanned, ProviderEvent.FromGitHub("push", Fixture.Json(push)).Ref);
+    }
 }

@@ -71,4 +71,37 @@ public sealed class SignatureTests
     [InlineData(null, false)]
     public void A_GitLab_token_verifies_only_when_it_is_the_secret(string? token, bool verifies) =>
         Assert.Equal(verifies, GitLabToken.Verifies("s3cret-token", token));
+
+    [Theory]
+    [InlineData(-300)]
+    [InlineData(300)]
+    public void A_Standard_Webhooks_delivery_exactly_five_minutes_off_still_verifies(int offsetSeconds) =>
+        Assert.True(StandardWebhookSignature.Verifies(StandardSecret, StandardPayload, StandardId, StandardTimestamp, StandardSignature,
+            StandardSentAt.AddSeconds(offsetSeconds)));
+
+    [Fact]
+    public void The_same_signature_twice_still_verifies() =>
+        Assert.True(StandardWebhookSignature.Verifies(StandardSecret, StandardPayload, StandardId, StandardTimestamp,
+            $"{StandardSignature} {StandardSignature}", StandardSentAt));
+
+    [Fact]
+    public void A_Standard_Webhooks_delivery_without_an_id_does_not_verify() =>
+        Assert.False(StandardWebhookSignature.Verifies(StandardSecret, StandardPayload, null, StandardTimestamp, StandardSignature, StandardSentAt));
+
+    [Fact]
+    public void Only_a_whsec_secret_signs_the_Standard_Webhooks_way()
+    {
+        // Six characters that are not "whsec_" before the vector's key: not a signing key, whatever follows.
+        Assert.False(StandardWebhookSignature.Verifies("whsecXMfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", StandardPayload, StandardId, StandardTimestamp,
+            StandardSignature, StandardSentAt));
+    }
+
+    [Fact]
+    public void An_empty_signing_key_signs_nothing()
+    {
+        var signedWithNoKey = "v1," + Convert.ToBase64String(System.Security.Cryptography.HMACSHA256.HashData(
+            Array.Empty<byte>(), Encoding.UTF8.GetBytes($"{StandardId}.{StandardTimestamp}.").Concat(StandardPayload).ToArray()));
+
+        Assert.False(StandardWebhookSignature.Verifies("whsec_", StandardPayload, StandardId, StandardTimestamp, signedWithNoKey, StandardSentAt));
+    }
 }
