@@ -45,6 +45,7 @@ internal static class Extensions
         builder.Services.AddSingleton<ApiKeyStore>();
         builder.Services.AddSingleton<ApiKeyCache>();
         builder.Services.AddSingleton<AuditedChanges>();
+        builder.Services.AddSingleton<AuditLogStore>();
         builder.Services.AddHostedService<ApiKeyUsageRecorder>();
     }
 

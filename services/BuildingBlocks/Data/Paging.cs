@@ -41,5 +41,8 @@ public sealed record PageRequest(int Page, int PageSize)
     }
 }
 
-/// <summary>One page of a list, newest first.</summary>
-public sealed record PagedList<T>(IReadOnlyList<T> Items, long Total, int Page, int PageSize);
+/// <summary>One page of a list, newest first; <see cref="HasMore"/> says whether a next page holds anything.</summary>
+public sealed record PagedList<T>(IReadOnlyList<T> Items, long Total, int Page, int PageSize)
+{
+    public bool HasMore => (long)Page * PageSize < Total;
+}

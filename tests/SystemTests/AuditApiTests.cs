@@ -1,0 +1,121 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Npgsql;
+using TrustedOss.AppHost;
+using TrustedOss.SystemTests.Support;
+
+namespace TrustedOss.SystemTests;
+
+/// <summary>Reading the one audit log (CONTRACT §5).</summary>
+[Collection(SystemTestGroup.Name)]
+public sealed class AuditApiTests(SystemFixture system)
+{
+    private readonly Api api = new(system);
+
+    [Fact]
+    public async Task A_super_admin_finds_a_new_key_by_table_action_and_actor_with_its_secret_hidden()
+    {
+        var team = await api.TeamAsync();
+        var issuer = await api.UserAsync(team, "team_admin");
+        using var issuerClient = api.With(issuer);
+        var key = await Api.KeyAsync(issuerClient, "team", teamId: team.Id);
+        using var admin = await api.AdminAsync();
+
+        var page = await admin.GetFromJsonAsync<JsonElement>($"/v1/admin/audit?target_table=api_keys&action=create&actor_user_id={issuer.Id}");
+
+        var row = Assert.Single(page.GetProperty("items").EnumerateArray());
+        Assert.Equal((key.Id, team.Id, "api_keys", "create"),
+            (row.GetProperty("target_id").GetGuid(), row.GetProperty("team_id").GetGuid(), row.GetProperty("target_table").GetString(),
+                row.GetProperty("action").GetString()));
+        Assert.Equal("***", row.GetProperty("diff").GetProperty("raw_key").GetString());
+        Assert.Equal((1L, 1, false), (page.GetProperty("total").GetInt64(), page.GetProperty("page").GetInt32(), page.GetProperty("has_more").GetBoolean()));
+    }
+
+    [Fact]
+    public async Task The_whole_log_is_not_there_for_anyone_but_a_super_admin()
+    {
+        var team = await api.TeamAsync();
+        using var teamAdmin = api.With(await api.UserAsync(team, "team_admin"));
+        using var anonymous = system.NewClient();
+
+        using var asTeamAdmin = await teamAdmin.GetAsync("/v1/admin/audit");
+        using var asNobody = await anonymous.GetAsync("/v1/admin/audit");
+
+        await Problems.ExpectAsync(asTeamAdmin, HttpStatusCode.NotFound);
+        Assert.Equal(HttpStatusCode.Unauthorized, asNobody.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_team_admin_reads_only_the_rows_of_the_teams_they_administer()
+    {
+        var mine = await api.TeamAsync();
+        var other = await api.TeamAsync();
+        var ownProject = await api.ProjectAsync(mine, "https://git.example.com/mine/repo.git");
+        var otherProject = await api.ProjectAsync(other, "https://git.example.com/other/repo.git");
+        using var teamAdmin = api.With(await api.UserAsync(mine, "team_admin"));
+        using var developer = api.With(await api.UserAsync(mine, "developer"));
+
+        var page = await teamAdmin.GetFromJsonAsync<JsonElement>("/v1/audit?target_table=projects&page_size=200");
+        using var asDeveloper = await developer.GetAsync("/v1/audit");
+
+        var targets = page.GetProperty("items").EnumerateArray().Select(r => r.GetProperty("target_id").GetGuid()).ToList();
+        Assert.Contains(ownProject.Id, targets);
+        Assert.DoesNotContain(otherProject.Id, targets);
+        Assert.All(page.GetProperty("items").EnumerateArray(), r => Assert.Equal(mine.Id, r.GetProperty("team_id").GetGuid()));
+        await Problems.ExpectAsync(asDeveloper, HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task A_time_window_and_small_pages_narrow_the_list()
+    {
+        var team = await api.TeamAsync();
+        var before = DateTimeOffset.UtcNow.AddSeconds(-1);
+        await api.ProjectAsync(team, "https://git.example.com/a/one.git");
+        await api.ProjectAsync(team, "https://git.example.com/a/two.git");
+        using var admin = await api.AdminAsync();
+        var from = Uri.EscapeDataString(before.ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", System.Globalization.CultureInfo.InvariantCulture));
+
+        var recent = await admin.GetFromJsonAsync<JsonElement>($"/v1/admin/audit?target_table=projects&from={from}&page_size=1");
+        var future = await admin.GetFromJsonAsync<JsonElement>($"/v1/admin/audit?from={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(1).ToString("O"))}");
+
+        Assert.Single(recent.GetProperty("items").EnumerateArray());
+        Assert.True(recent.GetProperty("total").GetInt64() >= 2);
+        Assert.True(recent.GetProperty("has_more").GetBoolean());
+        Assert.Equal(0, future.GetProperty("total").GetInt64());
+    }
+
+    [Theory]
+    [InlineData("action=remove", "action")]
+    [InlineData("target_table=secrets", "target_table")]
+    [InlineData("actor_user_id=someone", "actor_user_id")]
+    [InlineData("from=yesterday", "from")]
+    [InlineData("from=2026-12-01T10:00:00", "from")]
+    [InlineData("from=2026-12-01T10:00:00Z&to=2026-12-01T09:00:00Z", "to")]
+    [InlineData("page_size=201", "page_size")]
+    public async Task A_bad_filter_is_a_422_naming_it(string query, string field)
+    {
+        using var admin = await api.AdminAsync();
+
+        using var response = await admin.GetAsync($"/v1/admin/audit?{query}");
+
+        var problem = await Problems.ExpectAsync(response, HttpStatusCode.UnprocessableEntity);
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.GetRawText());
+    }
+
+    [Theory]
+    [InlineData("UPDATE audit_log SET action = 'delete'")]
+    [InlineData("DELETE FROM audit_log")]
+    [InlineData("TRUNCATE audit_log")]
+    public async Task The_log_is_append_only_even_for_the_database_owner(string change)
+    {
+        await api.TeamAsync();
+        await using var connection = new NpgsqlConnection(await system.ConnectionStringAsync(ResourceNames.KeysDatabase));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(change, connection);
+
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => command.ExecuteNonQueryAsync());
+
+        Assert.Contains("append-only", refused.MessageText, StringComparison.Ordinal);
+    }
+}
