@@ -32,7 +32,10 @@ var webhookSecretKey = builder.AddGeneratedSecret("webhook-secret-key", files);
 // tests run two of each, so every feature is proven with competing replicas).
 var replicas = builder.Configuration.GetValue("Services:Replicas", 1);
 
+// No process trusts a client's X-Forwarded-For: the gateway is the edge and sees each client's
+// own address, and the services learn it only from the gateway's identity and headers.
 var keys = builder.AddProject<Projects.Keys>(ResourceNames.Keys)
+    .DisableForwardedHeaders()
     .WithReplicas(replicas)
     .WithReference(keysDb).WaitFor(keysDb)
     .WithReference(redis).WaitFor(redis)
@@ -48,6 +51,7 @@ if (files is null)
 }
 
 var webhookIngest = builder.AddProject<Projects.WebhookIngest>(ResourceNames.WebhookIngest)
+    .DisableForwardedHeaders()
     .WithReplicas(replicas)
     .WithReference(webhooksDb).WaitFor(webhooksDb)
     .WithReference(redis).WaitFor(redis)
@@ -58,6 +62,7 @@ var webhookIngest = builder.AddProject<Projects.WebhookIngest>(ResourceNames.Web
     .WithHttpHealthCheck("/health");
 
 var scans = builder.AddProject<Projects.Scans>(ResourceNames.Scans)
+    .DisableForwardedHeaders()
     .WithReplicas(replicas)
     .WithReference(scansDb).WaitFor(scansDb)
     .WithReference(redis).WaitFor(redis)
@@ -70,6 +75,7 @@ var scans = builder.AddProject<Projects.Scans>(ResourceNames.Scans)
 // orchestrator's proxy, so it sees each client's real address (per-client limits, last_used_ip).
 var gatewayPort = builder.Configuration.GetValue("Gateway:Port", 8080);
 builder.AddProject<Projects.Gateway>(ResourceNames.Gateway)
+    .DisableForwardedHeaders()
     .WithEndpoint("http", endpoint =>
     {
         endpoint.Port = gatewayPort;

@@ -7,6 +7,15 @@ namespace TrustedOss.SystemTests;
 public sealed class ManifestTests
 {
     [Fact]
+    public async Task No_deployed_process_trusts_a_clients_forwarded_headers()
+    {
+        var manifest = await File.ReadAllTextAsync(Path.Combine(Repository.Root(), "aspire-manifest.json"));
+
+        // With it, ASP.NET Core takes the client's address from any client's X-Forwarded-For.
+        Assert.DoesNotContain("ASPNETCORE_FORWARDEDHEADERS_ENABLED", manifest, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Committed_manifest_matches_the_app_model()
     {
         var root = Repository.Root();

@@ -27,6 +27,32 @@ public sealed class PeopleTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task A_forged_X_Forwarded_For_does_not_change_the_address_a_login_is_counted_against()
+    {
+        using var client = system.NewClient();
+        await RateWindow.EnsureLeftAsync(TimeSpan.FromSeconds(15));
+        for (var attempt = 1; attempt <= 5; attempt++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/auth/login")
+            {
+                Content = JsonContent.Create(new { email = "nobody@example.com", password = "guess" }),
+            };
+            request.Headers.Add("X-Forwarded-For", $"127.9.9.{attempt}");
+            using var allowed = await client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Unauthorized, allowed.StatusCode);
+        }
+
+        using var forged = new HttpRequestMessage(HttpMethod.Post, "/auth/login")
+        {
+            Content = JsonContent.Create(new { email = Api.AdminEmail, password = Api.AdminPassword }),
+        };
+        forged.Headers.Add("X-Forwarded-For", "127.9.9.99");
+        using var throttled = await client.SendAsync(forged);
+
+        await Problems.ExpectAsync(throttled, HttpStatusCode.TooManyRequests);
+    }
+
+    [Fact]
     public async Task The_sixth_login_attempt_in_a_minute_from_one_address_is_throttled()
     {
         using var client = system.NewClient();
