@@ -10,8 +10,10 @@ namespace TrustedOss.Gateway.Authentication;
 /// <summary>
 /// Checks a presented API key on the hot path: an in-process copy of its entry (at most 5 s old,
 /// dropped at once when the Keys service announces a change), else the shared state (Redis, then
-/// the Keys service). Unknown prefixes are remembered as briefly, and an address that keeps
-/// presenting bad keys is throttled. The key itself is never stored: entries hold only the keyed hash.
+/// the Keys service). Unknown prefixes are remembered as briefly. Failed checks that cost something
+/// (a lookup that found nothing, a wrong secret) count against the client's address; past the
+/// limit the address gets no more lookups, but keys in the shared cache still verify from it. The
+/// key itself is never stored: entries hold only the keyed hash.
 /// </summary>
 public sealed class ApiKeyVerifier(
     IMemoryCache local, ISharedKeyState shared, IOptions<ApiKeyOptions> keyOptions,
@@ -27,35 +29,41 @@ public sealed class ApiKeyVerifier(
 
     public async Task<Verdict> VerifyAsync(string presented, IPAddress? client, CancellationToken cancellationToken)
     {
+        // A malformed key is refused before any lookup, so it costs nothing and is not counted.
         if (!ApiKeyFormat.TryParse(presented, out var prefix))
         {
-            return await RefusedAsync(client);
+            return Counted(new Verdict(Outcome.Refused));
         }
 
-        // An address that keeps presenting bad keys gets no more lookups (each would cost Redis,
-        // the Keys service and a query); keys this process verified recently still work from it.
-        if (!local.TryGetValue(LocalKey(prefix), out _) && local.TryGetValue(ThrottleKey(client), out DateTimeOffset until))
-        {
-            return Counted(new Verdict(Outcome.Throttled, RetryAfterSeconds: SecondsUntil(until)));
-        }
-
+        // An address that keeps failing gets no lookups in the Keys service (each would cost a
+        // query), but a key that is in the shared cache (every key is, from its creation) still
+        // verifies: one pipeline's bad keys must not lock out its neighbours behind the same address.
+        var throttledFor = local.TryGetValue(ThrottleKey(client), out DateTimeOffset until) ? SecondsUntil(until) : (int?)null;
         VerifiedApiKey? entry;
+        bool lookedUp;
         try
         {
-            entry = await EntryAsync(prefix, cancellationToken);
+            (entry, lookedUp) = await EntryAsync(prefix, lookUp: throttledFor is null, cancellationToken);
         }
         catch (Exception ex) when ((RedisOutage.Is(ex) || DependencyOutage.Is(ex)) && !cancellationToken.IsCancellationRequested)
         {
             return Counted(new Verdict(Outcome.Unavailable));
         }
 
-        if (entry is null || !entry.Accepts(presented, keyOptions.Value, time.GetUtcNow()))
+        if (entry is { } known && known.Accepts(presented, keyOptions.Value, time.GetUtcNow()))
         {
-            return await RefusedAsync(client);
+            NoteUse(known, client);
+            return Counted(new Verdict(Outcome.Accepted, known));
         }
 
-        NoteUse(entry, client);
-        return Counted(new Verdict(Outcome.Accepted, entry));
+        if (throttledFor is { } retryAfter)
+        {
+            return Counted(new Verdict(Outcome.Throttled, RetryAfterSeconds: retryAfter));
+        }
+
+        // A wrong secret for a real key, or a lookup that found nothing, counts against the address;
+        // a prefix this process already knows to be unknown cost nothing and does not.
+        return entry is null && !lookedUp ? Counted(new Verdict(Outcome.Refused)) : await RefusedAsync(client);
     }
 
     /// <summary>Drops this process's copy of a key's entry (the Keys service changed it).</summary>
@@ -100,20 +108,30 @@ public sealed class ApiKeyVerifier(
         return verdict;
     }
 
-    private async Task<VerifiedApiKey?> EntryAsync(string prefix, CancellationToken cancellationToken)
+    /// <summary>
+    /// The key's entry: this process's copy, else the shared state (the shared cache only when
+    /// <paramref name="lookUp"/> is false), and whether the shared state was asked. Null for a key
+    /// that does not exist, or that is not in the shared cache when no lookup is allowed.
+    /// </summary>
+    private async Task<(VerifiedApiKey? Entry, bool LookedUp)> EntryAsync(string prefix, bool lookUp, CancellationToken cancellationToken)
     {
         if (local.TryGetValue(LocalKey(prefix), out VerifiedApiKey? cached))
         {
-            return cached;
+            return (cached, false);
         }
 
         if (local.TryGetValue(UnknownKey(prefix), out _))
         {
-            return null;
+            return (null, false);
         }
 
         // Past the Redis deadline the key cannot be checked: the caller answers 503 with Retry-After.
-        var entry = await shared.FindAsync(prefix, cancellationToken);
+        var entry = lookUp ? await shared.FindAsync(prefix, cancellationToken) : await shared.FindCachedAsync(prefix);
+        if (entry is null && !lookUp)
+        {
+            return (null, true);
+        }
+
         // Unknown prefixes are remembered briefly too, so made-up keys cannot each cost a database
         // query; creating a key announces its prefix, which drops this note on every replica.
         local.Set(entry is null ? UnknownKey(prefix) : LocalKey(prefix), (object?)entry ?? Noted, new MemoryCacheEntryOptions
@@ -121,7 +139,7 @@ public sealed class ApiKeyVerifier(
             AbsoluteExpirationRelativeToNow = options.Value.LocalCacheLifetime,
             Size = 1,
         });
-        return entry;
+        return (entry, true);
     }
 
     /// <summary>At most one note per key per interval: last_used_at needs minutes, not every request.</summary>

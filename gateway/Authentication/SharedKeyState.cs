@@ -14,6 +14,9 @@ public interface ISharedKeyState
     /// <summary>A key's entry from the shared cache, else from the Keys service; null when no such key exists.</summary>
     Task<VerifiedApiKey?> FindAsync(string prefix, CancellationToken cancellationToken);
 
+    /// <summary>A key's entry from the shared cache only (a Redis read, no database behind it); null when it is not there.</summary>
+    Task<VerifiedApiKey?> FindCachedAsync(string prefix);
+
     /// <summary>Counts one failed check from <paramref name="client"/>: the count in the current minute and seconds until it ends.</summary>
     Task<(int Used, int ResetSeconds)> CountFailureAsync(IPAddress? client);
 
@@ -32,11 +35,11 @@ internal sealed class RedisSharedKeyState(IConnectionMultiplexer redis, IHttpCli
 
     private static readonly TimeSpan FailureWindow = TimeSpan.FromMinutes(1);
 
-    public async Task<VerifiedApiKey?> FindAsync(string prefix, CancellationToken cancellationToken)
-    {
-        var shared = await redisDeadline.WithinAsync(redis.GetDatabase().StringGetAsync(VerifiedApiKey.CacheKey(prefix)));
-        return VerifiedApiKey.FromJson(shared) ?? await LookupAsync(prefix, cancellationToken);
-    }
+    public async Task<VerifiedApiKey?> FindAsync(string prefix, CancellationToken cancellationToken) =>
+        await FindCachedAsync(prefix) ?? await LookupAsync(prefix, cancellationToken);
+
+    public async Task<VerifiedApiKey?> FindCachedAsync(string prefix) =>
+        VerifiedApiKey.FromJson(await redisDeadline.WithinAsync(redis.GetDatabase().StringGetAsync(VerifiedApiKey.CacheKey(prefix))));
 
     public Task<(int Used, int ResetSeconds)> CountFailureAsync(IPAddress? client) =>
         redisDeadline.WithinAsync(FixedWindowCounter.CountAsync(redis.GetDatabase(), $"auth-failures:{client}", FailureWindow, time.GetUtcNow()));

@@ -90,7 +90,7 @@ public sealed class ApiKeyVerifierTests : IDisposable
     }
 
     [Fact]
-    public async Task A_wrong_secret_an_expired_key_and_a_malformed_one_are_refused()
+    public async Task A_wrong_secret_an_expired_key_and_a_malformed_one_are_refused_and_only_what_cost_a_lookup_counts()
     {
         var key = shared.Issue();
         var expired = shared.Issue(expiresAt: time.GetUtcNow().UtcDateTime.AddSeconds(1));
@@ -99,29 +99,39 @@ public sealed class ApiKeyVerifierTests : IDisposable
         Assert.Equal(ApiKeyVerifier.Outcome.Refused, await OutcomeAsync(key[..^1] + (key[^1] == '0' ? '1' : '0')));
         Assert.Equal(ApiKeyVerifier.Outcome.Refused, await OutcomeAsync(expired));
         Assert.Equal(ApiKeyVerifier.Outcome.Refused, await OutcomeAsync("tos_not-a-key"));
-        Assert.Equal(3, shared.Failures);
+        Assert.Equal(2, shared.Failures);
     }
 
     [Fact]
-    public async Task An_address_past_its_failures_is_throttled_without_lookups_but_keeps_its_verified_keys()
+    public async Task An_unknown_prefix_counts_once_then_costs_nothing_while_it_is_remembered()
+    {
+        var unknown = ApiKeyFormat.NewKey();
+
+        Assert.Equal(ApiKeyVerifier.Outcome.Refused, await OutcomeAsync(unknown));
+        Assert.Equal(ApiKeyVerifier.Outcome.Refused, await OutcomeAsync(unknown));
+
+        Assert.Equal(1, shared.Failures);
+    }
+
+    [Fact]
+    public async Task An_address_past_its_failures_gets_no_lookups_but_every_key_in_the_shared_cache_still_verifies()
     {
         var good = shared.Issue();
-        await OutcomeAsync(good);
         for (var i = 0; i < 3; i++)
         {
             Assert.Equal(ApiKeyVerifier.Outcome.Refused, await OutcomeAsync(ApiKeyFormat.NewKey()));
         }
 
         var fourth = await verifier.VerifyAsync(ApiKeyFormat.NewKey(), Client, CancellationToken.None);
-        var findsWhenThrottled = shared.Finds;
+        var lookupsWhenThrottled = shared.Finds;
         var fifth = await verifier.VerifyAsync(ApiKeyFormat.NewKey(), Client, CancellationToken.None);
 
-        Assert.Equal(ApiKeyVerifier.Outcome.Throttled, fourth.Outcome);
-        Assert.Equal(SharedState.ResetSeconds, fourth.RetryAfterSeconds);
-        Assert.Equal(ApiKeyVerifier.Outcome.Throttled, fifth.Outcome);
-        Assert.Equal(SharedState.ResetSeconds, fifth.RetryAfterSeconds);
-        Assert.Equal(findsWhenThrottled, shared.Finds);
+        Assert.Equal((ApiKeyVerifier.Outcome.Throttled, SharedState.ResetSeconds), (fourth.Outcome, fourth.RetryAfterSeconds));
+        Assert.Equal((ApiKeyVerifier.Outcome.Throttled, SharedState.ResetSeconds), (fifth.Outcome, fifth.RetryAfterSeconds));
+        Assert.Equal(lookupsWhenThrottled, shared.Finds);
+        // A key never seen by this process, but in the shared cache, verifies; a wrong secret for it does not.
         Assert.Equal(ApiKeyVerifier.Outcome.Accepted, await OutcomeAsync(good));
+        Assert.Equal(ApiKeyVerifier.Outcome.Throttled, await OutcomeAsync(good[..^1] + (good[^1] == '0' ? '1' : '0')));
         Assert.Equal(ApiKeyVerifier.Outcome.Refused,
             (await verifier.VerifyAsync(ApiKeyFormat.NewKey(), IPAddress.Parse("127.0.0.10"), CancellationToken.None)).Outcome);
 
@@ -197,7 +207,10 @@ public sealed class ApiKeyVerifierTests : IDisposable
     private async Task<ApiKeyVerifier.Outcome> OutcomeAsync(string key) =>
         (await verifier.VerifyAsync(key, Client, CancellationToken.None)).Outcome;
 
-    /// <summary>Records what the verifier asks of the shared state; entries are kept as the Keys service would cache them.</summary>
+    /// <summary>
+    /// Records what the verifier asks of the shared state. Every issued key's entry is in the shared
+    /// cache, as the Keys service writes it at creation; <see cref="Finds"/> counts full lookups.
+    /// </summary>
     private sealed class SharedState : ISharedKeyState
     {
         public const int ResetSeconds = 42;
@@ -241,6 +254,11 @@ public sealed class ApiKeyVerifierTests : IDisposable
                 : Down ? throw new TimeoutException("Redis did not answer.")
                 : Task.FromResult(entries.GetValueOrDefault(prefix));
         }
+
+        public Task<VerifiedApiKey?> FindCachedAsync(string prefix) =>
+            Failure is not null ? throw Failure
+                : Down ? throw new TimeoutException("Redis did not answer.")
+                : Task.FromResult(entries.GetValueOrDefault(prefix));
 
         public Task<(int Used, int ResetSeconds)> CountFailureAsync(IPAddress? client)
         {

@@ -128,6 +128,36 @@ public sealed class GatewayAuthenticationTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task A_correct_new_key_works_from_an_address_that_presented_many_bad_ones()
+    {
+        using var fleet = system.NewClient();
+        async Task<HttpStatusCode> PresentAsync(string credential)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/api-keys/self");
+            request.Headers.TryAddWithoutValidation("Authorization", $"Bearer {credential}");
+            using var response = await fleet.SendAsync(request);
+            return response.StatusCode;
+        }
+
+        // One misconfigured pipeline behind a shared address: malformed headers, then made-up keys.
+        for (var i = 0; i < 200; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, await PresentAsync($"tos_not-a-key-{i}"));
+        }
+
+        var wrong = new List<HttpStatusCode>();
+        for (var i = 0; i < 50; i++)
+        {
+            wrong.Add(await PresentAsync($"tos_{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4))}_{new string('0', 32)}"));
+        }
+
+        var key = await api.AdminKeyAsync("org");
+
+        Assert.Contains(HttpStatusCode.TooManyRequests, wrong);
+        Assert.Equal(HttpStatusCode.OK, await PresentAsync(key.RawKey));
+    }
+
+    [Fact]
     public async Task The_bearer_scheme_is_case_insensitive()
     {
         using var repository = GitRepository.Create();
