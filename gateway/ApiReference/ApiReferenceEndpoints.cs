@@ -16,12 +16,15 @@ internal static class ApiReferenceEndpoints
     private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
     private static readonly object CacheKey = new();
 
+    /// <summary>Where the merged document is served, and where each service serves its own.</summary>
+    private static readonly string DocumentPath = ApiDocument.Route.Replace("{documentName}", ApiDocument.Name, StringComparison.Ordinal);
+
     public static void AddApiReference(this WebApplicationBuilder builder) =>
         builder.Services.AddHttpClient(DocumentsClient);
 
     public static void MapApiReference(this WebApplication app)
     {
-        app.MapGet(ApiDocument.Route.Replace("{documentName}", ApiDocument.Name, StringComparison.Ordinal), DocumentAsync)
+        app.MapGet(DocumentPath, DocumentAsync)
             .ExcludeFromDescription();
         app.MapScalarApiReference("/docs", options => options
             .WithTitle("TrustedOSS Integrations API")
@@ -46,8 +49,7 @@ internal static class ApiReferenceEndpoints
     private static async Task<ServiceDocument> FetchAsync(IHttpClientFactory http, ClusterConfig cluster, CancellationToken cancellationToken)
     {
         var address = cluster.Destinations!.Values.First().Address.TrimEnd('/');
-        var path = ApiDocument.Route.Replace("{documentName}", ApiDocument.Name, StringComparison.Ordinal);
-        var json = await http.CreateClient(DocumentsClient).GetStringAsync(new Uri(address + path), cancellationToken);
+        var json = await http.CreateClient(DocumentsClient).GetStringAsync(new Uri(address + DocumentPath), cancellationToken);
         return new ServiceDocument(cluster.ClusterId, json);
     }
 }

@@ -43,17 +43,13 @@ internal static partial class ScansApi
             return invalid;
         }
 
-        ProjectAccess? access;
-        try
+        var (access, refused) = await keys.AccessAsync(projectId, http, http.RequestAborted);
+        if (refused is not null)
         {
-            access = await keys.AccessAsync(projectId, http, http.RequestAborted);
-        }
-        catch (CallerRefusedException)
-        {
-            return ApiProblems.Unauthorized();
+            return refused;
         }
 
-        if (access is null || !access.Visible)
+        if (access is null)
         {
             return ProjectNotFound(projectId);
         }
@@ -97,17 +93,13 @@ internal static partial class ScansApi
             return ScanNotFound(scanId);
         }
 
-        ProjectAccess? access;
-        try
+        var (access, refused) = await keys.AccessAsync(scan.ProjectId, http, http.RequestAborted);
+        if (refused is not null)
         {
-            access = await keys.AccessAsync(scan.ProjectId, http, http.RequestAborted);
-        }
-        catch (CallerRefusedException)
-        {
-            return ApiProblems.Unauthorized();
+            return refused;
         }
 
-        if (access is null || !access.Visible)
+        if (access is null)
         {
             return ScanNotFound(scanId);
         }

@@ -6,17 +6,15 @@ using TrustedOss.ServiceDefaults.Identity;
 
 namespace TrustedOss.Access;
 
-/// <summary>The Keys service found the caller's credential no good (a person deactivated since their token was issued).</summary>
-public sealed class CallerRefusedException : Exception
-{
-    public CallerRefusedException() : base("The caller's identity was refused.") { }
-}
-
 /// <summary>Asks the Keys service, which owns projects and permissions, what the current caller may do.</summary>
 public sealed class KeysClient(HttpClient http)
 {
-    /// <summary>The caller's access to the project, or null when the project does not exist.</summary>
-    public async Task<ProjectAccess?> AccessAsync(Guid projectId, HttpContext caller, CancellationToken cancellationToken)
+    /// <summary>
+    /// The caller's access to the project: null when the project does not exist or the caller may
+    /// not see it (both a 404); <c>Refused</c> (the contract's 401) when Keys no longer accepts the
+    /// caller, as for a person deactivated since their token was issued.
+    /// </summary>
+    public async Task<(ProjectAccess? Access, ApiProblem? Refused)> AccessAsync(Guid projectId, HttpContext caller, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/internal/projects/{projectId}/access");
         // The gateway's signed identity of the caller, passed on unchanged: Keys verifies it itself.
@@ -24,15 +22,16 @@ public sealed class KeysClient(HttpClient http)
         using var response = await http.SendAsync(request, cancellationToken);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
-            return null;
+            return (null, null);
         }
 
         if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
         {
-            throw new CallerRefusedException();
+            return (null, ApiProblems.Unauthorized());
         }
 
         response.EnsureSuccessStatusCode();
-        return await response.Content.ReadFromJsonAsync<ProjectAccess>(ApiJson.Options, cancellationToken);
+        var access = await response.Content.ReadFromJsonAsync<ProjectAccess>(ApiJson.Options, cancellationToken);
+        return (access is { Visible: true } ? access : null, null);
     }
 }

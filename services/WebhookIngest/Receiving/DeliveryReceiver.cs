@@ -125,7 +125,7 @@ internal sealed class DeliveryReceiver(
     private static Ok<WebhookAnswer> Duplicate(DeliveryRow earlier) =>
         TypedResults.Ok(new WebhookAnswer(DeliveryOutcome.Duplicate, earlier.DeliveryId, earlier.ScanId));
 
-    public static ApiProblem InvalidSignature() =>
+    private static ApiProblem InvalidSignature() =>
         ApiProblems.Unauthorized("Invalid Webhook Signature", "The delivery's signature does not verify with the project's webhook secret.");
 }
 

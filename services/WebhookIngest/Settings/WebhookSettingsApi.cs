@@ -110,19 +110,15 @@ internal static class WebhookSettingsApi
     /// <summary>Unknown or not visible → 404; visible but not a team_admin of its team (nor a super admin) → 403.</summary>
     public static async Task<(ProjectAccess? Access, ApiProblem? Refused)> ManageableAsync(Guid projectId, HttpContext http, KeysClient keys)
     {
-        ProjectAccess? access;
-        try
+        var (access, refused) = await keys.AccessAsync(projectId, http, http.RequestAborted);
+        if (refused is not null)
         {
-            access = await keys.AccessAsync(projectId, http, http.RequestAborted);
-        }
-        catch (CallerRefusedException)
-        {
-            return (null, ApiProblems.Unauthorized());
+            return (null, refused);
         }
 
         return access switch
         {
-            null or { Visible: false } => (null, ApiProblems.NotFound("Project Not Found", $"No project {projectId} is visible to you.")),
+            null => (null, ApiProblems.NotFound("Project Not Found", $"No project {projectId} is visible to you.")),
             { CanManage: false } => (null, ApiProblems.Forbidden("Only a team_admin of the project's team (or a super admin) manages its webhook.")),
             _ => (access, null),
         };
