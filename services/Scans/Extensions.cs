@@ -1,3 +1,5 @@
+using System.Net;
+using Microsoft.Extensions.Options;
 using TrustedOss.Access;
 using TrustedOss.Contracts;
 using TrustedOss.Data;
@@ -7,6 +9,7 @@ using TrustedOss.Redis;
 using TrustedOss.Scans.Consumers;
 using TrustedOss.Scans.Data;
 using TrustedOss.Scans.Running;
+using TrustedOss.Scans.Running.Egress;
 using TrustedOss.ServiceDefaults.Identity;
 
 namespace TrustedOss.Scans;
@@ -32,7 +35,13 @@ internal static class Extensions
             .BindConfiguration(ScanRunnerOptions.SectionName)
             .ValidateDataAnnotations()
             .Validate(o => o.RunningLease > o.GitTimeout, "Scans:RunningLease must exceed Scans:GitTimeout.")
+            .Validate(o => o.AllowedPrivateNetworks.All(n => IPNetwork.TryParse(n, out _)),
+                "Scans:AllowedPrivateNetworks must list networks in CIDR notation (10.20.0.0/16).")
             .ValidateOnStart();
+        builder.Services.AddSingleton(services => new EgressPolicy(
+            services.GetRequiredService<IOptions<ScanRunnerOptions>>().Value.AllowedPrivateNetworks.Select(n => IPNetwork.Parse(n))));
+        builder.Services.AddSingleton<ResolveHost>(Dns.GetHostAddressesAsync);
+        builder.Services.AddSingleton<RepositoryEgress>();
         builder.Services.AddSingleton<GitRefResolver>();
         builder.Services.AddHostedService<StaleScanReaper>();
         builder.Services.AddSingleton<ScanStore>();

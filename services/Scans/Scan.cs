@@ -18,6 +18,7 @@ public sealed record Scan(
     DateTime CreatedAt,
     DateTime? StartedAt,
     DateTime? CompletedAt,
+    string? ErrorCode,
     string? ErrorMessage,
     int? ComponentCount);
 

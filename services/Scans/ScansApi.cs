@@ -73,7 +73,7 @@ internal static partial class ScansApi
         var scan = new Scan(
             Guid.CreateVersion7(time.GetUtcNow()), projectId, ScanKind.Source, ScanStatus.Queued, request.Ref, CommitSha: null,
             ScanTrigger.Api, caller.UserId, caller.ApiKeyId, DeliveryId: null, time.UtcNowForDatabase(),
-            StartedAt: null, CompletedAt: null, ErrorMessage: null, ComponentCount: null);
+            StartedAt: null, CompletedAt: null, ErrorCode: null, ErrorMessage: null, ComponentCount: null);
         if (!await scans.TryQueueAsync(scan, access.GitUrl, http.RequestAborted))
         {
             return AlreadyActive(request.Ref, await scans.ActiveScanAsync(projectId, request.Ref, http.RequestAborted));

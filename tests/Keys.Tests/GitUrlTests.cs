@@ -1,4 +1,4 @@
-using TrustedOss.Keys.Projects;
+using TrustedOss.Contracts;
 
 namespace TrustedOss.Keys.Tests;
 

@@ -1,5 +1,7 @@
+using System.Net;
 using Microsoft.Extensions.Options;
 using TrustedOss.Scans.Running;
+using TrustedOss.Scans.Running.Egress;
 using TrustedOss.TestSupport;
 
 namespace TrustedOss.Scans.Tests;
@@ -19,8 +21,15 @@ public sealed class GitRefResolverTests : IDisposable
         head = TestGit.Run(repository, "rev-parse", "HEAD").Trim();
     }
 
-    private static GitRefResolver Resolver(bool allowFile = true) =>
-        new(Options.Create(new ScanRunnerOptions { AllowFileRepositories = allowFile, GitTimeout = TimeSpan.FromSeconds(30) }));
+    private readonly ListLogger<GitRefResolver> log = new();
+
+    private GitRefResolver Resolver(bool allowFile = true, ScanRunnerOptions? options = null, ResolveHost? dns = null, params string[] allowed) =>
+        new(Options.Create(options ?? new ScanRunnerOptions { AllowFileRepositories = allowFile, GitTimeout = TimeSpan.FromSeconds(30) }),
+            new RepositoryEgress(new EgressPolicy(allowed.Select(n => IPNetwork.Parse(n))), dns ?? Dns.GetHostAddressesAsync),
+            log);
+
+    private static async Task<ScanError> FailureAsync(Task resolving) =>
+        (await Assert.ThrowsAsync<ScanFailedException>(() => resolving)).Error;
 
     [Fact]
     public async Task The_default_branch_is_found_by_name()
@@ -41,21 +50,22 @@ public sealed class GitRefResolverTests : IDisposable
     [Fact]
     public async Task File_repositories_are_refused_unless_allowed()
     {
-        var error = await Assert.ThrowsAsync<GitRefException>(() => Resolver(allowFile: false).ResolveAsync($"file://{repository}", null, CancellationToken.None));
+        var error = await FailureAsync(Resolver(allowFile: false).ResolveAsync($"file://{repository}", null, CancellationToken.None));
 
-        Assert.Contains("not allowed", error.Message, StringComparison.Ordinal);
+        Assert.Equal(ScanError.TransportNotAllowed, error);
     }
 
     [Fact]
-    public async Task Credentials_in_the_url_never_reach_the_message()
+    public async Task A_refused_connection_is_logged_with_gits_reason_and_the_scan_gets_a_fixed_text()
     {
-        var error = await Assert.ThrowsAsync<GitRefException>(() =>
-            Resolver().ResolveAsync("https://user:s3cret-token@127.0.0.1:1/org/repo.git", null, CancellationToken.None));
+        // Nothing listens on port 1; 127.0.0.1 is opened for this test only, so git does try.
+        var resolver = Resolver(allowed: "127.0.0.1/32");
+        var error = await FailureAsync(resolver.ResolveAsync("https://127.0.0.1:1/org/repo.git", null, CancellationToken.None));
 
-        Assert.DoesNotContain("s3cret-token", error.Message, StringComparison.Ordinal);
-        Assert.Contains("://***@", error.Message, StringComparison.Ordinal);
-        // git was allowed https for an https repository, and tried to connect.
-        Assert.Contains("unable to access", error.Message, StringComparison.Ordinal);
+        Assert.Equal(ScanError.RepositoryUnreachable, error);
+        var logged = Assert.Single(log.Messages);
+        Assert.Contains("https://127.0.0.1:1/org/repo.git", logged, StringComparison.Ordinal);
+        Assert.Contains("Failed to connect to 127.0.0.1 port 1", logged, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -91,16 +101,15 @@ public sealed class GitRefResolverTests : IDisposable
         var resolved = await Resolver().ResolveAsync($"file://{repository}", head.ToUpperInvariant(), CancellationToken.None);
         Assert.Equal(new GitRefResolver.Resolved(head, head.ToUpperInvariant()), resolved);
 
-        var error = await Assert.ThrowsAsync<GitRefException>(() => Resolver().ResolveAsync("file:///nonexistent/repo", head, CancellationToken.None));
-        Assert.StartsWith("Could not read the repository", error.Message, StringComparison.Ordinal);
+        Assert.Equal(ScanError.RepositoryUnreachable, await FailureAsync(Resolver().ResolveAsync("file:///nonexistent/repo", head, CancellationToken.None)));
     }
 
     [Fact]
     public async Task A_missing_ref_is_named_in_the_error()
     {
-        var error = await Assert.ThrowsAsync<GitRefException>(() => Resolver().ResolveAsync($"file://{repository}", "nope", CancellationToken.None));
+        var error = await FailureAsync(Resolver().ResolveAsync($"file://{repository}", "nope", CancellationToken.None));
 
-        Assert.Equal("The ref 'nope' is not in the repository.", error.Message);
+        Assert.Equal(new ScanError("ref_not_found", "The ref 'nope' is not in the repository."), error);
     }
 
     [Fact]
@@ -109,8 +118,7 @@ public sealed class GitRefResolverTests : IDisposable
         var empty = TestGit.InitRepository("resolver-empty-", branch: "main");
         try
         {
-            var error = await Assert.ThrowsAsync<GitRefException>(() => Resolver().ResolveAsync($"file://{empty}", null, CancellationToken.None));
-            Assert.Equal("The repository has no default branch (is it empty?).", error.Message);
+            Assert.Equal(ScanError.RepositoryEmpty, await FailureAsync(Resolver().ResolveAsync($"file://{empty}", null, CancellationToken.None)));
         }
         finally
         {
@@ -128,22 +136,23 @@ public sealed class GitRefResolverTests : IDisposable
     }
 
     [Fact]
-    public async Task A_missing_repository_gets_gits_own_reason()
+    public async Task A_missing_repository_is_unreachable_and_gits_own_reason_is_logged()
     {
-        var error = await Assert.ThrowsAsync<GitRefException>(() => Resolver().ResolveAsync("file:///nonexistent/repo", null, CancellationToken.None));
+        var error = await FailureAsync(Resolver().ResolveAsync("file:///nonexistent/repo", null, CancellationToken.None));
 
-        Assert.Equal("Could not read the repository file:///nonexistent/repo: '/nonexistent/repo' does not appear to be a git repository", error.Message);
+        Assert.Equal(new ScanError("repository_unreachable", "The repository could not be read: it does not exist, it is not public, or its host refused."), error);
+        Assert.Contains("'/nonexistent/repo' does not appear to be a git repository", Assert.Single(log.Messages), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task A_repository_that_never_answers_is_given_up_after_the_timeout()
     {
         using var silent = new SilentServer();
-        var resolver = new GitRefResolver(Options.Create(new ScanRunnerOptions { GitTimeout = TimeSpan.FromSeconds(1) }));
+        var resolver = Resolver(options: new ScanRunnerOptions { GitTimeout = TimeSpan.FromSeconds(1) }, allowed: "127.0.0.1/32");
 
-        var error = await Assert.ThrowsAsync<GitRefException>(() => resolver.ResolveAsync(silent.RepositoryUrl, null, CancellationToken.None));
+        var error = await FailureAsync(resolver.ResolveAsync(silent.RepositoryUrl, null, CancellationToken.None));
 
-        Assert.Equal("The repository did not answer within 1 seconds.", error.Message);
+        Assert.Equal(new ScanError("timeout", "The repository did not answer within 1 seconds."), error);
     }
 
     [Fact]
@@ -152,7 +161,94 @@ public sealed class GitRefResolverTests : IDisposable
         using var silent = new SilentServer();
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Resolver().ResolveAsync(silent.RepositoryUrl, null, cancel.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Resolver(allowed: "127.0.0.1/32").ResolveAsync(silent.RepositoryUrl, null, cancel.Token));
+    }
+
+    [Theory]
+    [InlineData("https://127.0.0.1:{0}/org/repo.git")]
+    [InlineData("https://localhost:{0}/org/repo.git")]
+    [InlineData("https://[::1]:{0}/org/repo.git")]
+    [InlineData("ssh://git@127.0.0.1:{0}/org/repo.git")]
+    [InlineData("git@localhost:org/repo.git")]
+    public async Task A_loopback_repository_is_refused_before_git_connects(string url)
+    {
+        using var listening = new SilentServer();
+
+        var error = await FailureAsync(Resolver().ResolveAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, url, listening.Port), null, CancellationToken.None));
+
+        Assert.Equal(ScanError.AddressNotAllowed, error);
+        Assert.Equal(0, listening.Connections);
+    }
+
+    [Theory]
+    [InlineData("10.1.2.3")]
+    [InlineData("169.254.169.254")]
+    [InlineData("fd00::1")]
+    public async Task A_name_resolving_to_a_private_address_is_refused_without_a_connection(string address)
+    {
+        // The lookup is answered here: nothing is asked of DNS and nothing connects anywhere.
+        var error = await FailureAsync(Resolver(dns: (_, _) => Task.FromResult(new[] { IPAddress.Parse(address) }))
+            .ResolveAsync("https://git.internal.test/org/repo.git", null, CancellationToken.None));
+
+        Assert.Equal(ScanError.AddressNotAllowed, error);
+    }
+
+    [Fact]
+    public async Task One_private_answer_among_public_ones_refuses_the_repository()
+    {
+        ResolveHost dns = (_, _) => Task.FromResult(new[] { IPAddress.Parse("93.184.215.14"), IPAddress.Parse("10.0.0.7") });
+
+        Assert.Equal(ScanError.AddressNotAllowed, await FailureAsync(Resolver(dns: dns).ResolveAsync("https://mixed.test/org/repo.git", null, CancellationToken.None)));
+    }
+
+    [Fact]
+    public async Task A_name_that_does_not_resolve_is_classified()
+    {
+        ResolveHost dns = (_, _) => throw new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.HostNotFound);
+
+        Assert.Equal(ScanError.HostNotFound, await FailureAsync(Resolver(dns: dns).ResolveAsync("https://gone.test/org/repo.git", null, CancellationToken.None)));
+    }
+
+    [Fact]
+    public async Task Git_connects_to_the_checked_address_not_to_its_own_lookup()
+    {
+        // "pinned.test" exists only in this resolver; git could not find it on its own. It answers
+        // an address of an allowed network, and git's connection arrives there.
+        using var silent = new SilentServer(IPAddress.Parse("127.0.0.3"));
+        var resolver = Resolver(options: new ScanRunnerOptions { GitTimeout = TimeSpan.FromSeconds(2) },
+            dns: (_, _) => Task.FromResult(new[] { silent.Address }), allowed: "127.0.0.3/32");
+
+        var error = await FailureAsync(resolver.ResolveAsync($"https://pinned.test:{silent.Port}/org/repo.git", null, CancellationToken.None));
+
+        Assert.Equal("timeout", error.Code);
+        Assert.True(silent.Connections > 0, "git should have connected to the pinned address");
+    }
+
+    [Fact]
+    public async Task An_answer_larger_than_the_bound_fails_the_scan()
+    {
+        // Every "*/main" branch matches the pattern "main": the listing outgrows a 1 KiB bound.
+        for (var i = 0; i < 40; i++)
+        {
+            TestGit.Run(repository, "branch", $"team-{i}/main");
+        }
+
+        var resolver = Resolver(options: new ScanRunnerOptions { AllowFileRepositories = true, MaxGitOutputBytes = 1024 });
+
+        Assert.Equal(ScanError.AnswerTooLarge, await FailureAsync(resolver.ResolveAsync($"file://{repository}", "main", CancellationToken.None)));
+        Assert.Equal(head, (await Resolver().ResolveAsync($"file://{repository}", "team-1/main", CancellationToken.None)).CommitSha);
+    }
+
+    [Theory]
+    [InlineData("file:///srv/repo", "--upload-pack=touch /tmp/pwned")]
+    [InlineData("file:///srv/repo", "main\nHEAD")]
+    [InlineData("--upload-pack=touch /tmp/pwned", null)]
+    [InlineData("ext::sh -c touch% /tmp/pwned", null)]
+    [InlineData("https://user:token@github.com/org/repo.git", null)]
+    public async Task A_url_or_ref_no_project_could_have_is_refused_before_git_runs(string url, string? gitRef)
+    {
+        Assert.Equal(ScanError.InvalidRequest, await FailureAsync(Resolver().ResolveAsync(url, gitRef, CancellationToken.None)));
+        Assert.Empty(log.Messages);
     }
 
     [Fact]

@@ -41,7 +41,7 @@ public sealed class ApiKeyIssuingTests(SystemFixture system)
         var own = await api.TeamAsync();
         var other = await api.TeamAsync();
         var target = ownTeam ? own : other;
-        var project = await api.ProjectAsync(target, "https://git.example.com/org/repo.git");
+        var project = await api.ProjectAsync(target, GitRepository.NeverContacted("org/repo"));
         var user = who == "super_admin" ? await api.UserAsync(superuser: true) : await api.UserAsync(own, who);
 
         using var client = api.With(user);
@@ -104,7 +104,7 @@ public sealed class ApiKeyIssuingTests(SystemFixture system)
     public async Task Incoherent_scope_is_refused(string scope, bool withTeam, bool withProject)
     {
         var team = await api.TeamAsync();
-        var project = await api.ProjectAsync(team, "https://git.example.com/org/repo.git");
+        var project = await api.ProjectAsync(team, GitRepository.NeverContacted("org/repo"));
         using var admin = await api.AdminAsync();
 
         using var response = await admin.PostAsJsonAsync("/v1/api-keys", new

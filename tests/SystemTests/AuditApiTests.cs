@@ -51,8 +51,8 @@ public sealed class AuditApiTests(SystemFixture system)
     {
         var mine = await api.TeamAsync();
         var other = await api.TeamAsync();
-        var ownProject = await api.ProjectAsync(mine, "https://git.example.com/mine/repo.git");
-        var otherProject = await api.ProjectAsync(other, "https://git.example.com/other/repo.git");
+        var ownProject = await api.ProjectAsync(mine, GitRepository.NeverContacted("mine/repo"));
+        var otherProject = await api.ProjectAsync(other, GitRepository.NeverContacted("other/repo"));
         using var teamAdmin = api.With(await api.UserAsync(mine, "team_admin"));
         using var developer = api.With(await api.UserAsync(mine, "developer"));
 
@@ -71,8 +71,8 @@ public sealed class AuditApiTests(SystemFixture system)
     {
         var team = await api.TeamAsync();
         var before = DateTimeOffset.UtcNow.AddSeconds(-1);
-        await api.ProjectAsync(team, "https://git.example.com/a/one.git");
-        await api.ProjectAsync(team, "https://git.example.com/a/two.git");
+        await api.ProjectAsync(team, GitRepository.NeverContacted("a/one"));
+        await api.ProjectAsync(team, GitRepository.NeverContacted("a/two"));
         using var admin = await api.AdminAsync();
         var from = Uri.EscapeDataString(before.ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", System.Globalization.CultureInfo.InvariantCulture));
 

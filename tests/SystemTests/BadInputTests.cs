@@ -50,7 +50,7 @@ public sealed class BadInputTests(SystemFixture system)
     [Fact]
     public async Task A_trigger_without_a_body_names_the_missing_kind()
     {
-        var project = await api.ProjectAsync(await api.TeamAsync(), "https://git.example.com/org/repo.git");
+        var project = await api.ProjectAsync(await api.TeamAsync(), GitRepository.NeverContacted("org/repo"));
         using var pipeline = api.With(await api.AdminKeyAsync("org"));
 
         using var response = await pipeline.PostAsync($"/v1/projects/{project.Id}/scans", new ByteArrayContent([]));

@@ -50,18 +50,40 @@ public sealed class CiFlowTests(SystemFixture system)
     }
 
     [Fact]
-    public async Task A_scan_of_a_missing_repository_fails_and_says_why()
+    public async Task A_scan_of_a_missing_repository_fails_classified_and_gits_text_stays_in_the_log()
     {
-        var project = await api.ProjectAsync(await api.TeamAsync(), $"file:///tmp/no-such-repository-{Guid.NewGuid():N}");
+        var missing = $"/tmp/no-such-repository-{Guid.NewGuid():N}";
+        var project = await api.ProjectAsync(await api.TeamAsync(), $"file://{missing}");
         using var pipeline = api.With(await api.AdminKeyAsync("org"));
 
         var scan = await Scans.TriggeredAsync(pipeline, project.Id);
 
         var done = await Scans.FinishedAsync(pipeline, scan.Id);
-        Assert.Equal("failed", done.Status);
-        Assert.Contains("Could not read the repository", done.ErrorMessage, StringComparison.Ordinal);
-        Assert.Contains("does not appear to be a git repository", done.ErrorMessage, StringComparison.Ordinal);
+        Assert.Equal(("failed", "repository_unreachable"), (done.Status, done.ErrorCode));
+        Assert.StartsWith("The repository could not be read", done.ErrorMessage, StringComparison.Ordinal);
+        Assert.DoesNotContain("git repository", done.ErrorMessage, StringComparison.Ordinal);
         Assert.Null(done.CommitSha);
+        await system.WaitForLogAsync(TrustedOss.AppHost.ResourceNames.Scans, $"'{missing}' does not appear to be a git repository", "git's reason in the log");
+    }
+
+    [Fact]
+    public async Task A_repository_on_a_loopback_address_is_refused_before_any_connection()
+    {
+        // Listening, so a connection would succeed: the refusal must come from the address check.
+        using var listening = new SilentServer(System.Net.IPAddress.Loopback);
+        using var pipeline = api.With(await api.AdminKeyAsync("org"));
+        var team = await api.TeamAsync();
+
+        foreach (var url in (string[])[listening.RepositoryUrl, $"https://localhost:{listening.Port}/org/repo.git", $"ssh://git@[::1]:{listening.Port}/org/repo.git"])
+        {
+            var scan = await Scans.TriggeredAsync(pipeline, (await api.ProjectAsync(team, url)).Id);
+
+            var done = await Scans.FinishedAsync(pipeline, scan.Id);
+            Assert.Equal(("failed", "address_not_allowed"), (done.Status, done.ErrorCode));
+            Assert.Equal("The repository's host is on a loopback, private or link-local network, which scans may not reach.", done.ErrorMessage);
+        }
+
+        Assert.Equal(0, listening.Connections);
     }
 
     [Fact]
@@ -74,7 +96,7 @@ public sealed class CiFlowTests(SystemFixture system)
         var scan = await Scans.TriggeredAsync(pipeline, project.Id, new { kind = "source", @ref = "no-such-branch" });
 
         var done = await Scans.FinishedAsync(pipeline, scan.Id);
-        Assert.Equal("failed", done.Status);
+        Assert.Equal(("failed", "ref_not_found"), (done.Status, done.ErrorCode));
         Assert.Equal("The ref 'no-such-branch' is not in the repository.", done.ErrorMessage);
     }
 
@@ -82,7 +104,7 @@ public sealed class CiFlowTests(SystemFixture system)
     public async Task A_second_trigger_while_one_is_active_is_a_conflict_naming_it()
     {
         // A "repository" that accepts the connection and never answers keeps the first scan running.
-        using var silent = new SilentServer();
+        using var silent = new SilentServer(SilentServer.AllowedForScans);
         var project = await api.ProjectAsync(await api.TeamAsync(), silent.RepositoryUrl);
         using var pipeline = api.With(await api.AdminKeyAsync("org"));
 
@@ -102,7 +124,7 @@ public sealed class CiFlowTests(SystemFixture system)
     [Fact]
     public async Task An_active_webhook_scan_blocks_an_api_trigger_of_the_same_ref()
     {
-        var project = await api.ProjectAsync(await api.TeamAsync(), "https://git.example.com/org/repo.git");
+        var project = await api.ProjectAsync(await api.TeamAsync(), GitRepository.NeverContacted("org/repo"));
         var webhookScan = Guid.NewGuid();
         await using (var connection = new Npgsql.NpgsqlConnection(await system.ConnectionStringAsync(TrustedOss.AppHost.ResourceNames.ScansDatabase)))
         {

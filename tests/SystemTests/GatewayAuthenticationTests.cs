@@ -19,7 +19,7 @@ public sealed class GatewayAuthenticationTests(SystemFixture system)
     [Fact]
     public async Task Every_key_problem_gets_the_same_401_bytes()
     {
-        var project = await api.ProjectAsync(await api.TeamAsync(), "https://git.example.com/org/repo.git");
+        var project = await api.ProjectAsync(await api.TeamAsync(), GitRepository.NeverContacted("org/repo"));
         var key = await api.AdminKeyAsync("org");
         var revoked = await api.AdminKeyAsync("org");
         using (var admin = await api.AdminAsync())
@@ -89,7 +89,7 @@ public sealed class GatewayAuthenticationTests(SystemFixture system)
     [Fact]
     public async Task An_address_that_keeps_presenting_bad_keys_is_slowed_down()
     {
-        var project = await api.ProjectAsync(await api.TeamAsync(), "https://git.example.com/org/repo.git");
+        var project = await api.ProjectAsync(await api.TeamAsync(), GitRepository.NeverContacted("org/repo"));
         using var prober = system.NewClient();
 
         // 30 failures a minute are answered 401; then 429. A window may end inside the loop, so
@@ -351,7 +351,7 @@ public sealed class GatewayAuthenticationTests(SystemFixture system)
     public async Task A_client_cannot_send_its_own_identity_through_the_gateway()
     {
         var team = await api.TeamAsync();
-        var project = await api.ProjectAsync(team, "https://git.example.com/org/repo.git");
+        var project = await api.ProjectAsync(team, GitRepository.NeverContacted("org/repo"));
         using var admin = await api.AdminAsync();
         var adminId = (await admin.GetFromJsonAsync<JsonElement>("/auth/me")).GetProperty("id").GetGuid();
         // Even signed with the gateway's own key (as if it had leaked), a super admin's identity

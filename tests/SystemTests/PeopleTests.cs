@@ -95,8 +95,8 @@ public sealed class PeopleTests(SystemFixture system)
     public async Task People_see_only_their_teams_projects()
     {
         var team = await api.TeamAsync();
-        var mine = await api.ProjectAsync(team, "https://git.example.com/org/mine.git");
-        var theirs = await api.ProjectAsync(await api.TeamAsync(), "https://git.example.com/org/theirs.git");
+        var mine = await api.ProjectAsync(team, GitRepository.NeverContacted("org/mine"));
+        var theirs = await api.ProjectAsync(await api.TeamAsync(), GitRepository.NeverContacted("org/theirs"));
         using var viewer = api.With(await api.UserAsync(team, "viewer"));
 
         var page = await viewer.GetFromJsonAsync<JsonElement>("/v1/projects");

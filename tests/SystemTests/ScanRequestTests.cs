@@ -20,7 +20,7 @@ public sealed class ScanRequestTests(SystemFixture system)
     [InlineData("""[1]""", "body")]
     public async Task A_bad_trigger_is_a_validation_error_naming_the_field(string body, string field)
     {
-        var project = await api.ProjectAsync(await api.TeamAsync(), "https://git.example.com/org/repo.git");
+        var project = await api.ProjectAsync(await api.TeamAsync(), GitRepository.NeverContacted("org/repo"));
         using var pipeline = api.With(await api.AdminKeyAsync("org"));
 
         using var response = await pipeline.PostAsync($"/v1/projects/{project.Id}/scans", new StringContent(body, Encoding.UTF8, "application/json"));
@@ -32,7 +32,7 @@ public sealed class ScanRequestTests(SystemFixture system)
     [Fact]
     public async Task Unreadable_json_is_a_bad_request()
     {
-        var project = await api.ProjectAsync(await api.TeamAsync(), "https://git.example.com/org/repo.git");
+        var project = await api.ProjectAsync(await api.TeamAsync(), GitRepository.NeverContacted("org/repo"));
         using var pipeline = api.With(await api.AdminKeyAsync("org"));
 
         using var response = await pipeline.PostAsync($"/v1/projects/{project.Id}/scans", new StringContent("{kind:", Encoding.UTF8, "application/json"));

@@ -30,7 +30,12 @@ public sealed class SystemFixture : IAsyncLifetime
             (options, _) => options.DisableDashboard = true);
 
         // Interrupted scans are looked for every second here (30 s in production), so a test sees it.
-        builder.CreateResourceBuilder<ProjectResource>(ResourceNames.Scans).WithEnvironment("Scans__ReaperInterval", "00:00:01");
+        // Scans may reach one loopback address besides file:// repositories: the silent repository
+        // host some tests use (SilentServer.AllowedForScans). Every other loopback address stays
+        // refused, as every private one is in production.
+        builder.CreateResourceBuilder<ProjectResource>(ResourceNames.Scans)
+            .WithEnvironment("Scans__ReaperInterval", "00:00:01")
+            .WithEnvironment("Scans__AllowedPrivateNetworks__0", TrustedOss.TestSupport.SilentServer.AllowedForScans + "/32");
 
         App = await builder.BuildAsync();
         using var timeout = new CancellationTokenSource(StartTimeout);

@@ -64,7 +64,7 @@ public sealed class WebhookTests(SystemFixture system) : IDisposable
     public async Task A_delivery_for_a_ref_with_a_scan_already_going_is_skipped_naming_that_scan()
     {
         // A "repository" that accepts the connection and never answers keeps its scans running.
-        using var silent = new TrustedOss.TestSupport.SilentServer();
+        using var silent = new TrustedOss.TestSupport.SilentServer(TrustedOss.TestSupport.SilentServer.AllowedForScans);
         var project = await api.ProjectAsync(await api.TeamAsync(), silent.RepositoryUrl);
         var secret = await webhooks.SetAsync(project.Id, "github");
         using var pipeline = api.With(await api.AdminKeyAsync("org"));

@@ -16,7 +16,7 @@ internal static class ProjectsApi
         public void Validate(ValidationErrors errors) => errors
             .Check(TeamId is not null, "team_id", "team_id is required.")
             .Check(Name?.Trim() is { Length: >= 1 and <= 100 }, "name", "Name must be 1 to 100 characters.")
-            .Check(Projects.GitUrl.IsValid(GitUrl), "git_url",
+            .Check(Contracts.GitUrl.IsValid(GitUrl), "git_url",
                 "git_url must be an https://, ssh://, git@host:path or file:// repository address, without a password or token.");
     }
 

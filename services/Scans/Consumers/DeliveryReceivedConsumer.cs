@@ -27,7 +27,7 @@ internal sealed class DeliveryReceivedConsumer(ScanStore scans, ActiveScans acti
         var scan = new Scan(
             delivery.ScanId, delivery.ProjectId, ScanKind.Source, ScanStatus.Queued, delivery.Ref, delivery.CommitSha,
             ScanTrigger.Webhook, RequestedByUserId: null, ApiKeyId: null, delivery.DeliveryId,
-            CreatedAt: time.UtcNowForDatabase(), StartedAt: null, CompletedAt: null, ErrorMessage: null, ComponentCount: null);
+            CreatedAt: time.UtcNowForDatabase(), StartedAt: null, CompletedAt: null, ErrorCode: null, ErrorMessage: null, ComponentCount: null);
 
         if (await scans.TryQueueAsync(scan, delivery.RepositoryUrl, context.CancellationToken))
         {

@@ -30,16 +30,16 @@ internal sealed class ScanRequestedConsumer(
             await FinishedAsync(request, ScanStatus.Succeeded, started);
             logger.LogInformation("Scan {ScanId} succeeded at {CommitSha} ({Ref})", request.ScanId, resolved.CommitSha, resolved.Ref);
         }
-        catch (GitRefException ex)
+        catch (ScanFailedException ex)
         {
-            await scans.FailAsync(request.ScanId, ex.Message, CancellationToken.None);
+            await scans.FailAsync(request.ScanId, ex.Error, CancellationToken.None);
             await FinishedAsync(request, ScanStatus.Failed, started);
-            logger.LogInformation("Scan {ScanId} failed: {Reason}", request.ScanId, ex.Message);
+            logger.LogInformation("Scan {ScanId} failed: {ErrorCode}", request.ScanId, ex.Error.Code);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The scan has left queued, so a retry would not run it: record the failure instead.
-            await scans.FailAsync(request.ScanId, "The scan stopped on an internal error.", CancellationToken.None);
+            await scans.FailAsync(request.ScanId, ScanError.Internal, CancellationToken.None);
             await FinishedAsync(request, ScanStatus.Failed, started);
             logger.LogError(ex, "Scan {ScanId} stopped on an internal error", request.ScanId);
         }

@@ -3,6 +3,7 @@ using Npgsql;
 using TrustedOss.Contracts;
 using TrustedOss.Data;
 using TrustedOss.Messaging.Outbox;
+using TrustedOss.Scans.Running;
 
 namespace TrustedOss.Scans.Data;
 
@@ -12,7 +13,7 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, TimeProvider
         id, project_id AS ProjectId, kind, status, ref, commit_sha AS CommitSha, trigger,
         requested_by_user_id AS RequestedByUserId, api_key_id AS ApiKeyId, delivery_id AS DeliveryId,
         created_at AS CreatedAt, started_at AS StartedAt, completed_at AS CompletedAt,
-        error_message AS ErrorMessage, component_count AS ComponentCount
+        error_code AS ErrorCode, error_message AS ErrorMessage, component_count AS ComponentCount
         """;
 
     private const string OneActiveApiScanIndex = "scans_one_active_api_scan";
@@ -95,12 +96,15 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, TimeProvider
             new { id, commitSha, resolvedRef, now = time.UtcNowForDatabase() }, cancellationToken: cancellationToken));
     }
 
-    public async Task FailAsync(Guid id, string errorMessage, CancellationToken cancellationToken)
+    public async Task FailAsync(Guid id, ScanError error, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE scans SET status = 'failed', completed_at = @now, error_message = @errorMessage WHERE id = @id AND status = 'running'",
-            new { id, errorMessage, now = time.UtcNowForDatabase() }, cancellationToken: cancellationToken));
+            """
+            UPDATE scans SET status = 'failed', completed_at = @now, error_code = @Code, error_message = @Message
+            WHERE id = @id AND status = 'running'
+            """,
+            new { id, error.Code, error.Message, now = time.UtcNowForDatabase() }, cancellationToken: cancellationToken));
     }
 
     /// <summary>A scan that was failed because its runner was gone: its id, project and the ref it was queued for.</summary>
@@ -115,7 +119,9 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, TimeProvider
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         return [.. await connection.QueryAsync<AbandonedScan>(new CommandDefinition(
             """
-            UPDATE scans SET status = 'failed', completed_at = @now, error_message = CASE status
+            UPDATE scans SET status = 'failed', completed_at = @now,
+                error_code = CASE status WHEN 'running' THEN 'interrupted' ELSE 'never_started' END,
+                error_message = CASE status
                 WHEN 'running' THEN 'The scan was interrupted before it finished (its runner stopped). Trigger it again.'
                 ELSE 'The scan was never started. Trigger it again.' END
             WHERE (status = 'running' AND started_at < @runningSince) OR (status = 'queued' AND created_at < @queuedSince)

@@ -1,46 +1,61 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
+using TrustedOss.Contracts;
+using TrustedOss.Scans.Running.Egress;
 
 namespace TrustedOss.Scans.Running;
 
-/// <summary>A repository could not be read or the ref is not in it; the message is safe to show.</summary>
-public sealed class GitRefException(string message) : Exception(message);
-
 /// <summary>
 /// Resolves a ref of a remote repository to a commit with <c>git ls-remote</c> (https, ssh, and
-/// file:// where allowed): nothing is cloned. No prompt can hang a run, and the transports git may
-/// use are pinned so a repository URL cannot smuggle in another (ext::, fd::).
+/// file:// where allowed): nothing is cloned. Before git runs, the URL is checked again and its
+/// host resolved and judged by the <see cref="RepositoryEgress"/>; git is then pinned to that
+/// address, may use only the URL's own transport, follows no redirect, gives up on a trickle,
+/// never prompts and holds no credentials. What git says on failure goes to the log; the scan gets
+/// a <see cref="ScanError"/>.
 /// </summary>
-public sealed partial class GitRefResolver(IOptions<ScanRunnerOptions> options)
+public sealed partial class GitRefResolver(IOptions<ScanRunnerOptions> options, RepositoryEgress egress, ILogger<GitRefResolver> logger)
 {
+    /// <summary>git's home: empty, so no user config, credentials or ssh keys of the service account reach it.</summary>
+    private readonly string home = Directory.CreateTempSubdirectory("trustedoss-git-").FullName;
+
     public sealed record Resolved(string CommitSha, string Ref);
 
     public async Task<Resolved> ResolveAsync(string repositoryUrl, string? requestedRef, CancellationToken cancellationToken)
     {
-        var isFile = repositoryUrl.StartsWith("file://", StringComparison.OrdinalIgnoreCase);
-        if (isFile && !options.Value.AllowFileRepositories)
+        if (!GitUrl.IsValid(repositoryUrl) || (requestedRef is not null && !SafeRef().IsMatch(requestedRef))
+            || RepositoryTarget.Parse(repositoryUrl) is not { } target)
         {
-            throw new GitRefException("file:// repositories are not allowed on this server.");
+            throw new ScanFailedException(ScanError.InvalidRequest);
         }
+
+        if (!target.IsNetwork && !options.Value.AllowFileRepositories)
+        {
+            throw new ScanFailedException(ScanError.TransportNotAllowed);
+        }
+
+        var address = target.IsNetwork ? await egress.CheckedAddressAsync(target, cancellationToken) : null;
+        var remote = new Remote(repositoryUrl, target, address);
 
         if (requestedRef is not null && FullSha().IsMatch(requestedRef))
         {
             // A commit id names itself; the repository is still asked, so a dead URL fails the scan.
-            await LsRemoteAsync(repositoryUrl, ["HEAD"], isFile, cancellationToken);
+            await LsRemoteAsync(remote, ["HEAD"], cancellationToken);
             return new Resolved(requestedRef.ToLowerInvariant(), requestedRef);
         }
 
         // An annotated tag's commit is listed as "<tag>^{}", which the plain pattern does not match.
         string[] patterns = requestedRef is null ? ["HEAD"] : [requestedRef, $"{requestedRef}^{{}}"];
-        var lines = await LsRemoteAsync(repositoryUrl, patterns, isFile, cancellationToken);
+        var lines = await LsRemoteAsync(remote, patterns, cancellationToken);
         return requestedRef is null ? DefaultBranch(lines) : Named(lines, requestedRef);
     }
 
     private static Resolved DefaultBranch(IReadOnlyList<string[]> lines)
     {
         var sha = lines.FirstOrDefault(l => l is [_, "HEAD"] && !l[0].StartsWith("ref:", StringComparison.Ordinal))?[0]
-            ?? throw new GitRefException("The repository has no default branch (is it empty?).");
+            ?? throw new ScanFailedException(ScanError.RepositoryEmpty);
         var symref = lines.FirstOrDefault(l => l is [var target, "HEAD"] && target.StartsWith("ref: ", StringComparison.Ordinal))?[0];
         var branch = symref is null ? "HEAD" : symref["ref: ".Length..].Replace("refs/heads/", "", StringComparison.Ordinal);
         return new Resolved(sha, branch);
@@ -58,73 +73,80 @@ public sealed partial class GitRefResolver(IOptions<ScanRunnerOptions> options)
             }
         }
 
-        throw new GitRefException($"The ref '{requested}' is not in the repository.");
+        throw new ScanFailedException(ScanError.RefNotFound(requested));
     }
 
-    private async Task<IReadOnlyList<string[]>> LsRemoteAsync(string url, string[] patterns, bool isFile, CancellationToken cancellationToken)
+    /// <summary>A repository URL with the transport git will use and, for a network one, the checked address.</summary>
+    private sealed record Remote(string Url, RepositoryTarget Target, IPAddress? Address);
+
+    private async Task<IReadOnlyList<string[]>> LsRemoteAsync(Remote remote, string[] patterns, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo("git")
+        var start = new ProcessStartInfo("git");
+        foreach (var setting in Settings(remote))
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            ArgumentList = { "ls-remote", "--symref", url },
-        };
-        foreach (var pattern in patterns)
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add(setting);
+        }
+
+        // "--" ends the options: nothing after it, the URL included, can be read as one.
+        foreach (var argument in (string[])["ls-remote", "--symref", "--", remote.Url, .. patterns])
         {
-            start.ArgumentList.Add(pattern);
+            start.ArgumentList.Add(argument);
         }
 
         // git and ssh get a minimal environment: nothing of this service's own settings (connection
         // strings, signing keys) is in reach of a helper a repository URL might start.
-        var path = Environment.GetEnvironmentVariable("PATH");
-        var home = Environment.GetEnvironmentVariable("HOME") ?? Path.GetTempPath();
         start.Environment.Clear();
-        start.Environment["PATH"] = path;
+        start.Environment["PATH"] = Environment.GetEnvironmentVariable("PATH");
         start.Environment["HOME"] = home;
         start.Environment["LANG"] = "C";
         start.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
+        start.Environment["GIT_CONFIG_GLOBAL"] = "/dev/null";
         start.Environment["GIT_TERMINAL_PROMPT"] = "0";
-        start.Environment["GIT_ALLOW_PROTOCOL"] = isFile ? "file" : "https:ssh";
-        start.Environment["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new";
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.Value.GitTimeout);
-        using var process = Process.Start(start) ?? throw new GitRefException("git could not be started.");
-        var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var error = process.StandardError.ReadToEndAsync(timeout.Token);
-        try
+        start.Environment["GIT_ALLOW_PROTOCOL"] = remote.Target.Transport;
+        if (remote.Target.Transport == RepositoryTarget.Ssh)
         {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            if (cancellationToken.IsCancellationRequested)
-            {
-                throw;
-            }
-
-            throw new GitRefException($"The repository did not answer within {options.Value.GitTimeout.TotalSeconds:0} seconds.");
+            start.Environment["GIT_SSH_COMMAND"] = SshCommand(remote);
         }
 
-        if (process.ExitCode != 0)
+        var result = await GitProcess.RunAsync(start, options.Value.MaxGitOutputBytes, options.Value.GitTimeout, cancellationToken);
+        if (result.ExitCode != 0)
         {
-            // git's first "fatal:" line is the cause; what follows is generic advice.
-            var lines = (await error).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var reason = (lines.FirstOrDefault(l => l.StartsWith("fatal: ", StringComparison.Ordinal)) ?? lines.FirstOrDefault())
-                ?.Replace("fatal: ", "", StringComparison.Ordinal);
-            throw new GitRefException($"Could not read the repository {Redact(url)}: {Redact(reason ?? $"git exited {process.ExitCode}")}");
+            // The URL holds no credentials: GitUrl refuses any, here as when the project was saved.
+            logger.LogInformation("git ls-remote of {Repository} exited {ExitCode}: {GitError}", remote.Url, result.ExitCode, result.Error.Trim());
+            throw new ScanFailedException(ScanError.RepositoryUnreachable);
         }
 
-        return [.. (await output).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t'))];
+        return [.. result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t'))];
     }
 
-    /// <summary>Credentials in a URL (https://user:token@host) never reach a scan's error message.</summary>
-    private static string Redact(string text) => UserInfo().Replace(text, "://***@");
+    /// <summary>git settings for one run: pinned address, no redirects, no credential helpers, and a floor on transfer speed.</summary>
+    private static IEnumerable<string> Settings(Remote remote)
+    {
+        yield return "credential.helper=";
+        yield return "http.followRedirects=false";
+        // A server that trickles (under 1 KB/s for 10 s) is given up long before the scan's timeout.
+        yield return "http.lowSpeedLimit=1000";
+        yield return "http.lowSpeedTime=10";
+        if (remote.Target.Transport == RepositoryTarget.Https && remote.Address is { } address)
+        {
+            yield return $"http.curloptResolve={remote.Target.Host}:{remote.Target.Port}:{Bracketed(address)}";
+        }
+    }
+
+    /// <summary>ssh connects to the checked address and verifies the host key under the URL's own host name.</summary>
+    private string SshCommand(Remote remote) =>
+        $"ssh -F /dev/null -o BatchMode=yes -o StrictHostKeyChecking=accept-new -o UserKnownHostsFile={home}/known_hosts "
+        + $"-o IdentitiesOnly=yes -o IdentityFile=none -o IdentityAgent=none -o ProxyCommand=none "
+        + $"-o HostName={remote.Address} -o HostKeyAlias={remote.Target.Host}";
+
+    private static string Bracketed(IPAddress address) =>
+        address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
 
     [GeneratedRegex(@"^[0-9a-fA-F]{40}\z")]
     private static partial Regex FullSha();
 
-    [GeneratedRegex("://[^/@\\s]+@")]
-    private static partial Regex UserInfo();
+    /// <summary>A ref git can be handed as a pattern: no leading dash, no spaces or control characters.</summary>
+    [GeneratedRegex(@"^[^-\s\p{C}][^\s\p{C}]{0,254}\z")]
+    private static partial Regex SafeRef();
 }

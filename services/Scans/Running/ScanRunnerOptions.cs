@@ -9,9 +9,19 @@ public sealed class ScanRunnerOptions
     /// <summary>Whether file:// repositories may be scanned: on in Development and tests, off elsewhere.</summary>
     public bool AllowFileRepositories { get; set; }
 
+    /// <summary>
+    /// Networks a scan may reach although they are loopback, private or link-local (an internal Git
+    /// server, "10.20.0.0/16"); none by default. Written in CIDR notation.
+    /// </summary>
+    public string[] AllowedPrivateNetworks { get; set; } = [];
+
+    /// <summary>The most a repository's answer to one git command may be; past it the scan fails.</summary>
+    [Range(1024, 64 * 1024 * 1024)]
+    public int MaxGitOutputBytes { get; set; } = 1024 * 1024;
+
     /// <summary>The longest a repository may take to answer.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
-    public TimeSpan GitTimeout { get; set; } = TimeSpan.FromSeconds(60);
+    public TimeSpan GitTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>A scan running longer than this lost its runner and is failed (must exceed <see cref="GitTimeout"/>).</summary>
     [Range(typeof(TimeSpan), "00:00:02", "1.00:00:00")]

@@ -17,6 +17,13 @@ internal sealed class GitRepository : IDisposable
 
     public string FileUrl => $"file://{Path}";
 
+    /// <summary>
+    /// An https URL for a project whose scans never need to succeed: its host is a loopback
+    /// address, which the scanner refuses before any lookup or connection, so no test traffic
+    /// leaves the machine (a name like git.example.com would be looked up in DNS).
+    /// </summary>
+    public static string NeverContacted(string path) => $"https://127.0.0.1/{path}.git";
+
     public static GitRepository Create()
     {
         var path = TestGit.InitRepository("trustedoss-repo-", branch: "main");

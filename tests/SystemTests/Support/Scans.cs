@@ -9,7 +9,7 @@ internal static class Scans
     public sealed record Scan(
         Guid Id, Guid ProjectId, string Kind, string Status, string? Ref, string? CommitSha, string Trigger,
         Guid? RequestedByUserId, Guid? ApiKeyId, Guid? DeliveryId, DateTime CreatedAt, DateTime? StartedAt,
-        DateTime? CompletedAt, string? ErrorMessage, int? ComponentCount);
+        DateTime? CompletedAt, string? ErrorCode, string? ErrorMessage, int? ComponentCount);
 
     public static Task<HttpResponseMessage> TriggerAsync(HttpClient client, Guid projectId, object? body = null, string? path = null) =>
         client.PostAsJsonAsync(path ?? $"/v1/projects/{projectId}/scans", body ?? new { kind = "source" });

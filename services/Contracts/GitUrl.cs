@@ -1,12 +1,14 @@
 using System.Text.RegularExpressions;
 
-namespace TrustedOss.Keys.Projects;
+namespace TrustedOss.Contracts;
 
 /// <summary>
 /// The repository addresses a project may have: https, ssh (URL or scp-like <c>git@host:path</c>)
-/// and file: the transports the scanner allows. Whether file:// may actually be scanned is the Scan
-/// service's setting. A URL may not carry a password or token: every member of the team can read
-/// a project's URL, so credentials do not belong in it.
+/// and file: the transports the scanner allows. Keys checks it when a project is saved and the Scan
+/// service again before it runs git, so a forged message cannot hand git an option or a transport.
+/// Whether file:// may actually be scanned is the Scan service's setting. A URL may not carry a
+/// password or token: every member of the team can read a project's URL, so credentials do not
+/// belong in it.
 /// </summary>
 public static partial class GitUrl
 {

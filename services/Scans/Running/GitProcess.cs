@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace TrustedOss.Scans.Running;
+
+/// <summary>
+/// Runs one git command with bounds: its output is read up to a limit (a hostile server cannot
+/// fill the runner's memory), its error text up to a few kilobytes (for the log only), and it is
+/// killed with its children when the time is up or the scan is cancelled.
+/// </summary>
+internal static class GitProcess
+{
+    private const int ErrorBytes = 4096;
+
+    public sealed record Result(int ExitCode, string Output, string Error);
+
+    public static async Task<Result> RunAsync(ProcessStartInfo start, int maxOutputBytes, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("git could not be started.");
+        try
+        {
+            var output = ReadAsync(process.StandardOutput.BaseStream, maxOutputBytes, drainRest: false, deadline.Token);
+            var error = ReadAsync(process.StandardError.BaseStream, ErrorBytes, drainRest: true, deadline.Token);
+            var (outputBytes, outputComplete) = await output;
+            if (!outputComplete)
+            {
+                throw new ScanFailedException(ScanError.AnswerTooLarge);
+            }
+
+            var (errorBytes, _) = await error;
+            await process.WaitForExitAsync(deadline.Token);
+            return new Result(process.ExitCode, Encoding.UTF8.GetString(outputBytes), Encoding.UTF8.GetString(errorBytes));
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ScanFailedException(ScanError.Timeout(timeout));
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Keeps up to <paramref name="limit"/> bytes; whether the stream ended within it. Past the limit
+    /// either the reading stops (the caller kills git) or, with <paramref name="drainRest"/>, the
+    /// rest is read and dropped, so git never blocks on a full pipe.
+    /// </summary>
+    private static async Task<(byte[] Bytes, bool Complete)> ReadAsync(Stream stream, int limit, bool drainRest, CancellationToken cancellationToken)
+    {
+        using var kept = new MemoryStream();
+        var buffer = new byte[8192];
+        var complete = true;
+        int read;
+        while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            var room = limit - (int)kept.Length;
+            kept.Write(buffer, 0, Math.Clamp(room, 0, read));
+            if (read > room)
+            {
+                complete = false;
+                if (!drainRest)
+                {
+                    break;
+                }
+            }
+        }
+
+        return (kept.ToArray(), complete);
+    }
+}
