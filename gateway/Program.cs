@@ -7,7 +7,7 @@ builder.AddServiceDefaults();
 builder.AddGatewayServices();
 
 var app = builder.Build();
-app.UseApiDefaults();
+app.UseApiDefaults(atEdge: true);
 app.MapDefaultEndpoints();
 app.MapGateway();
 await app.RunAsync();

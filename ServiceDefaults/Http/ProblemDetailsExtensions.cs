@@ -26,10 +26,13 @@ public static class ProblemDetailsExtensions
     public static IServiceCollection AddExceptionAnswer(this IServiceCollection services, Func<Exception, ApiProblem?> answer) =>
         services.AddSingleton(new ExceptionAnswer(answer));
 
-    /// <summary>Request ids first, then errors as problem+json for exceptions and bare status codes.</summary>
-    public static WebApplication UseApiDefaults(this WebApplication app)
+    /// <summary>
+    /// Request ids first (<paramref name="atEdge"/>: this process mints the server's id rather than
+    /// taking the gateway's), then errors as problem+json for exceptions and bare status codes.
+    /// </summary>
+    public static WebApplication UseApiDefaults(this WebApplication app, bool atEdge = false)
     {
-        app.UseMiddleware<RequestIdMiddleware>();
+        app.UseMiddleware<RequestIdMiddleware>(atEdge);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         return app;

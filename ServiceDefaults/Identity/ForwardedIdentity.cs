@@ -5,20 +5,21 @@ namespace TrustedOss.ServiceDefaults.Identity;
 
 /// <summary>
 /// The format of the identity the gateway forwards in <see cref="HeaderName"/>:
-/// <c>v1.{claims}.{signature}</c>, the claims base64url JSON with an expiry, the signature ECDSA
+/// <c>v2.{claims}.{signature}</c>, the claims base64url JSON with the caller, the
+/// <see cref="IdentityBinding"/> (service and request) and an expiry, the signature ECDSA
 /// P-256/SHA-256 over them by the gateway's private key (only the gateway signs; every service
 /// verifies with the public key, so a request sent straight to a service cannot claim to be anyone).
 /// </summary>
 public static class ForwardedIdentity
 {
     public const string HeaderName = "X-TrustedOss-Identity";
-    private const string Version = "v1";
+    private const string Version = "v2";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>The signed part: the caller and when the assertion expires (Unix seconds).</summary>
-    public static string Payload(CallerIdentity caller, long expiresUnixSeconds) =>
-        Base64Url(JsonSerializer.SerializeToUtf8Bytes(new Claims(caller, expiresUnixSeconds), Json));
+    /// <summary>The signed part: the caller, what the assertion is bound to, and when it expires (Unix seconds).</summary>
+    public static string Payload(CallerIdentity caller, IdentityBinding binding, long expiresUnixSeconds) =>
+        Base64Url(JsonSerializer.SerializeToUtf8Bytes(new Claims(caller, binding, expiresUnixSeconds), Json));
 
     /// <summary>The bytes the signature covers.</summary>
     public static byte[] SignedBytes(string payload) => Encoding.ASCII.GetBytes(payload);
@@ -47,13 +48,15 @@ public static class ForwardedIdentity
         }
     }
 
-    /// <summary>The caller of a payload whose signature verified, or null when expired or unreadable.</summary>
-    public static CallerIdentity? Read(string payload, DateTimeOffset now)
+    /// <summary>The identity in a payload whose signature verified, or null when expired or unreadable.</summary>
+    public static VerifiedIdentity? Read(string payload, DateTimeOffset now)
     {
         try
         {
             var claims = JsonSerializer.Deserialize<Claims>(FromBase64Url(payload), Json);
-            return claims is not null && claims.Expires > now.ToUnixTimeSeconds() ? claims.Caller : null;
+            return claims is { Caller: not null, Binding: not null } && claims.Expires > now.ToUnixTimeSeconds()
+                ? new VerifiedIdentity(claims.Caller, claims.Binding)
+                : null;
         }
         catch (Exception ex) when (ex is FormatException or JsonException)
         {
@@ -70,5 +73,5 @@ public static class ForwardedIdentity
         return Convert.FromBase64String(base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '='));
     }
 
-    private sealed record Claims(CallerIdentity Caller, long Expires);
+    private sealed record Claims(CallerIdentity? Caller, IdentityBinding? Binding, long Expires);
 }

@@ -9,11 +9,16 @@ namespace TrustedOss.ServiceDefaults.Identity;
 
 public static class IdentityExtensions
 {
-    /// <summary>A service's authentication (the gateway's forwarded identity) and its named policies.</summary>
-    public static TBuilder AddCallerIdentity<TBuilder>(this TBuilder builder, Action<AuthorizationBuilder>? policies = null)
+    /// <summary>
+    /// A service's authentication (the gateway's forwarded identity, bound to <paramref name="audience"/>:
+    /// the name the gateway's routes give this service) and its named policies.
+    /// </summary>
+    public static TBuilder AddCallerIdentity<TBuilder>(this TBuilder builder, string audience, Action<AuthorizationBuilder>? policies = null)
         where TBuilder : IHostApplicationBuilder
     {
-        builder.Services.AddOptions<IdentityOptions>().BindConfiguration(IdentityOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<IdentityOptions>().BindConfiguration(IdentityOptions.SectionName)
+            .Configure(options => options.Audience = audience)
+            .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IdentityVerifier>();
         builder.Services.AddAuthentication(ForwardedIdentityHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ForwardedIdentityHandler>(ForwardedIdentityHandler.SchemeName, null);

@@ -14,4 +14,7 @@ public sealed class IdentityOptions
     [Required(ErrorMessage = "Identity:VerificationKey (a PEM public key) is required.")]
     [RegularExpression(@"(?s).*-----BEGIN PUBLIC KEY-----.*", ErrorMessage = "Identity:VerificationKey must be a PEM public key.")]
     public string VerificationKey { get; set; } = "";
+
+    /// <summary>This service's name as the gateway's identities address it (its cluster name): set in code.</summary>
+    public string Audience { get; set; } = "";
 }

@@ -15,8 +15,8 @@ public sealed class IdentityVerifier : IDisposable
         key.ImportFromPem(options.Value.VerificationKey);
     }
 
-    /// <summary>The caller, or null when the value is malformed, forged, altered or expired.</summary>
-    public CallerIdentity? Verify(string? value) =>
+    /// <summary>The caller and its binding, or null when the value is malformed, forged, altered or expired.</summary>
+    public VerifiedIdentity? Verify(string? value) =>
         ForwardedIdentity.TrySplit(value, out var payload, out var signature)
         && key.VerifyData(ForwardedIdentity.SignedBytes(payload), signature, HashAlgorithmName.SHA256)
             ? ForwardedIdentity.Read(payload, time.GetUtcNow())

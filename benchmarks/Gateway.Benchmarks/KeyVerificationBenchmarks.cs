@@ -45,12 +45,14 @@ public class KeyVerificationBenchmarks
         signer = new IdentitySigner(Options.Create(new IdentitySigningOptions { SigningKey = identityKey.ExportPkcs8PrivateKeyPem() }), time);
         identityVerifier = new IdentityVerifier(Options.Create(new IdentityOptions { VerificationKey = identityKey.ExportSubjectPublicKeyInfoPem() }), time);
         caller = new CallerIdentity(CallerIdentity.ApiKey, entry.IssuerUserId, entry.Id, entry.Scope, entry.TeamId, entry.ProjectId, entry.PermissionBreadth, "127.0.0.1");
-        signed = signer.Sign(caller);
+        signed = signer.Sign(caller, Binding);
         if (VerifyCacheHit().Result != ApiKeyVerifier.Outcome.Accepted)
         {
             throw new InvalidOperationException("The benchmark key must verify.");
         }
     }
+
+    private static readonly IdentityBinding Binding = new("scans", "GET", "/v1/scans/0190a2b4-0000-7000-8000-000000000000", "9f86d081884c7d659a2feaa0c55ad015");
 
     [Benchmark(Baseline = true)]
     public bool FormatCheckOnly() => ApiKeyFormat.TryParse(key, out _);
@@ -59,11 +61,11 @@ public class KeyVerificationBenchmarks
     public async Task<ApiKeyVerifier.Outcome> VerifyCacheHit() => (await verifier.VerifyAsync(key, null, CancellationToken.None)).Outcome;
 
     [Benchmark]
-    public string SignForwardedIdentity() => signer.Sign(caller);
+    public string SignForwardedIdentity() => signer.Sign(caller, Binding);
 
     /// <summary>What each service pays to trust the forwarded identity.</summary>
     [Benchmark]
-    public CallerIdentity? VerifyForwardedIdentity() => identityVerifier.Verify(signed);
+    public VerifiedIdentity? VerifyForwardedIdentity() => identityVerifier.Verify(signed);
 
     /// <summary>Meters that go nowhere: the benchmark measures verification, not metric export.</summary>
     private sealed class NoMeters : System.Diagnostics.Metrics.IMeterFactory

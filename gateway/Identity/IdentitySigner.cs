@@ -17,7 +17,7 @@ public sealed class IdentitySigningOptions
 
     /// <summary>How long a forwarded identity stays valid: long enough for one request and its calls.</summary>
     [Range(typeof(TimeSpan), "00:00:05", "00:10:00")]
-    public TimeSpan Lifetime { get; set; } = TimeSpan.FromMinutes(1);
+    public TimeSpan Lifetime { get; set; } = TimeSpan.FromSeconds(15);
 }
 
 /// <summary>Signs the caller the gateway verified, in the <see cref="ForwardedIdentity"/> format services check.</summary>
@@ -34,9 +34,9 @@ public sealed class IdentitySigner : IDisposable
         key.ImportFromPem(options.Value.SigningKey);
     }
 
-    public string Sign(CallerIdentity caller)
+    public string Sign(CallerIdentity caller, IdentityBinding binding)
     {
-        var payload = ForwardedIdentity.Payload(caller, time.GetUtcNow().Add(lifetime).ToUnixTimeSeconds());
+        var payload = ForwardedIdentity.Payload(caller, binding, time.GetUtcNow().Add(lifetime).ToUnixTimeSeconds());
         return ForwardedIdentity.Assemble(payload, key.SignData(ForwardedIdentity.SignedBytes(payload), HashAlgorithmName.SHA256));
     }
 

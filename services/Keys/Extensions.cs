@@ -1,3 +1,5 @@
+using MassTransit;
+using TrustedOss.Messaging.Outbox;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -19,14 +21,22 @@ namespace TrustedOss.Keys;
 
 internal static class Extensions
 {
+    /// <summary>This service as the gateway's routes name it (the audience of the identities it accepts).</summary>
+    public const string ServiceName = "keys";
+
     public const string DatabaseName = "keys-db";
 
     public static void AddKeysServices(this WebApplicationBuilder builder)
     {
         builder.AddServiceDatabase(DatabaseName, typeof(Extensions).Assembly);
         builder.AddServiceRedis();
-        builder.AddMessaging(bus => bus.AddConsumer<AuditRecordedConsumer>());
-        builder.AddCallerIdentity(DirectoryPolicies.Add);
+        builder.AddMessaging(bus =>
+        {
+            bus.AddConsumer<AuditRecordedConsumer>();
+            bus.AddConsumer<ApiKeyCacheStaleConsumer, ApiKeyCacheStaleConsumerDefinition>();
+        });
+        builder.AddOutbox(DatabaseName, typeof(ApiKeyCacheStale));
+        builder.AddCallerIdentity(ServiceName, DirectoryPolicies.Add);
         builder.Services.AddSingleton<IAuthorizationHandler, DirectoryPolicyHandler>();
 
         builder.Services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();

@@ -16,13 +16,16 @@ namespace TrustedOss.Scans;
 
 internal static class Extensions
 {
+    /// <summary>This service as the gateway's routes name it (the audience of the identities it accepts).</summary>
+    public const string ServiceName = "scans";
+
     public const string DatabaseName = "scans-db";
 
     public static void AddScansServices(this WebApplicationBuilder builder)
     {
         builder.AddServiceDatabase(DatabaseName, typeof(Extensions).Assembly);
         builder.AddServiceRedis();
-        builder.AddCallerIdentity();
+        builder.AddCallerIdentity(ServiceName);
         builder.AddProjectAccess();
         builder.AddMessaging(bus =>
         {

@@ -22,5 +22,5 @@ internal sealed class AuditTrail(Outbox outbox, TimeProvider time)
         object diff) =>
         outbox.EnqueueAsync(transaction, new AuditRecorded(
             Guid.CreateVersion7(time.GetUtcNow()), time.GetUtcNow(), caller?.UserId, caller?.ApiKeyId, teamId, targetTable, targetId, action,
-            http.TraceIdentifier, JsonSerializer.Serialize(diff, ApiJson.Options)), http.RequestAborted);
+            http.TraceIdentifier, JsonSerializer.Serialize(diff, ApiJson.Options), RequestIdMiddleware.ClientRequestId(http)), http.RequestAborted);
 }

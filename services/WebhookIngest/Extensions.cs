@@ -13,6 +13,9 @@ namespace TrustedOss.WebhookIngest;
 
 internal static class Extensions
 {
+    /// <summary>This service as the gateway's routes name it (the audience of the identities it accepts).</summary>
+    public const string ServiceName = "webhook-ingest";
+
     public const string DatabaseName = "webhooks-db";
 
     public static void AddWebhookIngestServices(this WebApplicationBuilder builder)
@@ -21,7 +24,7 @@ internal static class Extensions
         builder.AddServiceRedis();
         builder.AddMessaging();
         builder.AddOutbox(DatabaseName, typeof(DeliveryReceived), typeof(AuditRecorded));
-        builder.AddCallerIdentity();
+        builder.AddCallerIdentity(ServiceName);
         builder.AddProjectAccess();
 
         builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();

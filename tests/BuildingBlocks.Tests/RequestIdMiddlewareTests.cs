@@ -43,12 +43,14 @@ public sealed class RequestIdMiddlewareTests
         context.Features.Set<IHttpResponseFeature>(response);
         context.Request.Headers[RequestIdMiddleware.HeaderName] = "client-8";
 
-        await new RequestIdMiddleware(_ => Task.CompletedTask).InvokeAsync(context);
+        await new RequestIdMiddleware(_ => Task.CompletedTask, atEdge: true).InvokeAsync(context);
         await response.StartAsync();
 
         Assert.Equal("client-8", context.Response.Headers[RequestIdMiddleware.HeaderName].ToString());
+        Assert.Equal(context.TraceIdentifier, context.Response.Headers[RequestIdMiddleware.ServerHeaderName].ToString());
         Assert.Equal("nosniff", context.Response.Headers.XContentTypeOptions.ToString());
-        Assert.Equal("client-8", span!.GetTagItem(RequestIdMiddleware.ActivityTag));
+        Assert.Equal(context.TraceIdentifier, span!.GetTagItem(RequestIdMiddleware.ActivityTag));
+        Assert.Equal("client-8", span.GetTagItem(RequestIdMiddleware.ClientActivityTag));
     }
 
     /// <summary>A response whose OnStarting callbacks run when the test says the response starts.</summary>
@@ -68,28 +70,48 @@ public sealed class RequestIdMiddlewareTests
     }
 
     [Fact]
-    public async Task Uses_a_sane_client_id_as_the_trace_identifier()
+    public async Task At_the_edge_the_server_mints_its_own_id_whatever_the_client_sent()
     {
         var context = new DefaultHttpContext();
         context.Request.Headers[RequestIdMiddleware.HeaderName] = "client-7";
+        context.Request.Headers[RequestIdMiddleware.ServerHeaderName] = "chosen-by-client";
         string? seen = null;
-        var middleware = new RequestIdMiddleware(c => { seen = c.TraceIdentifier; return Task.CompletedTask; });
 
-        await middleware.InvokeAsync(context);
+        await new RequestIdMiddleware(c => { seen = c.TraceIdentifier; return Task.CompletedTask; }, atEdge: true).InvokeAsync(context);
 
-        Assert.Equal("client-7", seen);
+        Assert.Matches("^[0-9a-f]{32}$", seen);
+        // What the services behind the gateway receive: the server's id, and the client's beside it.
+        Assert.Equal(seen, context.Request.Headers[RequestIdMiddleware.ServerHeaderName].ToString());
+        Assert.Equal("client-7", RequestIdMiddleware.ClientRequestId(context));
     }
 
     [Fact]
-    public async Task Replaces_an_insane_client_id_with_a_new_one()
+    public async Task Behind_the_edge_the_gateways_id_is_taken()
     {
         var context = new DefaultHttpContext();
-        context.Request.Headers[RequestIdMiddleware.HeaderName] = "bad id";
-        var middleware = new RequestIdMiddleware(_ => Task.CompletedTask);
+        context.Request.Headers[RequestIdMiddleware.ServerHeaderName] = "0123456789abcdef0123456789abcdef";
 
-        await middleware.InvokeAsync(context);
+        await new RequestIdMiddleware(_ => Task.CompletedTask, atEdge: false).InvokeAsync(context);
+
+        Assert.Equal("0123456789abcdef0123456789abcdef", context.TraceIdentifier);
+        Assert.Null(RequestIdMiddleware.ClientRequestId(context));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_insane_client_id_is_dropped_and_the_response_carries_the_servers(bool atEdge)
+    {
+        var context = new DefaultHttpContext();
+        var response = new StartableResponse();
+        context.Features.Set<IHttpResponseFeature>(response);
+        context.Request.Headers[RequestIdMiddleware.HeaderName] = "bad id";
+
+        await new RequestIdMiddleware(_ => Task.CompletedTask, atEdge).InvokeAsync(context);
+        await response.StartAsync();
 
         Assert.Matches("^[0-9a-f]{32}$", context.TraceIdentifier);
-        Assert.Equal(context.TraceIdentifier, context.Request.Headers[RequestIdMiddleware.HeaderName].ToString());
+        Assert.False(context.Request.Headers.ContainsKey(RequestIdMiddleware.HeaderName));
+        Assert.Equal(context.TraceIdentifier, context.Response.Headers[RequestIdMiddleware.HeaderName].ToString());
     }
 }

@@ -33,6 +33,31 @@ public sealed class AuditApiTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task A_row_carries_the_servers_request_id_and_the_clients_own_beside_it()
+    {
+        var team = await api.TeamAsync();
+        using var admin = await api.AdminAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/projects")
+        {
+            Content = JsonContent.Create(new { team_id = team.Id, name = Api.Unique("project"), git_url = GitRepository.NeverContacted("org/ids") }),
+        };
+        request.Headers.Add("X-Request-ID", "ci-run-7.step-3");
+        // A client cannot choose the server's id: the gateway mints its own.
+        request.Headers.Add("X-Server-Request-ID", "chosen-by-the-client");
+        using var created = await admin.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var serverId = Assert.Single(created.Headers.GetValues("X-Server-Request-ID"));
+        var projectId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+
+        var page = await admin.GetFromJsonAsync<JsonElement>("/v1/admin/audit?target_table=projects&action=create&page_size=200");
+
+        var row = page.GetProperty("items").EnumerateArray().Single(r => r.GetProperty("target_id").GetGuid() == projectId);
+        Assert.Matches("^[0-9a-f]{32}$", serverId);
+        Assert.Equal((serverId, "ci-run-7.step-3"), (row.GetProperty("request_id").GetString(), row.GetProperty("client_request_id").GetString()));
+        Assert.Equal("ci-run-7.step-3", Assert.Single(created.Headers.GetValues("X-Request-ID")));
+    }
+
+    [Fact]
     public async Task The_whole_log_is_not_there_for_anyone_but_a_super_admin()
     {
         var team = await api.TeamAsync();

@@ -356,7 +356,8 @@ public sealed class GatewayAuthenticationTests(SystemFixture system)
         var adminId = (await admin.GetFromJsonAsync<JsonElement>("/auth/me")).GetProperty("id").GetGuid();
         // Even signed with the gateway's own key (as if it had leaked), a super admin's identity
         // sent by a client is dropped: the service sees only the viewer the gateway verified.
-        var forged = system.IdentitySigner().Sign(new CallerIdentity(CallerIdentity.User, adminId));
+        var forged = system.IdentitySigner().Sign(new CallerIdentity(CallerIdentity.User, adminId),
+            new IdentityBinding("scans", "POST", $"/v1/projects/{project.Id}/scans", "0123456789abcdef0123456789abcdef"));
 
         using var viewer = api.With(await api.UserAsync(team, "viewer"));
         viewer.DefaultRequestHeaders.Add("X-TrustedOss-Identity", forged);
@@ -417,12 +418,43 @@ public sealed class GatewayAuthenticationTests(SystemFixture system)
             caller = new { kind = "user", user_id = Guid.NewGuid() },
             expires = DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeSeconds(),
         })).TrimEnd('=');
-        forged.Headers.Add("X-TrustedOss-Identity", $"v1.{claims}.{Convert.ToBase64String(new byte[32]).TrimEnd('=')}");
+        forged.Headers.Add("X-TrustedOss-Identity", $"v2.{claims}.{Convert.ToBase64String(new byte[32]).TrimEnd('=')}");
         using var forgedResponse = await direct.SendAsync(forged);
         Assert.Equal(HttpStatusCode.Unauthorized, forgedResponse.StatusCode);
 
         using var anonymous = await direct.GetAsync(path);
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_identity_replayed_to_another_service_or_request_is_refused()
+    {
+        var team = await api.TeamAsync();
+        var project = await api.ProjectAsync(team, GitRepository.NeverContacted("org/replayed"));
+        var other = await api.ProjectAsync(team, GitRepository.NeverContacted("org/other"));
+        using var admin = await api.AdminAsync();
+        var adminId = (await admin.GetFromJsonAsync<JsonElement>("/auth/me")).GetProperty("id").GetGuid();
+        var caller = new CallerIdentity(CallerIdentity.User, adminId);
+        var path = $"/v1/projects/{project.Id}";
+        var requestId = "0123456789abcdef0123456789abcdef";
+        using var keys = system.App.CreateHttpClient(ResourceNames.Keys);
+
+        // As the gateway would sign it for this very request (the key is the gateway's own): accepted.
+        Assert.Equal(HttpStatusCode.OK, await SendAsync(keys, path, requestId, new IdentityBinding("keys", "GET", path, requestId)));
+        // The same caller, bound to a request to the Scan service, a write, another path or another request: refused.
+        Assert.Equal(HttpStatusCode.Unauthorized, await SendAsync(keys, path, requestId, new IdentityBinding("scans", "GET", path, requestId)));
+        Assert.Equal(HttpStatusCode.Unauthorized, await SendAsync(keys, path, requestId, new IdentityBinding("keys", "DELETE", path, requestId)));
+        Assert.Equal(HttpStatusCode.Unauthorized, await SendAsync(keys, path, requestId, new IdentityBinding("keys", "GET", $"/v1/projects/{other.Id}", requestId)));
+        Assert.Equal(HttpStatusCode.Unauthorized, await SendAsync(keys, path, "ffffffffffffffffffffffffffffffff", new IdentityBinding("keys", "GET", path, requestId)));
+
+        async Task<HttpStatusCode> SendAsync(HttpClient client, string target, string serverRequestId, IdentityBinding binding)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, target);
+            request.Headers.Add("X-TrustedOss-Identity", system.IdentitySigner().Sign(caller, binding));
+            request.Headers.Add("X-Server-Request-ID", serverRequestId);
+            using var response = await client.SendAsync(request);
+            return response.StatusCode;
+        }
     }
 
     private static async Task AssertTriggerAsync(HttpClient client, Guid projectId, HttpStatusCode expected)

@@ -23,7 +23,7 @@ internal static class InternalApi
     {
         var internalApi = app.MapGroup("/internal").ExcludeFromDescription();
         internalApi.MapPost("/api-keys/lookup", LookupAsync).RequireAuthorization(CallerPolicies.Service);
-        internalApi.MapGet("/projects/{projectId:guid}/access", AccessAsync).RequireAuthorization(CallerPolicies.Caller);
+        internalApi.MapGet("/projects/{projectId:guid}/access", AccessAsync).RequireAuthorization(CallerPolicies.Caller).AcceptsDelegatedIdentity();
         return app;
     }
 

@@ -7,10 +7,11 @@ namespace TrustedOss.Keys.ApiKeys;
 
 /// <summary>
 /// Keeps the gateways' Redis entries for API keys true. A gateway that misses asks
-/// <see cref="LookupAsync"/>; every change (revoke, narrow, issuer deactivated) bumps the key's
-/// version in the same transaction, rewrites the entry and tells the gateways to drop their
-/// in-process copies. Redis only takes an entry newer than the one it holds, so a lookup or change
-/// racing another change can never put an older state back.
+/// <see cref="LookupAsync"/>; every change (revoke, narrow, the issuer deactivated, demoted or
+/// removed from the team) bumps the key's version and queues an <see cref="ApiKeyCacheStale"/> in
+/// the same transaction, then rewrites the entry and tells the gateways to drop their in-process
+/// copies. Redis only takes an entry newer than the one it holds, so a lookup or change racing
+/// another change can never put an older state back.
 /// </summary>
 internal sealed class ApiKeyCache(
     ApiKeyStore keys, IConnectionMultiplexer redis, RedisDeadline redisDeadline, ILogger<ApiKeyCache> logger)
@@ -47,6 +48,37 @@ internal sealed class ApiKeyCache(
         return entry;
     }
 
+    /// <summary>
+    /// Right after the change commits, for a revocation within a second. A Redis outage here does
+    /// not fail the request (the change is committed): the queued <see cref="ApiKeyCacheStale"/>
+    /// rewrites the entries once Redis answers.
+    /// </summary>
+    public async Task RefreshAfterCommitAsync(ApiKeyCacheStale stale, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RefreshAsync(stale, cancellationToken);
+        }
+        catch (Exception ex) when (RedisOutage.Is(ex))
+        {
+            logger.LogWarning("Cache entries of {Prefix}{Issuer} not rewritten yet ({Reason}); the queued refresh will",
+                stale.Prefix, stale.IssuerUserId, ex.Message);
+        }
+    }
+
+    public async Task RefreshAsync(ApiKeyCacheStale stale, CancellationToken cancellationToken)
+    {
+        if (stale.Prefix is { } prefix)
+        {
+            await RefreshAsync(prefix, cancellationToken);
+        }
+
+        if (stale.IssuerUserId is { } issuer)
+        {
+            await RefreshIssuerAsync(issuer, cancellationToken);
+        }
+    }
+
     public async Task RefreshAsync(string prefix, CancellationToken cancellationToken)
     {
         var entry = await keys.EntryAsync(prefix, cancellationToken);
@@ -63,7 +95,7 @@ internal sealed class ApiKeyCache(
         await redisDeadline.WithinAsync(redis.GetSubscriber().PublishAsync(RedisChannel.Literal(VerifiedApiKey.ChangedChannel), prefix));
     }
 
-    public async Task RefreshIssuerAsync(Guid userId, CancellationToken cancellationToken)
+    private async Task RefreshIssuerAsync(Guid userId, CancellationToken cancellationToken)
     {
         foreach (var prefix in await keys.PrefixesIssuedByAsync(userId, cancellationToken))
         {

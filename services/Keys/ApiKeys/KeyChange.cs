@@ -36,12 +36,13 @@ internal sealed record KeyChange(
             if (await change(transaction) is { } diff)
             {
                 await transaction.RecordAsync("api_keys", KeyId, "update", key.TeamId, diff);
+                await transaction.CacheStaleAsync(new ApiKeyCacheStale(key.KeyPrefix, null));
             }
 
             await transaction.CommitAsync();
         }
 
-        await Cache.RefreshAsync(key.KeyPrefix, Http.RequestAborted);
+        await Cache.RefreshAfterCommitAsync(new ApiKeyCacheStale(key.KeyPrefix, null), Http.RequestAborted);
         return null;
     }
 }

@@ -29,7 +29,7 @@ internal sealed class ApiKeyStore(NpgsqlDataSource db)
 
     private sealed record EntryRow(
         Guid Id, string KeyPrefix, byte[] SecretHash, string Scope, string PermissionBreadth, Guid? TeamId, Guid? ProjectId,
-        Guid CreatedByUserId, DateTime? ExpiresAt, DateTime? RevokedAt, bool IssuerActive, long Version);
+        Guid CreatedByUserId, DateTime? ExpiresAt, DateTime? RevokedAt, bool IssuerEntitled, long Version);
 
     public async Task<ApiKey?> GetVisibleAsync(Guid id, CurrentUser user, CancellationToken cancellationToken)
     {
@@ -72,6 +72,12 @@ internal sealed class ApiKeyStore(NpgsqlDataSource db)
     }
 
     /// <summary>What the gateways cache for a key: its hash, what it may do, and whether it is still good.</summary>
+    /// <summary>
+    /// The key as gateways verify it. A key counts as revoked while its issuer may not issue it any
+    /// more: deactivated, or no longer holding the role its scope needs (org: super admin; team:
+    /// team_admin of the team; project: developer or team_admin of the project's team). Like a
+    /// deactivation, this lasts only as long as its cause: the role given back, the key works again.
+    /// </summary>
     public async Task<VerifiedApiKey?> EntryAsync(string prefix, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
@@ -79,7 +85,13 @@ internal sealed class ApiKeyStore(NpgsqlDataSource db)
             """
             SELECT k.id, k.key_prefix AS KeyPrefix, k.secret_hash AS SecretHash, k.scope, k.permission_breadth AS PermissionBreadth,
                    k.team_id AS TeamId, k.project_id AS ProjectId, k.created_by_user_id AS CreatedByUserId,
-                   k.expires_at AS ExpiresAt, k.revoked_at AS RevokedAt, u.is_active AS IssuerActive, k.version
+                   k.expires_at AS ExpiresAt, k.revoked_at AS RevokedAt,
+                   u.is_active AND (u.is_superuser OR EXISTS (
+                       SELECT 1 FROM memberships m
+                       WHERE m.user_id = u.id AND m.team_id = k.team_id
+                         AND (m.role = 'team_admin' OR (k.scope = 'project' AND m.role = 'developer'))
+                   )) AS IssuerEntitled,
+                   k.version
             FROM api_keys k JOIN users u ON u.id = k.created_by_user_id
             WHERE k.key_prefix = @prefix
             """,
@@ -87,7 +99,7 @@ internal sealed class ApiKeyStore(NpgsqlDataSource db)
         return row is null
             ? null
             : new VerifiedApiKey(row.Id, row.KeyPrefix, row.SecretHash, row.Scope, row.PermissionBreadth, row.TeamId, row.ProjectId,
-                row.CreatedByUserId, row.ExpiresAt, Revoked: row.RevokedAt is not null || !row.IssuerActive, row.Version);
+                row.CreatedByUserId, row.ExpiresAt, Revoked: row.RevokedAt is not null || !row.IssuerEntitled, row.Version);
     }
 
     public async Task<IReadOnlyList<string>> PrefixesIssuedByAsync(Guid userId, CancellationToken cancellationToken)

@@ -7,7 +7,7 @@ namespace TrustedOss.Keys.Data;
 /// <summary>An audit row as the API shows it (CONTRACT §5).</summary>
 public sealed record AuditEntry(
     Guid Id, DateTime CreatedAt, Guid? ActorUserId, Guid? ActorApiKeyId, Guid? TeamId, string TargetTable, Guid TargetId, string Action,
-    string? RequestId, System.Text.Json.JsonElement Diff);
+    string? RequestId, string? ClientRequestId, System.Text.Json.JsonElement Diff);
 
 /// <summary>Reading the one audit log, newest first.</summary>
 internal sealed class AuditLogStore(NpgsqlDataSource db)
@@ -17,7 +17,7 @@ internal sealed class AuditLogStore(NpgsqlDataSource db)
 
     private sealed record Row(
         Guid Id, DateTime CreatedAt, Guid? ActorUserId, Guid? ActorApiKeyId, Guid? TeamId, string TargetTable, Guid TargetId, string Action,
-        string? RequestId, string Diff);
+        string? RequestId, string? ClientRequestId, string Diff);
 
     public async Task<PagedList<AuditEntry>> ListAsync(Filter filter, PageRequest page, CancellationToken cancellationToken)
     {
@@ -40,13 +40,14 @@ internal sealed class AuditLogStore(NpgsqlDataSource db)
         var rows = await connection.QueryAsync<Row>(new CommandDefinition(
             $"""
             SELECT id, created_at AS CreatedAt, actor_user_id AS ActorUserId, actor_api_key_id AS ActorApiKeyId, team_id AS TeamId,
-                   target_table AS TargetTable, target_id AS TargetId, action, request_id AS RequestId, diff::text AS Diff
+                   target_table AS TargetTable, target_id AS TargetId, action, request_id AS RequestId,
+                   client_request_id AS ClientRequestId, diff::text AS Diff
             FROM audit_log {Where} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset
             """,
             parameters, cancellationToken: cancellationToken));
         return new PagedList<AuditEntry>(
             [.. rows.Select(r => new AuditEntry(r.Id, r.CreatedAt, r.ActorUserId, r.ActorApiKeyId, r.TeamId, r.TargetTable, r.TargetId, r.Action,
-                r.RequestId, System.Text.Json.JsonDocument.Parse(r.Diff).RootElement.Clone()))],
+                r.RequestId, r.ClientRequestId, System.Text.Json.JsonDocument.Parse(r.Diff).RootElement.Clone()))],
             total, page.Page, page.PageSize);
     }
 }

@@ -3,6 +3,8 @@ using Dapper;
 using Npgsql;
 using TrustedOss.Contracts;
 using TrustedOss.Data;
+using TrustedOss.Keys.ApiKeys;
+using TrustedOss.Messaging.Outbox;
 using TrustedOss.ServiceDefaults.Http;
 using TrustedOss.ServiceDefaults.Identity;
 
@@ -12,12 +14,14 @@ namespace TrustedOss.Keys.Data;
 /// The one audit log (CONTRACT §5): opens the transactions every change here runs in, each carrying
 /// who made it, and appends the rows other services send (<see cref="AuditRecorded"/>).
 /// </summary>
-internal sealed class AuditedChanges(NpgsqlDataSource db, TimeProvider time)
+internal sealed class AuditedChanges(NpgsqlDataSource db, Outbox outbox, TimeProvider time)
 {
     /// <summary>An id seen before is a redelivered row: the log keeps the first.</summary>
     internal const string InsertRow = """
-        INSERT INTO audit_log (id, created_at, actor_user_id, actor_api_key_id, team_id, target_table, target_id, action, request_id, diff)
-        VALUES (@Id, @CreatedAt, @ActorUserId, @ActorApiKeyId, @TeamId, @TargetTable, @TargetId, @Action, @RequestId, @Diff::jsonb)
+        INSERT INTO audit_log (id, created_at, actor_user_id, actor_api_key_id, team_id, target_table, target_id, action, request_id,
+                               client_request_id, diff)
+        VALUES (@Id, @CreatedAt, @ActorUserId, @ActorApiKeyId, @TeamId, @TargetTable, @TargetId, @Action, @RequestId,
+                @ClientRequestId, @Diff::jsonb)
         ON CONFLICT (id) DO NOTHING
         """;
 
@@ -35,7 +39,7 @@ internal sealed class AuditedChanges(NpgsqlDataSource db, TimeProvider time)
         try
         {
             var transaction = await connection.BeginTransactionAsync(http.RequestAborted);
-            return new AuditedTransaction(connection, transaction, caller, http.TraceIdentifier, time, http.RequestAborted);
+            return new AuditedTransaction(connection, transaction, caller, http, outbox, time);
         }
         catch
         {
@@ -51,9 +55,11 @@ internal sealed class AuditedChanges(NpgsqlDataSource db, TimeProvider time)
 /// changed. Disposed uncommitted, everything rolls back.
 /// </summary>
 internal sealed class AuditedTransaction(
-    NpgsqlConnection connection, NpgsqlTransaction transaction, CallerIdentity caller, string requestId, TimeProvider time,
-    CancellationToken cancellationToken) : IAsyncDisposable
+    NpgsqlConnection connection, NpgsqlTransaction transaction, CallerIdentity caller, HttpContext http, Outbox outbox, TimeProvider time)
+    : IAsyncDisposable
 {
+    private readonly CancellationToken cancellationToken = http.RequestAborted;
+
     /// <summary>What secrets are written as in a diff.</summary>
     public const string Redacted = "***";
 
@@ -67,9 +73,16 @@ internal sealed class AuditedTransaction(
     public Task RecordAsync(string targetTable, Guid targetId, string action, Guid? teamId, object diff) =>
         Connection.ExecuteAsync(Command(AuditedChanges.InsertRow, new AuditRecorded(
             Guid.CreateVersion7(time.GetUtcNow()), time.UtcNowForDatabase(), caller.UserId, caller.ApiKeyId, teamId, targetTable, targetId, action,
-            requestId, JsonSerializer.Serialize(diff, ApiJson.Options))));
+            http.TraceIdentifier, JsonSerializer.Serialize(diff, ApiJson.Options), RequestIdMiddleware.ClientRequestId(http))));
 
-    public Task CommitAsync() => transaction.CommitAsync(cancellationToken);
+    /// <summary>Queues the rewrite of gateway cache entries this change makes stale (<see cref="ApiKeyCacheStale"/>).</summary>
+    public Task CacheStaleAsync(ApiKeyCacheStale stale) => outbox.EnqueueAsync(transaction, stale, cancellationToken);
+
+    public async Task CommitAsync()
+    {
+        await transaction.CommitAsync(cancellationToken);
+        outbox.Flush();
+    }
 
     public async ValueTask DisposeAsync()
     {

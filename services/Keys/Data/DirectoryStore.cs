@@ -81,10 +81,14 @@ internal sealed class DirectoryStore(NpgsqlDataSource db)
             return false;
         }
 
-        await change.Connection.ExecuteAsync(change.Command(
-            "UPDATE api_keys SET version = version + 1 WHERE created_by_user_id = @userId", new { userId }));
+        await NewVersionOfIssuedKeysAsync(change, userId);
         return true;
     }
+
+    /// <summary>The user's keys get a new version, so their refreshed cache entries win over any older copy.</summary>
+    public static Task NewVersionOfIssuedKeysAsync(AuditedTransaction change, Guid userId) =>
+        change.Connection.ExecuteAsync(change.Command(
+            "UPDATE api_keys SET version = version + 1 WHERE created_by_user_id = @userId", new { userId }));
 
     /// <summary>Creates the team unless one with that name exists (false then).</summary>
     public static async Task<bool> TryCreateTeamAsync(AuditedTransaction change, Guid id, string name, DateTime createdAt) =>

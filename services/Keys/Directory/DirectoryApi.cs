@@ -96,11 +96,12 @@ internal static class DirectoryApi
             }
 
             await change.RecordAsync("users", userId, "update", null, new { is_active = isActive });
+            await change.CacheStaleAsync(new ApiKeyCacheStale(null, userId));
             await change.CommitAsync();
         }
 
         // A deactivated issuer's keys stop working everywhere (and work again on reactivation).
-        await keyCache.RefreshIssuerAsync(userId, http.RequestAborted);
+        await keyCache.RefreshAfterCommitAsync(new ApiKeyCacheStale(null, userId), http.RequestAborted);
         return TypedResults.Ok(ToResponse((await directory.GetAsync(userId, http.RequestAborted))!));
     }
 
@@ -121,36 +122,57 @@ internal static class DirectoryApi
 
     private static async Task<Results<Ok<TeamMembershipResponse>, ApiProblem>> PutMembershipAsync(
         Guid teamId, Guid userId, MembershipRequest request, CallerIdentity caller, HttpContext http, AuditedChanges changes,
-        TimeProvider time)
+        ApiKeyCache keyCache, TimeProvider time)
     {
-        await using var change = await changes.BeginAsync(caller, http);
-        if (await MissingAsync(change, teamId, userId) is { } missing)
+        await using (var change = await changes.BeginAsync(caller, http))
         {
-            return missing;
+            if (await MissingAsync(change, teamId, userId) is { } missing)
+            {
+                return missing;
+            }
+
+            await DirectoryStore.PutMembershipAsync(change, teamId, userId, request.Role!, time.UtcNowForDatabase());
+            await change.RecordAsync("memberships", userId, "update", teamId, new { team_id = teamId, user_id = userId, role = request.Role });
+            await IssuerRightsChangedAsync(change, userId);
+            await change.CommitAsync();
         }
 
-        await DirectoryStore.PutMembershipAsync(change, teamId, userId, request.Role!, time.UtcNowForDatabase());
-        await change.RecordAsync("memberships", userId, "update", teamId, new { team_id = teamId, user_id = userId, role = request.Role });
-        await change.CommitAsync();
+        await keyCache.RefreshAfterCommitAsync(new ApiKeyCacheStale(null, userId), http.RequestAborted);
         return TypedResults.Ok(new TeamMembershipResponse(teamId, userId, request.Role!));
     }
 
     private static async Task<Results<NoContent, ApiProblem>> DeleteMembershipAsync(
-        Guid teamId, Guid userId, CallerIdentity caller, HttpContext http, AuditedChanges changes)
+        Guid teamId, Guid userId, CallerIdentity caller, HttpContext http, AuditedChanges changes, ApiKeyCache keyCache)
     {
-        await using var change = await changes.BeginAsync(caller, http);
-        if (await MissingAsync(change, teamId, userId) is { } missing)
+        await using (var change = await changes.BeginAsync(caller, http))
         {
-            return missing;
-        }
+            if (await MissingAsync(change, teamId, userId) is { } missing)
+            {
+                return missing;
+            }
 
-        if (await DirectoryStore.DeleteMembershipAsync(change, teamId, userId))
-        {
+            if (!await DirectoryStore.DeleteMembershipAsync(change, teamId, userId))
+            {
+                return TypedResults.NoContent();
+            }
+
             await change.RecordAsync("memberships", userId, "delete", teamId, new { team_id = teamId, user_id = userId });
+            await IssuerRightsChangedAsync(change, userId);
+            await change.CommitAsync();
         }
 
-        await change.CommitAsync();
+        await keyCache.RefreshAfterCommitAsync(new ApiKeyCacheStale(null, userId), http.RequestAborted);
         return TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// A key works only while its issuer may still issue it (see <see cref="ApiKeyStore.EntryAsync"/>):
+    /// a role change or removal moves the issuer's keys to a new version and queues their rewrite.
+    /// </summary>
+    private static async Task IssuerRightsChangedAsync(AuditedTransaction change, Guid userId)
+    {
+        await DirectoryStore.NewVersionOfIssuedKeysAsync(change, userId);
+        await change.CacheStaleAsync(new ApiKeyCacheStale(null, userId));
     }
 
     private static async Task<ApiProblem?> MissingAsync(AuditedTransaction change, Guid teamId, Guid userId)
