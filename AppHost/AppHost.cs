@@ -13,9 +13,9 @@ if (files is not null)
 }
 
 var postgres = builder.AddLocalPostgres(ResourceNames.Postgres, files);
-var keysDb = postgres.AddDatabase(ResourceNames.KeysDatabase, "keys");
-var webhooksDb = postgres.AddDatabase(ResourceNames.WebhooksDatabase, "webhooks");
-var scansDb = postgres.AddDatabase(ResourceNames.ScansDatabase, "scans");
+var keysDb = postgres.AddDatabase(ResourceNames.KeysDatabase, "keys", files);
+var webhooksDb = postgres.AddDatabase(ResourceNames.WebhooksDatabase, "webhooks", files);
+var scansDb = postgres.AddDatabase(ResourceNames.ScansDatabase, "scans", files);
 var redis = builder.AddLocalRedis(ResourceNames.Redis, files);
 var rabbitmq = builder.AddLocalRabbitMq(ResourceNames.RabbitMq, files);
 

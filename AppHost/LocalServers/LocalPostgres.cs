@@ -21,15 +21,25 @@ public sealed class LocalPostgresResource(string name, string command, string wo
         $"Host={Endpoint.Property(EndpointProperty.IPV4Host)};Port={Endpoint.Property(EndpointProperty.Port)};Username={UserName};Password={Password}");
 }
 
-/// <summary>One service's database on a <see cref="LocalPostgresResource"/>; created when the server is ready.</summary>
-public sealed class LocalPostgresDatabaseResource(string name, string databaseName, LocalPostgresResource parent)
+/// <summary>
+/// One service's database on a <see cref="LocalPostgresResource"/>, with a login role of its own
+/// (named as the database) that owns it and can connect to nothing else: a service's credentials
+/// never reach another service's data. Created when the server is ready.
+/// </summary>
+public sealed class LocalPostgresDatabaseResource(string name, string databaseName, LocalPostgresResource parent, ParameterResource password)
     : Resource(name), IResourceWithParent<LocalPostgresResource>, IResourceWithConnectionString
 {
     public string DatabaseName { get; } = databaseName;
 
+    /// <summary>The role the service logs in as: the database's owner.</summary>
+    public string UserName => DatabaseName;
+
+    public ParameterResource Password { get; } = password;
+
     public LocalPostgresResource Parent { get; } = parent;
 
-    public ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create($"{Parent};Database={DatabaseName}");
+    public ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create(
+        $"Host={Parent.Endpoint.Property(EndpointProperty.IPV4Host)};Port={Parent.Endpoint.Property(EndpointProperty.Port)};Username={UserName};Password={Password};Database={DatabaseName}");
 }
 
 public static class LocalPostgresExtensions
@@ -78,9 +88,12 @@ public static class LocalPostgresExtensions
             });
     }
 
-    public static IResourceBuilder<LocalPostgresDatabaseResource> AddDatabase(this IResourceBuilder<LocalPostgresResource> server, string name, string? databaseName = null)
+    /// <summary>A database and its own role; the role's password is generated per data folder (a parameter in the manifest).</summary>
+    public static IResourceBuilder<LocalPostgresDatabaseResource> AddDatabase(
+        this IResourceBuilder<LocalPostgresResource> server, string name, string databaseName, LocalServerFiles? files)
     {
-        var database = new LocalPostgresDatabaseResource(name, databaseName ?? name, server.Resource);
+        var password = server.ApplicationBuilder.AddGeneratedSecret($"{name}-password", files);
+        var database = new LocalPostgresDatabaseResource(name, databaseName, server.Resource, password.Resource);
         server.Resource.Databases.Add(database);
         return server.ApplicationBuilder.AddResource(database)
             .WithInitialState(new CustomResourceSnapshot
@@ -151,25 +164,18 @@ public static class LocalPostgresExtensions
     }
 
     /// <summary>
-    /// Creates each missing database, then marks it Running: a database has no process of its own,
-    /// so nothing else would move it out of Waiting (and its health checks only start once it runs).
+    /// Creates each missing database and its role (see <see cref="LocalPostgresDatabases"/>), then
+    /// marks it Running: a database has no process of its own, so nothing else would move it out of
+    /// Waiting (and its health checks only start once it runs).
     /// </summary>
     private static async Task CreateDatabasesAsync(LocalPostgresResource server, ResourceNotificationService notifications, CancellationToken cancellationToken)
     {
         var connectionString = await server.ConnectionStringExpression.GetValueAsync(cancellationToken);
-        await using var connection = new NpgsqlConnection(connectionString + ";Database=postgres");
-        await connection.OpenAsync(cancellationToken);
         foreach (var database in server.Databases)
         {
-            await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", connection);
-            exists.Parameters.AddWithValue("name", database.DatabaseName);
-            if (await exists.ExecuteScalarAsync(cancellationToken) is null)
-            {
-                // Identifiers cannot be parameters; the name comes from the AppHost's own code.
-                await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database.DatabaseName.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
-                await create.ExecuteNonQueryAsync(cancellationToken);
-            }
-
+            var password = await database.Password.GetValueAsync(cancellationToken)
+                ?? throw new InvalidOperationException($"{database.Name} has no password.");
+            await LocalPostgresDatabases.EnsureAsync(connectionString!, database.DatabaseName, database.UserName, password, cancellationToken);
             await notifications.PublishUpdateAsync(database, state => state with { State = KnownResourceStates.Running });
         }
     }

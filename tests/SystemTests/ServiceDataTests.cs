@@ -27,6 +27,38 @@ public sealed class ServiceDataTests(SystemFixture system)
     }
 
     [Theory]
+    [InlineData(ResourceNames.ScansDatabase, "keys")]
+    [InlineData(ResourceNames.WebhooksDatabase, "scans")]
+    [InlineData(ResourceNames.KeysDatabase, "webhooks")]
+    public async Task A_services_database_user_cannot_reach_another_services_database(string ownDatabase, string otherDatabase)
+    {
+        var own = new NpgsqlConnectionStringBuilder(await system.ConnectionStringAsync(ownDatabase));
+        Assert.Equal(own.Database, own.Username);
+        Assert.NotEqual("postgres", own.Username);
+
+        var elsewhere = new NpgsqlConnectionStringBuilder(own.ConnectionString) { Database = otherDatabase };
+        await using var connection = new NpgsqlConnection(elsewhere.ConnectionString);
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => connection.OpenAsync());
+
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
+    }
+
+    [Fact]
+    public async Task A_services_database_user_is_no_superuser_and_owns_its_tables()
+    {
+        await using var connection = new NpgsqlConnection(await system.ConnectionStringAsync(ResourceNames.KeysDatabase));
+        await connection.OpenAsync();
+
+        await using var role = new NpgsqlCommand("SELECT rolsuper OR rolcreaterole OR rolcreatedb FROM pg_roles WHERE rolname = current_user", connection);
+        Assert.False((bool)(await role.ExecuteScalarAsync())!);
+        await using var owners = new NpgsqlCommand("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner <> current_user", connection);
+        Assert.Equal(0L, (long)(await owners.ExecuteScalarAsync())!);
+        // The superuser's role is out of reach too.
+        await using var becomeSuperuser = new NpgsqlCommand("SET ROLE postgres", connection);
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, (await Assert.ThrowsAsync<PostgresException>(() => becomeSuperuser.ExecuteNonQueryAsync())).SqlState);
+    }
+
+    [Theory]
     [InlineData("TrustedOss.Keys")]
     [InlineData("TrustedOss.WebhookIngest")]
     [InlineData("TrustedOss.Scans")]
