@@ -18,7 +18,7 @@ public sealed class PeopleTests(SystemFixture system)
         using var client = system.NewClient();
 
         using var wrongPassword = await client.PostAsJsonAsync("/auth/login", new { email = user.Email, password = "not-the-password" });
-        using var unknownEmail = await client.PostAsJsonAsync("/auth/login", new { email = "nobody@example.com", password = "not-the-password" });
+        using var unknownEmail = await client.PostAsJsonAsync("/auth/login", new { email = NobodysEmail(), password = "not-the-password" });
 
         var first = await Problems.ExpectAsync(wrongPassword, HttpStatusCode.Unauthorized);
         var second = await Problems.ExpectAsync(unknownEmail, HttpStatusCode.Unauthorized);
@@ -35,7 +35,7 @@ public sealed class PeopleTests(SystemFixture system)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "/auth/login")
             {
-                Content = JsonContent.Create(new { email = "nobody@example.com", password = "guess" }),
+                Content = JsonContent.Create(new { email = NobodysEmail(), password = "guess" }),
             };
             request.Headers.Add("X-Forwarded-For", $"127.9.9.{attempt}");
             using var allowed = await client.SendAsync(request);
@@ -59,7 +59,7 @@ public sealed class PeopleTests(SystemFixture system)
         await RateWindow.EnsureLeftAsync(TimeSpan.FromSeconds(15));
         for (var attempt = 1; attempt <= 5; attempt++)
         {
-            using var allowed = await client.PostAsJsonAsync("/auth/login", new { email = "nobody@example.com", password = "guess" });
+            using var allowed = await client.PostAsJsonAsync("/auth/login", new { email = NobodysEmail(), password = "guess" });
             Assert.Equal(HttpStatusCode.Unauthorized, allowed.StatusCode);
         }
 
@@ -69,6 +69,45 @@ public sealed class PeopleTests(SystemFixture system)
         var retryAfter = int.Parse(Assert.Single(throttled.Headers.GetValues("Retry-After")), System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(retryAfter, 1, 60);
     }
+
+    [Fact]
+    public async Task Failed_sign_ins_to_one_account_from_many_addresses_make_it_wait_and_success_clears_it()
+    {
+        var user = await api.UserAsync();
+        // Each guess from its own address, so the per-address limit never applies.
+        for (var guess = 1; guess <= 5; guess++)
+        {
+            using var client = system.NewClient();
+            using var wrong = await client.PostAsJsonAsync("/auth/login", new { email = user.Email, password = $"guess-{guess}" });
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
+
+        using (var client = system.NewClient())
+        {
+            // The sixth is let through (a failure earns the first delay), the next must wait for it.
+            using var sixth = await client.PostAsJsonAsync("/auth/login", new { email = user.Email, password = "guess-6" });
+            Assert.Equal(HttpStatusCode.Unauthorized, sixth.StatusCode);
+        }
+
+        using var fresh = system.NewClient();
+        using var waiting = await fresh.PostAsJsonAsync("/auth/login", new { email = user.Email, password = Api.UserPassword });
+        await Problems.ExpectAsync(waiting, HttpStatusCode.TooManyRequests);
+        var retryAfter = int.Parse(Assert.Single(waiting.Headers.GetValues("Retry-After")), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(retryAfter, 1, 2);
+        // Another account is not held back by this one's failures.
+        using var other = await fresh.PostAsJsonAsync("/auth/login", new { email = Api.AdminEmail, password = Api.AdminPassword });
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+
+        await Task.Delay(TimeSpan.FromSeconds(retryAfter));
+        using var later = system.NewClient();
+        using var signedIn = await later.PostAsJsonAsync("/auth/login", new { email = user.Email, password = Api.UserPassword });
+        Assert.Equal(HttpStatusCode.OK, signedIn.StatusCode);
+        // Success cleared the account's failures: a wrong password is a plain 401 again, not a wait.
+        using var afterwards = await later.PostAsJsonAsync("/auth/login", new { email = user.Email, password = "guess-7" });
+        Assert.Equal(HttpStatusCode.Unauthorized, afterwards.StatusCode);
+    }
+
+    private static string NobodysEmail() => $"{Api.Unique("nobody")}@example.com";
 
     [Fact]
     public async Task A_token_is_a_thirty_minute_bearer_token_and_me_shows_memberships()

@@ -27,7 +27,8 @@ internal static class AuthApi
         var auth = app.MapGroup("/auth").WithTags("Auth");
         auth.MapPost("/login", LoginAsync).AllowAnonymous().ValidateRequests()
             .WithSummary("Sign in with email and password")
-            .WithDescription("Returns a 30-minute bearer access token. More than 5 attempts a minute from one address get 429.")
+            .WithDescription("Returns a 30-minute bearer access token. More than 5 attempts a minute from one address (an IPv6 /64) "
+                + "get 429; so does an attempt on an account within its backoff after 5 failed sign-ins, whatever the address.")
             .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status422UnprocessableEntity, StatusCodes.Status429TooManyRequests);
         auth.MapGet("/me", Me).RequireAuthorization(DirectoryPolicies.ActiveUser)
             .WithSummary("The signed-in person and their team memberships")
@@ -42,20 +43,24 @@ internal static class AuthApi
         // The gateway sets X-Forwarded-For to the client's address (a client-sent one is replaced).
         var client = http.Request.Headers["X-Forwarded-For"].FirstOrDefault()?.Split(',')[0].Trim()
             ?? http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        if (await throttle.TryAttemptAsync(client) is { } retryAfter)
+        var email = request.Email!.Trim();
+        if (await throttle.TryAttemptAsync(client, email) is { } retryAfter)
         {
-            return ApiProblems.TooManyRequests($"Too many login attempts from this address. Retry after {retryAfter} seconds.", retryAfter);
+            return ApiProblems.TooManyRequests($"Too many sign-in attempts from this address or for this account. Retry after {retryAfter} seconds.", retryAfter);
         }
 
-        var user = await directory.FindByEmailAsync(request.Email!.Trim(), http.RequestAborted);
-        // An unknown email costs a hash too, so timing does not tell which emails exist.
+        var user = await directory.FindByEmailAsync(email, http.RequestAborted);
+        // An unknown email costs a hash and counts a failure too, so neither timing nor backoff
+        // tells which emails exist.
         var verdict = hasher.VerifyHashedPassword(user ?? DecoyUser, user?.PasswordHash ?? DecoyHash.Value, request.Password!);
         if (user is null || !user.IsActive || verdict == PasswordVerificationResult.Failed)
         {
+            await throttle.FailedAsync(email);
             // Not the credential 401 of the rest of the API: a sign-in form shows this one.
             return ApiProblems.Unauthorized("Invalid Credentials", "The email or password is wrong.");
         }
 
+        await throttle.SucceededAsync(email);
         var (token, expiresIn) = tokens.Issue(user);
         return TypedResults.Ok(new TokenResponse(token, "bearer", expiresIn));
     }

@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using TrustedOss.Credentials.RateLimits;
@@ -10,26 +12,82 @@ public sealed class LoginThrottleOptions
 {
     public const string SectionName = "Login";
 
-    /// <summary>CONTRACT §1: more than 5 attempts a minute from one client address → 429.</summary>
+    /// <summary>CONTRACT §1: more than 5 attempts a minute from one client address (an IPv6 /64) → 429.</summary>
     [Range(1, 10_000)]
     public int AttemptsPerMinute { get; set; } = 5;
+
+    /// <summary>Failed sign-ins to one account, from anywhere, before each further attempt must wait.</summary>
+    [Range(1, 1_000)]
+    public int FreeFailuresPerAccount { get; set; } = 5;
+
+    /// <summary>The first wait; it doubles with each further failure, up to <see cref="MaxAccountDelay"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan AccountDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan MaxAccountDelay { get; set; } = TimeSpan.FromMinutes(15);
 }
 
 /// <summary>
-/// Counts login attempts per client address in one-minute windows shared by every replica. Fails
-/// safe: when Redis does not answer within its deadline, the attempt is not made (503), since an
-/// uncounted login is an unlimited password guess.
+/// Two limits on password guessing, shared by every replica through Redis. Per client address: a
+/// fixed number of attempts a minute. Per account: after a few failures, from whatever addresses,
+/// each attempt must wait a delay that doubles with each further failure, so a botnet spread over
+/// many addresses still guesses one account slowly. The delay applies to any email, known or not,
+/// so it tells nobody which accounts exist; a successful sign-in clears it. Fails safe: when Redis
+/// does not answer within its deadline, the attempt is not made (503), since an uncounted login is
+/// an unlimited password guess.
 /// </summary>
 internal sealed class LoginThrottle(
     IConnectionMultiplexer redis, IOptions<LoginThrottleOptions> options, RedisDeadline redisDeadline, TimeProvider time)
 {
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
-    /// <summary>Counts this attempt; returns the seconds to wait when it is over the limit, else null.</summary>
-    public async Task<int?> TryAttemptAsync(string clientAddress)
+    // Atomically: refuse while the account's next attempt is not due; else let this one through and
+    // move the next due time by the delay its failure count earns (so a burst gets one guess).
+    private const string ReserveScript = """
+        local now = tonumber(ARGV[1])
+        local due = tonumber(redis.call('HGET', KEYS[1], 'due') or '0')
+        if now < due then return due - now end
+        local failures = tonumber(redis.call('HGET', KEYS[1], 'failures') or '0')
+        local free = tonumber(ARGV[2])
+        if failures >= free then
+            local delay = math.min(tonumber(ARGV[4]), tonumber(ARGV[3]) * 2 ^ (failures - free))
+            redis.call('HSET', KEYS[1], 'due', now + delay)
+        end
+        return 0
+        """;
+
+    private const string FailureScript = """
+        redis.call('HINCRBY', KEYS[1], 'failures', 1)
+        redis.call('PEXPIRE', KEYS[1], ARGV[1])
+        return 1
+        """;
+
+    /// <summary>Counts this attempt; returns the seconds to wait when either limit refuses it, else null.</summary>
+    public async Task<int?> TryAttemptAsync(string clientAddress, string email)
     {
         var (attempts, reset) = await redisDeadline.WithinAsync(
-            FixedWindowCounter.CountAsync(redis.GetDatabase(), $"login-attempts:{clientAddress}", Window, time.GetUtcNow()));
-        return attempts <= options.Value.AttemptsPerMinute ? null : reset;
+            FixedWindowCounter.CountAsync(redis.GetDatabase(), $"login-attempts:{ClientAddress.LimitKey(clientAddress)}", Window, time.GetUtcNow()));
+        if (attempts > options.Value.AttemptsPerMinute)
+        {
+            return reset;
+        }
+
+        var limits = options.Value;
+        var waitMs = (long)await redisDeadline.WithinAsync(redis.GetDatabase().ScriptEvaluateAsync(ReserveScript, [AccountKey(email)],
+            [time.GetUtcNow().ToUnixTimeMilliseconds(), limits.FreeFailuresPerAccount, (long)limits.AccountDelay.TotalMilliseconds,
+                (long)limits.MaxAccountDelay.TotalMilliseconds]));
+        return waitMs > 0 ? FixedWindow.Seconds(waitMs) : null;
     }
+
+    /// <summary>A wrong password (or an unknown email): the account's failures count on for an hour past the longest delay.</summary>
+    public Task FailedAsync(string email) =>
+        redisDeadline.WithinAsync(redis.GetDatabase().ScriptEvaluateAsync(FailureScript, [AccountKey(email)],
+            [(long)(options.Value.MaxAccountDelay + TimeSpan.FromHours(1)).TotalMilliseconds]));
+
+    public Task SucceededAsync(string email) => redisDeadline.WithinAsync(redis.GetDatabase().KeyDeleteAsync(AccountKey(email)));
+
+    /// <summary>Hashed, so Redis holds no list of the emails people tried.</summary>
+    private static string AccountKey(string email) =>
+        $"login-failures:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(email.Trim().ToUpperInvariant())))}";
 }

@@ -1,0 +1,16 @@
+using TrustedOss.Keys.Auth;
+
+namespace TrustedOss.Keys.Tests;
+
+public sealed class ClientAddressTests
+{
+    [Theory]
+    [InlineData("203.0.113.7", "203.0.113.7")]
+    [InlineData("::ffff:203.0.113.7", "203.0.113.7")]
+    [InlineData("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64")]
+    [InlineData("2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64")]
+    [InlineData("2001:db8:1:3::1", "2001:db8:1:3::/64")]
+    [InlineData("::1", "::/64")]
+    [InlineData("unknown", "unknown")]
+    public void Ipv4_counts_per_address_and_ipv6_per_64(string address, string key) => Assert.Equal(key, ClientAddress.LimitKey(address));
+}
