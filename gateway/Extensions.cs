@@ -23,6 +23,10 @@ internal static class Extensions
             .BindConfiguration(KeyRateLimitOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddOptions<TriggerRateLimitOptions>()
+            .BindConfiguration(TriggerRateLimitOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.Services.AddOptions<WebhookRateLimitOptions>()
             .BindConfiguration(WebhookRateLimitOptions.SectionName)
             .ValidateDataAnnotations()

@@ -10,76 +10,111 @@ namespace TrustedOss.Gateway;
 
 /// <summary>
 /// Counts requests in one-minute windows shared by every replica and answers a spent limit with 429
-/// and an integer Retry-After: each API key's scan triggers and reads separately (CONTRACT §2), and
-/// each client address's webhook deliveries (§4), before a byte of the delivery is read. Every
-/// counted response carries the RateLimit-Policy and RateLimit headers. If Redis cannot count within
-/// its deadline, the request goes through uncounted (a metric and a log line say so): a limiter
-/// outage must not stop every pipeline or provider.
+/// and an integer Retry-After: each API key's scan triggers and reads separately (CONTRACT §2); scan
+/// triggers also per person (their token and all their keys together) and per project; and each
+/// client address's webhook deliveries (§4), before a byte of the delivery is read. Every counted
+/// response carries the RateLimit-Policy and RateLimit headers of the limit closest to running out.
+/// If Redis cannot count within its deadline, the request goes through uncounted (a metric and a
+/// log line say so): a limiter outage must not stop every pipeline or provider.
 /// </summary>
 internal sealed class RateLimitMiddleware(
     RequestDelegate next, IConnectionMultiplexer redis, IOptions<KeyRateLimitOptions> keyLimits, IOptions<WebhookRateLimitOptions> webhookLimits,
-    RedisDeadline redisDeadline, TimeProvider time, GatewayMetrics metrics, ILogger<RateLimitMiddleware> logger)
+    IOptions<TriggerRateLimitOptions> triggerLimits, RedisDeadline redisDeadline, TimeProvider time, GatewayMetrics metrics,
+    ILogger<RateLimitMiddleware> logger)
 {
     private const string TriggerRouteId = "project-scans";
     private const string WebhooksRouteId = "webhooks";
     private const string WebhooksPolicy = "webhooks";
+    private const string UserTriggersPolicy = "user-triggers";
+    private const string ProjectTriggersPolicy = "project-triggers";
+
+    /// <summary>One limit this request counts against, and whom a refusal names.</summary>
+    private sealed record Counted(string Who, RateLimitState State);
 
     public async Task InvokeAsync(HttpContext context)
     {
-        var now = time.GetUtcNow();
-        string policy, who;
-        Task<RateLimitState> counting;
-        if (GatewayCaller.Get(context) is { IsApiKey: true, ApiKeyId: { } keyId })
-        {
-            policy = RouteId(context) == TriggerRouteId && HttpMethods.IsPost(context.Request.Method) ? KeyRateLimits.Triggers : KeyRateLimits.Reads;
-            who = "This API key";
-            counting = KeyRateLimits.CountAsync(redis.GetDatabase(), keyId, policy, keyLimits.Value, now);
-        }
-        else if (RouteId(context) == WebhooksRouteId)
-        {
-            policy = WebhooksPolicy;
-            who = "This address";
-            counting = CountDeliveriesAsync(context, now);
-        }
-        else
+        var counting = Counts(context, time.GetUtcNow());
+        if (counting.Count == 0)
         {
             await next(context);
             return;
         }
 
-        RateLimitState state;
+        Counted[] counted;
         try
         {
-            state = await redisDeadline.WithinAsync(counting);
+            counted = await redisDeadline.WithinAsync(Task.WhenAll(counting));
         }
         catch (Exception ex) when (RedisOutage.Is(ex))
         {
             metrics.RedisFailOpen.Add(1, new KeyValuePair<string, object?>("step", "rate_limit"));
-            logger.LogWarning("The {Policy} limit could not be counted ({Reason}); letting the request through", policy, ex.Message);
+            logger.LogWarning("A rate limit could not be counted ({Reason}); letting the request through", ex.Message);
             await next(context);
             return;
         }
 
-        context.Response.Headers["RateLimit-Policy"] = state.PolicyHeader;
-        context.Response.Headers["RateLimit"] = state.StateHeader;
-        if (!state.Exceeded)
+        var closest = counted.OrderBy(c => c.State.Exceeded ? -1 : c.State.Remaining).First();
+        context.Response.Headers["RateLimit-Policy"] = closest.State.PolicyHeader;
+        context.Response.Headers["RateLimit"] = closest.State.StateHeader;
+        if (!closest.State.Exceeded)
         {
             await next(context);
             return;
         }
 
-        metrics.RateLimitRejections.Add(1, new KeyValuePair<string, object?>("policy", policy));
+        var state = closest.State;
+        metrics.RateLimitRejections.Add(1, new KeyValuePair<string, object?>("policy", state.Policy));
         await ApiProblems.TooManyRequests(
-            $"{who} used its {state.Limit} {policy} for this minute. Retry after {state.ResetSeconds} seconds.", state.ResetSeconds)
+            $"{closest.Who} used its {state.Limit} {state.Policy} for this minute. Retry after {state.ResetSeconds} seconds.", state.ResetSeconds)
             .ExecuteAsync(context);
     }
 
-    private async Task<RateLimitState> CountDeliveriesAsync(HttpContext context, DateTimeOffset now)
+    private List<Task<Counted>> Counts(HttpContext context, DateTimeOffset now)
     {
-        var (used, reset) = await FixedWindowCounter.CountAsync(
-            redis.GetDatabase(), $"rate:webhooks:{context.Connection.RemoteIpAddress}", KeyRateLimits.Window, now);
-        return new RateLimitState(WebhooksPolicy, webhookLimits.Value.WebhooksPerMinute, used, reset);
+        var caller = GatewayCaller.Get(context);
+        var route = RouteId(context);
+        var database = redis.GetDatabase();
+        List<Task<Counted>> counts = [];
+        if (route == TriggerRouteId && HttpMethods.IsPost(context.Request.Method))
+        {
+            if (caller is { IsApiKey: true, ApiKeyId: { } keyId })
+            {
+                counts.Add(As("This API key", KeyRateLimits.CountAsync(database, keyId, KeyRateLimits.Triggers, keyLimits.Value, now)));
+            }
+
+            // An API key counts against the person who issued it.
+            if (caller?.UserId is { } userId)
+            {
+                counts.Add(As("You (your token and your keys together)",
+                    CountAsync($"rate:user:{userId:N}:triggers", UserTriggersPolicy, triggerLimits.Value.TriggersPerUserPerMinute, now)));
+            }
+
+            if (Guid.TryParse(context.GetRouteValue("projectId") as string, out var projectId))
+            {
+                counts.Add(As("This project",
+                    CountAsync($"rate:project:{projectId:N}:triggers", ProjectTriggersPolicy, triggerLimits.Value.TriggersPerProjectPerMinute, now)));
+            }
+        }
+        else if (caller is { IsApiKey: true, ApiKeyId: { } keyId })
+        {
+            counts.Add(As("This API key", KeyRateLimits.CountAsync(database, keyId, KeyRateLimits.Reads, keyLimits.Value, now)));
+        }
+        else if (route == WebhooksRouteId)
+        {
+            counts.Add(As("This address",
+                CountAsync($"rate:webhooks:{context.Connection.RemoteIpAddress}", WebhooksPolicy, webhookLimits.Value.WebhooksPerMinute, now)));
+        }
+
+        return counts;
     }
+
+    private async Task<RateLimitState> CountAsync(string counter, string policy, int limit, DateTimeOffset now)
+    {
+        var (used, reset) = await FixedWindowCounter.CountAsync(redis.GetDatabase(), counter, KeyRateLimits.Window, now);
+        return new RateLimitState(policy, limit, used, reset);
+    }
+
+    private static async Task<Counted> As(string who, Task<RateLimitState> counting) => new(who, await counting);
 
     /// <summary>Decided by the route that matched (whatever the path's case or trailing slash), not by the raw path.</summary>
     private static string RouteId(HttpContext context) => context.GetReverseProxyFeature().Route.Config.RouteId;

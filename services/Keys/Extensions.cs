@@ -41,6 +41,7 @@ internal static class Extensions
 
         builder.Services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<ApiKeyOptions>().BindConfiguration(ApiKeyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<ApiKeyIssuingOptions>().BindConfiguration(ApiKeyIssuingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<KeyRateLimitOptions>().BindConfiguration(KeyRateLimitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<LoginThrottleOptions>().BindConfiguration(LoginThrottleOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<AdminBootstrapOptions>().BindConfiguration(AdminBootstrapOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();

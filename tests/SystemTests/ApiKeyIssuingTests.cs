@@ -189,4 +189,25 @@ public sealed class ApiKeyIssuingTests(SystemFixture system)
         var expires = body.GetProperty("expires_at").GetDateTime();
         Assert.Equal(TimeSpan.FromDays(30), expires - created);
     }
+
+    [Fact]
+    public async Task A_person_holds_at_most_the_configured_number_of_live_keys()
+    {
+        // The system tests allow 300 (see SystemFixture); the default is 100.
+        var team = await api.TeamAsync();
+        var project = await api.ProjectAsync(team, GitRepository.NeverContacted("org/many-keys"));
+        using var developer = api.With(await api.UserAsync(team, "developer"));
+        var keys = new List<Api.Key>();
+        for (var i = 0; i < 300; i++)
+        {
+            keys.Add(await Api.KeyAsync(developer, "project", projectId: project.Id));
+        }
+
+        using var oneTooMany = await developer.PostAsJsonAsync("/v1/api-keys", new { name = "one-too-many", scope = "project", project_id = project.Id });
+        await Problems.ExpectAsync(oneTooMany, HttpStatusCode.Conflict, "Too Many Keys");
+
+        using var revoked = await developer.DeleteAsync($"/v1/api-keys/{keys[0].Id}");
+        Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
+        await Api.KeyAsync(developer, "project", projectId: project.Id);
+    }
 }

@@ -39,6 +39,67 @@ public sealed class RateLimitTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task A_project_takes_sixty_triggers_a_minute_from_all_callers_together()
+    {
+        var team = await api.TeamAsync();
+        var project = await api.ProjectAsync(team, GitRepository.NeverContacted("org/busy"));
+        var quiet = await api.ProjectAsync(team, GitRepository.NeverContacted("org/quiet"));
+        using var developer = api.With(await api.UserAsync(team, "developer"));
+        using var teamAdmin = api.With(await api.UserAsync(team, "team_admin"));
+
+        await RateWindow.EnsureLeftAsync(TimeSpan.FromSeconds(30));
+        for (var i = 0; i < 60; i++)
+        {
+            using var allowed = await Scans.TriggerAsync(i % 2 == 0 ? developer : teamAdmin, project.Id, new { kind = "source", @ref = $"busy-{i}" });
+            Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        }
+
+        using var refused = await Scans.TriggerAsync(teamAdmin, project.Id, new { kind = "source", @ref = "busy-60" });
+        var problem = await Problems.ExpectAsync(refused, HttpStatusCode.TooManyRequests);
+        Assert.StartsWith("This project used its 60 project-triggers", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("\"project-triggers\";q=60;w=60", Assert.Single(refused.Headers.GetValues("RateLimit-Policy")));
+        using var elsewhere = await Scans.TriggerAsync(teamAdmin, quiet.Id, new { kind = "source", @ref = "quiet" });
+        Assert.Equal(HttpStatusCode.OK, elsewhere.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_person_and_the_keys_they_issued_share_one_trigger_limit()
+    {
+        // The system tests allow 150 a person (see SystemFixture); the default is 60.
+        var team = await api.TeamAsync();
+        var projects = new List<Api.Project>();
+        for (var i = 0; i < 5; i++)
+        {
+            projects.Add(await api.ProjectAsync(team, GitRepository.NeverContacted($"org/mine-{i}")));
+        }
+
+        var developer = await api.UserAsync(team, "developer");
+        using var person = api.With(developer);
+        using var firstKey = api.With(await Api.KeyAsync(person, "project", projectId: projects[3].Id));
+        using var secondKey = api.With(await Api.KeyAsync(person, "project", projectId: projects[4].Id));
+        using var thirdKey = api.With(await Api.KeyAsync(person, "project", projectId: projects[4].Id));
+
+        await RateWindow.EnsureLeftAsync(TimeSpan.FromSeconds(40));
+        var triggers = new List<(HttpClient Client, Guid Project)>();
+        triggers.AddRange(Enumerable.Range(0, 110).Select(i => (person, projects[i % 3].Id)));
+        triggers.AddRange(Enumerable.Range(0, 20).Select(_ => (firstKey, projects[3].Id)));
+        triggers.AddRange(Enumerable.Range(0, 20).Select(_ => (secondKey, projects[4].Id)));
+        foreach (var (client, projectId) in triggers)
+        {
+            using var allowed = await Scans.TriggerAsync(client, projectId, new { kind = "source", @ref = $"mine-{Guid.NewGuid():N}" });
+            Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        }
+
+        // A key of their own that has not triggered anything yet is still over their limit.
+        using var refused = await Scans.TriggerAsync(thirdKey, projects[4].Id, new { kind = "source", @ref = "one-more" });
+        var problem = await Problems.ExpectAsync(refused, HttpStatusCode.TooManyRequests);
+        Assert.StartsWith("You (your token and your keys together) used its 150 user-triggers", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        // Someone else in the team is not held back.
+        using var colleague = api.With(await api.UserAsync(team, "developer"));
+        Assert.Equal(HttpStatusCode.OK, (await Scans.TriggerAsync(colleague, projects[0].Id, new { kind = "source", @ref = "colleague" })).StatusCode);
+    }
+
+    [Fact]
     public async Task A_trigger_counts_as_a_trigger_however_its_path_is_spelled()
     {
         using var repository = GitRepository.Create();

@@ -37,6 +37,12 @@ public sealed class SystemFixture : IAsyncLifetime
             .WithEnvironment("Scans__ReaperInterval", "00:00:01")
             .WithEnvironment("Scans__AllowedPrivateNetworks__0", TrustedOss.TestSupport.SilentServer.AllowedForScans + "/32");
 
+        // Every test's keys are issued by the one bootstrap admin, and a person's scan triggers are
+        // limited across all their keys: the suite's own pace would reach the default 60 a minute.
+        builder.CreateResourceBuilder<ProjectResource>(ResourceNames.Gateway).WithEnvironment("RateLimits__TriggersPerUserPerMinute", "150");
+        // For the same reason the admin may hold more live keys than the default 100.
+        builder.CreateResourceBuilder<ProjectResource>(ResourceNames.Keys).WithEnvironment("ApiKeys__MaxLiveKeysPerUser", "300");
+
         App = await builder.BuildAsync();
         using var timeout = new CancellationTokenSource(StartTimeout);
         try

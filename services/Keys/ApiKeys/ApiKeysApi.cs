@@ -23,8 +23,10 @@ internal static class ApiKeysApi
         var keys = app.MapGroup("/v1/api-keys").WithTags("API keys").RequireAuthorization(DirectoryPolicies.ActiveUser)
             .ValidateRequests().ProducesProblems(StatusCodes.Status401Unauthorized);
         keys.MapPost("", CreateAsync).WithSummary("Issue an API key")
-            .WithDescription("The response is the only time the key itself is shown; only a keyed hash is stored.")
-            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
+            .WithDescription("The response is the only time the key itself is shown; only a keyed hash is stored. "
+                + "A person may have 100 live keys at once; one more is 409.")
+            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict,
+                StatusCodes.Status422UnprocessableEntity);
         keys.MapGet("", ListAsync).WithSummary("List the API keys you can see").ProducesProblems(StatusCodes.Status422UnprocessableEntity);
         keys.MapDelete("/{keyId:guid}", RevokeAsync).WithSummary("Revoke an API key")
             .WithDescription("Takes effect on every gateway within a second. Revoking twice is not an error.")
@@ -40,7 +42,7 @@ internal static class ApiKeysApi
 
     private static async Task<Results<Created<CreatedApiKey>, ApiProblem>> CreateAsync(
         CreateApiKeyRequest request, CurrentUser user, CallerIdentity caller, HttpContext http, DirectoryStore directory, ProjectStore projects,
-        ApiKeyCache cache, AuditedChanges changes, IOptions<ApiKeyOptions> options, TimeProvider time)
+        ApiKeyCache cache, AuditedChanges changes, IOptions<ApiKeyOptions> options, IOptions<ApiKeyIssuingOptions> issuing, TimeProvider time)
     {
         if (request.ScopeMismatch() is { } mismatch)
         {
@@ -83,13 +85,21 @@ internal static class ApiKeysApi
 
         await using (var change = await changes.BeginAsync(caller, http))
         {
+            var limit = issuing.Value.MaxLiveKeysPerUser;
+            if (await ApiKeyStore.LiveKeysIssuedByAsync(change, user.Id, now) >= limit)
+            {
+                return ApiProblems.Conflict("Too Many Keys",
+                    $"You have {limit} live API keys, the most one person may have. Revoke one you no longer use first.");
+            }
+
             await ApiKeyStore.CreateAsync(change, created, options.Value.Hash(rawKey));
             await change.RecordAsync("api_keys", created.Id, "create", created.TeamId, created with { RawKey = AuditedTransaction.Redacted });
+            // A 32-bit prefix may once have been probed and cached as unknown: the new entry replaces it.
+            await change.CacheStaleAsync(new ApiKeyCacheStale(created.KeyPrefix, null));
             await change.CommitAsync();
         }
 
-        // A 32-bit prefix may once have been probed and cached as unknown: the new entry replaces it.
-        await cache.RefreshAsync(created.KeyPrefix, http.RequestAborted);
+        await cache.RefreshAfterCommitAsync(new ApiKeyCacheStale(created.KeyPrefix, null), http.RequestAborted);
         return TypedResults.Created($"/v1/api-keys/{created.Id}", created);
     }
 

@@ -109,6 +109,21 @@ internal sealed class ApiKeyStore(NpgsqlDataSource db)
             "SELECT key_prefix FROM api_keys WHERE created_by_user_id = @userId", new { userId }, cancellationToken: cancellationToken))];
     }
 
+    /// <summary>
+    /// How many of the user's keys are live (neither revoked nor expired). Holds a lock on the user
+    /// until the transaction ends, so two concurrent issues cannot both pass a limit by one.
+    /// </summary>
+    public static async Task<int> LiveKeysIssuedByAsync(AuditedTransaction change, Guid userId, DateTime now)
+    {
+        await change.Connection.ExecuteAsync(change.Command("SELECT pg_advisory_xact_lock(hashtextextended(@userId::text, 0))", new { userId }));
+        return await change.Connection.ExecuteScalarAsync<int>(change.Command(
+            """
+            SELECT count(*) FROM api_keys
+            WHERE created_by_user_id = @userId AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > @now)
+            """,
+            new { userId, now }));
+    }
+
     public static Task CreateAsync(AuditedTransaction change, CreatedApiKey key, byte[] secretHash) =>
         change.Connection.ExecuteAsync(change.Command(
             """
