@@ -43,7 +43,7 @@ var keys = builder.AddProject<Projects.Keys>(ResourceNames.Keys)
     .WithEnvironment("Identity__VerificationKey", identityVerificationKey)
     .WithEnvironment("Jwt__SigningKey", jwtKey)
     .WithEnvironment("ApiKeys__Pepper", apiKeyPepper)
-    .WithHttpHealthCheck("/health");
+    .WithManagementEndpoint();
 if (files is null)
 {
     // Deployed, the first super admin's password must be supplied; the development default is refused.
@@ -59,7 +59,7 @@ var webhookIngest = builder.AddProject<Projects.WebhookIngest>(ResourceNames.Web
     .WithReference(keys)
     .WithEnvironment("Identity__VerificationKey", identityVerificationKey)
     .WithEnvironment("Webhooks__SecretKey", webhookSecretKey)
-    .WithHttpHealthCheck("/health");
+    .WithManagementEndpoint();
 
 var scans = builder.AddProject<Projects.Scans>(ResourceNames.Scans)
     .DisableForwardedHeaders()
@@ -69,7 +69,7 @@ var scans = builder.AddProject<Projects.Scans>(ResourceNames.Scans)
     .WithReference(rabbitmq).WaitFor(rabbitmq)
     .WithReference(keys)
     .WithEnvironment("Identity__VerificationKey", identityVerificationKey)
-    .WithHttpHealthCheck("/health");
+    .WithManagementEndpoint();
 
 // The only public door. "Gateway:Port" (default 8080) moves it. It is not behind the
 // orchestrator's proxy, so it sees each client's real address (per-client limits, last_used_ip).
@@ -82,7 +82,7 @@ builder.AddProject<Projects.Gateway>(ResourceNames.Gateway)
         endpoint.TargetPort = gatewayPort;
         endpoint.IsProxied = false;
     })
-    .WithExternalHttpEndpoints()
+    .WithEndpoint("http", endpoint => endpoint.IsExternal = true)
     .WithReference(redis).WaitFor(redis)
     .WithEnvironment("Identity__SigningKey", identitySigningKey)
     .WithEnvironment("Jwt__SigningKey", jwtKey)
@@ -90,6 +90,6 @@ builder.AddProject<Projects.Gateway>(ResourceNames.Gateway)
     .WithReference(keys).WaitFor(keys)
     .WithReference(webhookIngest).WaitFor(webhookIngest)
     .WithReference(scans).WaitFor(scans)
-    .WithHttpHealthCheck("/health");
+    .WithManagementEndpoint();
 
 builder.Build().Run();

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using TrustedOss.AppHost;
 
@@ -39,9 +40,9 @@ public sealed class ResourceHealthTests(SystemFixture system)
     [InlineData(ResourceNames.Keys)]
     [InlineData(ResourceNames.WebhookIngest)]
     [InlineData(ResourceNames.Scans)]
-    public async Task Each_service_reports_its_own_dependencies_healthy(string service)
+    public async Task Each_service_reports_its_own_dependencies_healthy_on_its_management_port(string service)
     {
-        using var client = system.App.CreateHttpClient(service);
+        using var client = system.App.CreateHttpClient(service, ManagementEndpoint.Name);
         var report = await client.GetFromJsonAsync<HealthReportBody>("/health", Json.Api);
 
         Assert.NotNull(report);
@@ -51,6 +52,29 @@ public sealed class ResourceHealthTests(SystemFixture system)
         Assert.Contains(report.Checks.Keys, k => k.Contains("redis", StringComparison.OrdinalIgnoreCase));
         Assert.Contains(report.Checks.Keys, k => k.Contains("masstransit", StringComparison.OrdinalIgnoreCase));
         Assert.All(report.Checks.Values, c => Assert.Equal("Healthy", c.Status));
+    }
+
+    [Theory]
+    [InlineData(ResourceNames.Gateway)]
+    [InlineData(ResourceNames.Keys)]
+    [InlineData(ResourceNames.Scans)]
+    public async Task The_public_port_says_only_whether_it_is_healthy(string resource)
+    {
+        using var client = system.App.CreateHttpClient(resource, "http");
+
+        var body = await client.GetStringAsync("/health");
+
+        Assert.Equal("""{"status":"Healthy"}""", body);
+    }
+
+    [Fact]
+    public void Only_the_gateways_public_port_is_external()
+    {
+        var model = system.App.Services.GetRequiredService<DistributedApplicationModel>();
+        var external = model.Resources.OfType<IResourceWithEndpoints>()
+            .SelectMany(r => r.Annotations.OfType<EndpointAnnotation>().Where(e => e.IsExternal).Select(e => $"{r.Name}/{e.Name}"));
+
+        Assert.Equal(["gateway/http"], external);
     }
 
     private sealed record HealthReportBody(string Status, Dictionary<string, HealthCheckBody> Checks);
