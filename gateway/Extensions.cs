@@ -11,6 +11,7 @@ internal static class Extensions
     public static void AddGatewayServices(this WebApplicationBuilder builder)
     {
         builder.AddServiceRedis();
+        builder.AddTrustedProxies();
         builder.Services.AddOptions<IdentitySigningOptions>()
             .BindConfiguration(IdentitySigningOptions.SectionName)
             .ValidateDataAnnotations()

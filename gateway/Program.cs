@@ -7,6 +7,7 @@ builder.AddServiceDefaults();
 builder.AddGatewayServices();
 
 var app = builder.Build();
+app.UseTrustedProxies();
 app.UseApiDefaults(atEdge: true);
 app.MapDefaultEndpoints();
 app.MapGateway();
