@@ -18,6 +18,15 @@ var webhooksDb = postgres.AddDatabase(ResourceNames.WebhooksDatabase, "webhooks"
 var scansDb = postgres.AddDatabase(ResourceNames.ScansDatabase, "scans", files);
 var redis = builder.AddLocalRedis(ResourceNames.Redis, files);
 var rabbitmq = builder.AddLocalRabbitMq(ResourceNames.RabbitMq, files);
+// Each service has its own RabbitMQ user, allowed only the exchanges of the messages it publishes
+// or consumes and the queues of its own consumers (MassTransit's names: message type, kebab-case
+// consumer).
+var keysBus = rabbitmq.AddServiceUser(ResourceNames.KeysBus, "keys", files,
+    ["TrustedOss.Contracts:AuditRecorded", "TrustedOss.Keys.ApiKeys:ApiKeyCacheStale"], ["audit-recorded", "api-key-cache-stale"]);
+var webhookIngestBus = rabbitmq.AddServiceUser(ResourceNames.WebhookIngestBus, "webhook-ingest", files,
+    ["TrustedOss.Contracts:DeliveryReceived", "TrustedOss.Contracts:AuditRecorded"], []);
+var scansBus = rabbitmq.AddServiceUser(ResourceNames.ScansBus, "scans", files,
+    ["TrustedOss.Contracts:DeliveryReceived", "TrustedOss.Contracts:ScanRequested"], ["delivery-received", "scan-requested"]);
 
 // Identities the gateway forwards are signed with its private key; every service verifies them
 // with the public one.
@@ -39,7 +48,7 @@ var keys = builder.AddProject<Projects.Keys>(ResourceNames.Keys)
     .WithReplicas(replicas)
     .WithReference(keysDb).WaitFor(keysDb)
     .WithReference(redis).WaitFor(redis)
-    .WithReference(rabbitmq).WaitFor(rabbitmq)
+    .WithReference(keysBus, ResourceNames.RabbitMq).WaitFor(keysBus)
     .WithEnvironment("Identity__VerificationKey", identityVerificationKey)
     .WithEnvironment("Jwt__SigningKey", jwtKey)
     .WithEnvironment("ApiKeys__Pepper", apiKeyPepper)
@@ -55,7 +64,7 @@ var webhookIngest = builder.AddProject<Projects.WebhookIngest>(ResourceNames.Web
     .WithReplicas(replicas)
     .WithReference(webhooksDb).WaitFor(webhooksDb)
     .WithReference(redis).WaitFor(redis)
-    .WithReference(rabbitmq).WaitFor(rabbitmq)
+    .WithReference(webhookIngestBus, ResourceNames.RabbitMq).WaitFor(webhookIngestBus)
     .WithReference(keys)
     .WithEnvironment("Identity__VerificationKey", identityVerificationKey)
     .WithEnvironment("Webhooks__SecretKey", webhookSecretKey)
@@ -66,7 +75,7 @@ var scans = builder.AddProject<Projects.Scans>(ResourceNames.Scans)
     .WithReplicas(replicas)
     .WithReference(scansDb).WaitFor(scansDb)
     .WithReference(redis).WaitFor(redis)
-    .WithReference(rabbitmq).WaitFor(rabbitmq)
+    .WithReference(scansBus, ResourceNames.RabbitMq).WaitFor(scansBus)
     .WithReference(keys)
     .WithEnvironment("Identity__VerificationKey", identityVerificationKey)
     .WithManagementEndpoint();

@@ -10,6 +10,9 @@ public static class ResourceNames
     public const string Redis = "redis";
     public const string RabbitMq = "rabbitmq";
     public const string RabbitMqEpmd = "rabbitmq-epmd";
+    public const string KeysBus = "rabbitmq-keys";
+    public const string WebhookIngestBus = "rabbitmq-webhook-ingest";
+    public const string ScansBus = "rabbitmq-scans";
     public const string Keys = "keys";
     public const string WebhookIngest = "webhook-ingest";
     public const string Scans = "scans";
@@ -17,7 +20,7 @@ public static class ResourceNames
 
     public static readonly string[] All =
     [
-        Postgres, KeysDatabase, WebhooksDatabase, ScansDatabase, Redis, RabbitMq, RabbitMqEpmd,
+        Postgres, KeysDatabase, WebhooksDatabase, ScansDatabase, Redis, RabbitMq, RabbitMqEpmd, KeysBus, WebhookIngestBus, ScansBus,
         Keys, WebhookIngest, Scans, Gateway,
     ];
 }

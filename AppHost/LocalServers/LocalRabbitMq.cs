@@ -16,6 +16,8 @@ public sealed class LocalRabbitMqResource(string name, string command, string wo
 
     public ParameterResource Password { get; } = password;
 
+    internal List<LocalRabbitMqUserResource> Users { get; } = [];
+
     public ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create(
         $"amqp://{UserName}:{Password}@{Endpoint.Property(EndpointProperty.IPV4Host)}:{Endpoint.Property(EndpointProperty.Port)}");
 }
@@ -64,7 +66,9 @@ public static class LocalRabbitMqExtensions
         // Left alone, RabbitMQ daemonizes its own epmd, which then outlives the AppHost.
         var epmd = builder.AddExecutable($"{name}-epmd", "epmd", folder, "-port", Invariant(epmdPort), "-address", "127.0.0.1");
 
-        return builder.AddResource(new LocalRabbitMqResource(name, "/usr/lib/rabbitmq/bin/rabbitmq-server", folder, password.Resource))
+        var server = new LocalRabbitMqResource(name, "/usr/lib/rabbitmq/bin/rabbitmq-server", folder, password.Resource);
+        LocalRabbitMqUsers.CreateUsersWhenReady(builder, server);
+        return builder.AddResource(server)
             .WithEnvironment("HOME", home)
             .WithEnvironment("RABBITMQ_CONF_ENV_FILE", "/dev/null")
             .WithEnvironment("RABBITMQ_NODENAME", "trustedoss@localhost")

@@ -17,6 +17,34 @@ public sealed class MessagingTests(SystemFixture system)
     private const string DeliveryReceivedErrorQueue = "delivery-received_error";
 
     [Fact]
+    public async Task A_services_bus_user_cannot_publish_a_message_that_service_never_sends()
+    {
+        var forged = new ScanRequested(Guid.NewGuid(), Guid.NewGuid(), "https://127.0.0.1/org/forged.git", null, DateTimeOffset.UtcNow);
+        var allowed = forged with { ScanId = Guid.NewGuid() };
+
+        // Webhook-Ingest sends deliveries and audit rows, never a scan request: RabbitMQ refuses it
+        // the exchange, and the publish never completes.
+        await using (var webhookIngest = await TestBus.StartAsync(await system.ConnectionStringAsync(ResourceNames.WebhookIngestBus)))
+        {
+            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => webhookIngest.Publisher.Publish(forged, patience.Token));
+        }
+
+        await system.WaitForLogAsync(ResourceNames.RabbitMq,
+            "access to exchange 'TrustedOss.Contracts:ScanRequested' in vhost '/' refused for user 'webhook-ingest'", "RabbitMQ's refusal");
+
+        // The Scan service's own user may (the scan does not exist, so nothing runs).
+        await using var scans = await TestBus.StartAsync(await system.ConnectionStringAsync(ResourceNames.ScansBus));
+        using (var patience = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
+        {
+            await scans.Publisher.Publish(allowed, patience.Token);
+        }
+
+        await system.WaitForLogAsync(ResourceNames.Scans, $"Scan {allowed.ScanId} is not queued any more", "the Scan service to take the request");
+        Assert.DoesNotContain(await system.LogsAsync(ResourceNames.Scans), line => line.Contains(forged.ScanId.ToString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_published_delivery_becomes_a_scan_in_the_same_trace()
     {
         await using var bus = await TestBus.StartAsync(await system.ConnectionStringAsync(ResourceNames.RabbitMq));
