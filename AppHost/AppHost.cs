@@ -17,6 +17,15 @@ var keysDb = postgres.AddDatabase(ResourceNames.KeysDatabase, "keys", files);
 var webhooksDb = postgres.AddDatabase(ResourceNames.WebhooksDatabase, "webhooks", files);
 var scansDb = postgres.AddDatabase(ResourceNames.ScansDatabase, "scans", files);
 var redis = builder.AddLocalRedis(ResourceNames.Redis, files);
+// Each process has its own Redis user with only the keys it uses (read-only where it only reads):
+// API-key entries are written by Keys alone, which the gateway only reads.
+var gatewayRedis = redis.AddServiceUser(ResourceNames.GatewayRedis, "gateway", files,
+    "%R~api-keys:* ~api-keys:usage ~rate:* ~auth-failures:* ~instances:TrustedOss.Gateway:* &api-keys:changed");
+var keysRedis = redis.AddServiceUser(ResourceNames.KeysRedis, "keys", files,
+    "~api-keys:* ~login-attempts:* ~login-failures:* %R~rate:* ~instances:TrustedOss.Keys:* &api-keys:changed");
+var webhookIngestRedis = redis.AddServiceUser(ResourceNames.WebhookIngestRedis, "webhook-ingest", files,
+    "%R~active-scan:* ~instances:TrustedOss.WebhookIngest:*");
+var scansRedis = redis.AddServiceUser(ResourceNames.ScansRedis, "scans", files, "~active-scan:* ~instances:TrustedOss.Scans:*");
 var rabbitmq = builder.AddLocalRabbitMq(ResourceNames.RabbitMq, files);
 // Each service has its own RabbitMQ user, allowed only the exchanges of the messages it publishes
 // or consumes and the queues of its own consumers (MassTransit's names: message type, kebab-case
@@ -47,7 +56,7 @@ var keys = builder.AddProject<Projects.Keys>(ResourceNames.Keys)
     .DisableForwardedHeaders()
     .WithReplicas(replicas)
     .WithReference(keysDb).WaitFor(keysDb)
-    .WithReference(redis).WaitFor(redis)
+    .WithReference(keysRedis, ResourceNames.Redis).WaitFor(redis)
     .WithReference(keysBus, ResourceNames.RabbitMq).WaitFor(keysBus)
     .WithEnvironment("Identity__VerificationKey", identityVerificationKey)
     .WithEnvironment("Jwt__SigningKey", jwtKey)
@@ -63,7 +72,7 @@ var webhookIngest = builder.AddProject<Projects.WebhookIngest>(ResourceNames.Web
     .DisableForwardedHeaders()
     .WithReplicas(replicas)
     .WithReference(webhooksDb).WaitFor(webhooksDb)
-    .WithReference(redis).WaitFor(redis)
+    .WithReference(webhookIngestRedis, ResourceNames.Redis).WaitFor(redis)
     .WithReference(webhookIngestBus, ResourceNames.RabbitMq).WaitFor(webhookIngestBus)
     .WithReference(keys)
     .WithEnvironment("Identity__VerificationKey", identityVerificationKey)
@@ -74,7 +83,7 @@ var scans = builder.AddProject<Projects.Scans>(ResourceNames.Scans)
     .DisableForwardedHeaders()
     .WithReplicas(replicas)
     .WithReference(scansDb).WaitFor(scansDb)
-    .WithReference(redis).WaitFor(redis)
+    .WithReference(scansRedis, ResourceNames.Redis).WaitFor(redis)
     .WithReference(scansBus, ResourceNames.RabbitMq).WaitFor(scansBus)
     .WithReference(keys)
     .WithEnvironment("Identity__VerificationKey", identityVerificationKey)
@@ -92,7 +101,7 @@ builder.AddProject<Projects.Gateway>(ResourceNames.Gateway)
         endpoint.IsProxied = false;
     })
     .WithEndpoint("http", endpoint => endpoint.IsExternal = true)
-    .WithReference(redis).WaitFor(redis)
+    .WithReference(gatewayRedis, ResourceNames.Redis).WaitFor(redis)
     .WithEnvironment("Identity__SigningKey", identitySigningKey)
     .WithEnvironment("Jwt__SigningKey", jwtKey)
     .WithEnvironment("ApiKeys__Pepper", apiKeyPepper)

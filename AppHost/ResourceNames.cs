@@ -8,6 +8,10 @@ public static class ResourceNames
     public const string WebhooksDatabase = "webhooks-db";
     public const string ScansDatabase = "scans-db";
     public const string Redis = "redis";
+    public const string GatewayRedis = "redis-gateway";
+    public const string KeysRedis = "redis-keys";
+    public const string WebhookIngestRedis = "redis-webhook-ingest";
+    public const string ScansRedis = "redis-scans";
     public const string RabbitMq = "rabbitmq";
     public const string RabbitMqEpmd = "rabbitmq-epmd";
     public const string KeysBus = "rabbitmq-keys";

@@ -15,6 +15,9 @@ public sealed class LocalRedisResource(string name, string command, string worki
 
     public ParameterResource Password { get; } = password;
 
+    /// <summary>The users file (run mode): the admin, then one line per service user.</summary>
+    internal string? AclFile { get; init; }
+
     // StackExchange.Redis configuration syntax, as the Aspire Redis integration expects.
     public ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create(
         $"{Endpoint.Property(EndpointProperty.IPV4Host)}:{Endpoint.Property(EndpointProperty.Port)},password={Password}");
@@ -40,19 +43,23 @@ public static class LocalRedisExtensions
         var dataDirectory = files.Folder(name);
         var port = LocalServerFiles.FreePort();
 
-        // The password goes in a private config file, not on the command line the dashboard shows.
+        // Users live in a private ACL file (rewritten at every start, service users appended as they
+        // are added), not on the command line the dashboard shows. The default user is the admin.
+        var aclFile = Path.Combine(dataDirectory, "users.acl");
+        File.WriteAllText(aclFile, $"user default on #{LocalRedisUsers.Sha256(secret)} ~* &* +@all\n");
+        File.SetUnixFileMode(aclFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         var config = Path.Combine(dataDirectory, "redis.conf");
         File.WriteAllText(config, string.Create(CultureInfo.InvariantCulture, $"""
             port {port}
             bind 127.0.0.1
-            requirepass {secret}
+            aclfile {aclFile}
             dir {dataDirectory}
             save 60 1
             appendonly no
             """));
         File.SetUnixFileMode(config, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
-        return builder.AddResource(new LocalRedisResource(name, "redis-server", dataDirectory, password.Resource))
+        return builder.AddResource(new LocalRedisResource(name, "redis-server", dataDirectory, password.Resource) { AclFile = aclFile })
             .WithArgs(config)
             .WithEndpoint(port: port, targetPort: port, name: LocalRedisResource.EndpointName, scheme: "tcp", isProxied: false)
             .WithProbe(PingAsync);

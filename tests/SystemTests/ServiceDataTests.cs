@@ -59,6 +59,41 @@ public sealed class ServiceDataTests(SystemFixture system)
     }
 
     [Theory]
+    // The gateway reads API-key entries but only Keys writes them.
+    [InlineData(ResourceNames.GatewayRedis, "api-keys:tos_0000", true, false)]
+    [InlineData(ResourceNames.KeysRedis, "api-keys:tos_0000", true, true)]
+    // Webhook-Ingest reads the Scan service's active-scan notes; only Scans writes them.
+    [InlineData(ResourceNames.WebhookIngestRedis, "active-scan:0000", true, false)]
+    [InlineData(ResourceNames.ScansRedis, "active-scan:0000", true, true)]
+    // Nobody but Keys reaches login counters; nobody but the gateway its failed-key counters.
+    [InlineData(ResourceNames.ScansRedis, "login-failures:0000", false, false)]
+    [InlineData(ResourceNames.GatewayRedis, "login-failures:0000", false, false)]
+    [InlineData(ResourceNames.KeysRedis, "auth-failures:0000", false, false)]
+    public async Task Each_process_reaches_only_its_own_redis_keys(string user, string key, bool mayRead, bool mayWrite)
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(await system.ConnectionStringAsync(user));
+        var database = redis.GetDatabase();
+
+        Assert.Equal(mayRead, await AllowedAsync(() => database.StringGetAsync(key)));
+        Assert.Equal(mayWrite, await AllowedAsync(() => database.StringSetAsync($"{key}-test-{Guid.NewGuid():N}", "x", TimeSpan.FromSeconds(5))));
+        // Administration is nobody's: no service can wipe or reconfigure the shared server.
+        Assert.False(await AllowedAsync(() => database.ExecuteAsync("FLUSHALL")));
+    }
+
+    private static async Task<bool> AllowedAsync(Func<Task> command)
+    {
+        try
+        {
+            await command();
+            return true;
+        }
+        catch (RedisServerException ex) when (ex.Message.StartsWith("NOPERM", StringComparison.Ordinal))
+        {
+            return false;
+        }
+    }
+
+    [Theory]
     [InlineData("TrustedOss.Keys")]
     [InlineData("TrustedOss.WebhookIngest")]
     [InlineData("TrustedOss.Scans")]
