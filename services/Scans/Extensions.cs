@@ -8,6 +8,7 @@ using TrustedOss.Messaging.Outbox;
 using TrustedOss.Redis;
 using TrustedOss.Scans.Consumers;
 using TrustedOss.Scans.Data;
+using TrustedOss.Scans.Inventory;
 using TrustedOss.Scans.Running;
 using TrustedOss.Scans.Running.Egress;
 using TrustedOss.ServiceDefaults.Identity;
@@ -46,6 +47,7 @@ internal static class Extensions
         builder.Services.AddSingleton<ResolveHost>(Dns.GetHostAddressesAsync);
         builder.Services.AddSingleton<RepositoryEgress>();
         builder.Services.AddSingleton<GitRefResolver>();
+        builder.Services.AddSingleton<CommitInventory>();
         builder.Services.AddHostedService<StaleScanReaper>();
         builder.Services.AddSingleton<ScanStore>();
         builder.Services.AddSingleton<ScanMetrics>();

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using TrustedOss.Access;
 using TrustedOss.Data;
 using TrustedOss.Scans.Data;
+using TrustedOss.Scans.Inventory.CycloneDx;
 using TrustedOss.Scans.Running;
 using TrustedOss.ServiceDefaults.Http;
 using TrustedOss.ServiceDefaults.Identity;
@@ -31,6 +32,10 @@ internal static partial class ScansApi
             .Accepts<TriggerRequest>("application/json")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
         scans.MapGet("/scans/{scanId:guid}", GetScanAsync).WithSummary("Get a scan (poll it until it ends)");
+        scans.MapGet("/scans/{scanId:guid}/sbom", GetSbomAsync).WithSummary("The CycloneDX 1.6 document a succeeded scan produced")
+            .WithDescription("Same access as the scan. 404 until the scan has succeeded. Carries an ETag; If-None-Match gets 304.")
+            .Produces(StatusCodes.Status200OK, contentType: SbomWriter.MediaType)
+            .Produces(StatusCodes.Status304NotModified);
         return app;
     }
 
@@ -87,24 +92,55 @@ internal static partial class ScansApi
 
     private static async Task<Results<Ok<Scan>, ApiProblem>> GetScanAsync(Guid scanId, HttpContext http, KeysClient keys, ScanStore scans)
     {
+        var (scan, refused) = await ReadableScanAsync(scanId, http, keys, scans);
+        return scan is not null ? TypedResults.Ok(scan) : refused!;
+    }
+
+    /// <summary>Streams the document from the database to the client; a repeat with the same ETag is 304 without a body.</summary>
+    private static async Task<IResult> GetSbomAsync(Guid scanId, HttpContext http, KeysClient keys, ScanStore scans)
+    {
+        var (scan, refused) = await ReadableScanAsync(scanId, http, keys, scans);
+        if (scan is null)
+        {
+            return refused!;
+        }
+
+        if (scan.Status != ScanStatus.Succeeded || await scans.EtagOfSbomAsync(scanId, http.RequestAborted) is not { } etag)
+        {
+            return ApiProblems.NotFound("SBOM Not Found", $"Scan {scanId} has no SBOM: it is {scan.Status}. Poll the scan until it has succeeded.");
+        }
+
+        var quoted = $"\"{etag}\"";
+        http.Response.Headers.ETag = quoted;
+        if (http.Request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Select(t => t.Trim()).Contains(quoted)))
+        {
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+
+        return TypedResults.Stream(output => scans.CopySbomAsync(scanId, output, http.RequestAborted), SbomWriter.MediaType);
+    }
+
+    /// <summary>The scan when the caller may read it; else the answer: 404 unknown or not visible, 403 outside a key's scope, 401 refused.</summary>
+    private static async Task<(Scan? Scan, ApiProblem? Refused)> ReadableScanAsync(Guid scanId, HttpContext http, KeysClient keys, ScanStore scans)
+    {
         var scan = await scans.FindAsync(scanId, http.RequestAborted);
         if (scan is null)
         {
-            return ScanNotFound(scanId);
+            return (null, ScanNotFound(scanId));
         }
 
         var (access, refused) = await keys.AccessAsync(scan.ProjectId, http, http.RequestAborted);
         if (refused is not null)
         {
-            return refused;
+            return (null, refused);
         }
 
         if (access is null)
         {
-            return ScanNotFound(scanId);
+            return (null, ScanNotFound(scanId));
         }
 
-        return access.CanRead ? TypedResults.Ok(scan) : ApiProblems.Forbidden("This API key's scope does not cover the scan's project.");
+        return access.CanRead ? (scan, null) : (null, ApiProblems.Forbidden("This API key's scope does not cover the scan's project."));
     }
 
     private static ApiProblem AlreadyActive(string? gitRef, Guid? activeScanId) =>

@@ -1,6 +1,7 @@
 using MassTransit;
 using TrustedOss.Contracts;
 using TrustedOss.Scans.Data;
+using TrustedOss.Scans.Inventory;
 using TrustedOss.Scans.Running;
 
 namespace TrustedOss.Scans.Consumers;
@@ -10,7 +11,8 @@ namespace TrustedOss.Scans.Consumers;
 /// out of queued runs it, so a message delivered twice never runs a scan twice.
 /// </summary>
 internal sealed class ScanRequestedConsumer(
-    ScanStore scans, GitRefResolver git, ActiveScans active, ScanMetrics metrics, TimeProvider time, ILogger<ScanRequestedConsumer> logger)
+    ScanStore scans, GitRefResolver git, CommitInventory inventory, ActiveScans active, ScanMetrics metrics, TimeProvider time,
+    ILogger<ScanRequestedConsumer> logger)
     : IConsumer<ScanRequested>
 {
     public async Task Consume(ConsumeContext<ScanRequested> context)
@@ -25,10 +27,13 @@ internal sealed class ScanRequestedConsumer(
         var started = time.GetTimestamp();
         try
         {
-            var resolved = await git.ResolveAsync(request.RepositoryUrl, request.Ref, context.CancellationToken);
-            await scans.SucceedAsync(request.ScanId, resolved.CommitSha, resolved.Ref, CancellationToken.None);
+            var remote = await git.CheckAsync(request.RepositoryUrl, request.Ref, context.CancellationToken);
+            var resolved = await git.ResolveAsync(remote, request.Ref, context.CancellationToken);
+            var found = await inventory.TakeAsync(remote, resolved.CommitSha, request.ScanId, resolved.Ref, context.CancellationToken);
+            await scans.SucceedAsync(request.ScanId, resolved.CommitSha, resolved.Ref, found, CancellationToken.None);
             await FinishedAsync(request, ScanStatus.Succeeded, started);
-            logger.LogInformation("Scan {ScanId} succeeded at {CommitSha} ({Ref})", request.ScanId, resolved.CommitSha, resolved.Ref);
+            logger.LogInformation("Scan {ScanId} succeeded at {CommitSha} ({Ref}) with {ComponentCount} components and {WarningCount} warnings",
+                request.ScanId, resolved.CommitSha, resolved.Ref, found.ComponentCount, found.Warnings.Count);
         }
         catch (ScanFailedException ex)
         {

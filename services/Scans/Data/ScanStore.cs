@@ -3,6 +3,7 @@ using Npgsql;
 using TrustedOss.Contracts;
 using TrustedOss.Data;
 using TrustedOss.Messaging.Outbox;
+using TrustedOss.Scans.Inventory;
 using TrustedOss.Scans.Running;
 
 namespace TrustedOss.Scans.Data;
@@ -85,15 +86,53 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, TimeProvider
             new { id, now = time.UtcNowForDatabase() }, cancellationToken: cancellationToken)) == 1;
     }
 
-    public async Task SucceedAsync(Guid id, string commitSha, string resolvedRef, CancellationToken cancellationToken)
+    /// <summary>Ends a running scan succeeded, with its document, in one transaction.</summary>
+    public async Task SucceedAsync(Guid id, string commitSha, string resolvedRef, InventoryOutcome inventory, CancellationToken cancellationToken)
     {
+        var now = time.UtcNowForDatabase();
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var updated = await connection.ExecuteAsync(new CommandDefinition(
             """
-            UPDATE scans SET status = 'succeeded', completed_at = @now, commit_sha = @commitSha, ref = coalesce(ref, @resolvedRef)
+            UPDATE scans SET status = 'succeeded', completed_at = @now, commit_sha = @commitSha, ref = coalesce(ref, @resolvedRef),
+                             component_count = @componentCount
             WHERE id = @id AND status = 'running'
             """,
-            new { id, commitSha, resolvedRef, now = time.UtcNowForDatabase() }, cancellationToken: cancellationToken));
+            new { id, commitSha, resolvedRef, componentCount = inventory.ComponentCount, now }, transaction, cancellationToken: cancellationToken));
+        if (updated == 1)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO scan_sboms (scan_id, document, etag, created_at) VALUES (@id, @document, @etag, @now)",
+                new { id, document = inventory.Sbom, etag = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(inventory.Sbom)), now },
+                transaction, cancellationToken: cancellationToken));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>The ETag of the scan's document, or null when it has none.</summary>
+    public async Task<string?> EtagOfSbomAsync(Guid scanId, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
+            "SELECT etag FROM scan_sboms WHERE scan_id = @scanId", new { scanId }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Copies the scan's document to <paramref name="output"/> without holding it whole; false when there is none.</summary>
+    public async Task<bool> CopySbomAsync(Guid scanId, Stream output, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("SELECT document FROM scan_sboms WHERE scan_id = @scanId", connection);
+        command.Parameters.AddWithValue("scanId", scanId);
+        await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return false;
+        }
+
+        await using var document = await reader.GetStreamAsync(0, cancellationToken);
+        await document.CopyToAsync(output, cancellationToken);
+        return true;
     }
 
     public async Task FailAsync(Guid id, ScanError error, CancellationToken cancellationToken)

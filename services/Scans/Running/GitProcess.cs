@@ -8,11 +8,14 @@ namespace TrustedOss.Scans.Running;
 /// fill the runner's memory), its error text up to a few kilobytes (for the log only), and it is
 /// killed with its children when the time is up or the scan is cancelled.
 /// </summary>
-internal static class GitProcess
+public static class GitProcess
 {
     private const int ErrorBytes = 4096;
 
-    public sealed record Result(int ExitCode, string Output, string Error);
+    public sealed record Result(int ExitCode, byte[] Output, string Error)
+    {
+        public string Text => Encoding.UTF8.GetString(Output);
+    }
 
     public static async Task<Result> RunAsync(ProcessStartInfo start, int maxOutputBytes, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -33,7 +36,7 @@ internal static class GitProcess
 
             var (errorBytes, _) = await error;
             await process.WaitForExitAsync(deadline.Token);
-            return new Result(process.ExitCode, Encoding.UTF8.GetString(outputBytes), Encoding.UTF8.GetString(errorBytes));
+            return new Result(process.ExitCode, outputBytes, Encoding.UTF8.GetString(errorBytes));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

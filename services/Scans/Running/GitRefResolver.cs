@@ -23,7 +23,11 @@ public sealed partial class GitRefResolver(IOptions<ScanRunnerOptions> options, 
 
     public sealed record Resolved(string CommitSha, string Ref);
 
-    public async Task<Resolved> ResolveAsync(string repositoryUrl, string? requestedRef, CancellationToken cancellationToken)
+    public async Task<Resolved> ResolveAsync(string repositoryUrl, string? requestedRef, CancellationToken cancellationToken) =>
+        await ResolveAsync(await CheckAsync(repositoryUrl, requestedRef, cancellationToken), requestedRef, cancellationToken);
+
+    /// <summary>The URL and ref checked again, and the address git may connect to: everything git runs against goes through here.</summary>
+    public async Task<Remote> CheckAsync(string repositoryUrl, string? requestedRef, CancellationToken cancellationToken)
     {
         if (!GitUrl.IsValid(repositoryUrl) || (requestedRef is not null && !SafeRef().IsMatch(requestedRef))
             || RepositoryTarget.Parse(repositoryUrl) is not { } target)
@@ -37,8 +41,11 @@ public sealed partial class GitRefResolver(IOptions<ScanRunnerOptions> options, 
         }
 
         var address = target.IsNetwork ? await egress.CheckedAddressAsync(target, cancellationToken) : null;
-        var remote = new Remote(repositoryUrl, target, address);
+        return new Remote(repositoryUrl, target, address);
+    }
 
+    public async Task<Resolved> ResolveAsync(Remote remote, string? requestedRef, CancellationToken cancellationToken)
+    {
         if (requestedRef is not null && FullSha().IsMatch(requestedRef))
         {
             // A commit id names itself; the repository is still asked, so a dead URL fails the scan.
@@ -76,10 +83,27 @@ public sealed partial class GitRefResolver(IOptions<ScanRunnerOptions> options, 
         throw new ScanFailedException(ScanError.RefNotFound(requested));
     }
 
-    /// <summary>A repository URL with the transport git will use and, for a network one, the checked address.</summary>
-    private sealed record Remote(string Url, RepositoryTarget Target, IPAddress? Address);
-
     private async Task<IReadOnlyList<string[]>> LsRemoteAsync(Remote remote, string[] patterns, CancellationToken cancellationToken)
+    {
+        // "--" ends the options: nothing after it, the URL included, can be read as one.
+        var start = Git(remote, ["ls-remote", "--symref", "--", remote.Url, .. patterns]);
+        var result = await GitProcess.RunAsync(start, options.Value.MaxGitOutputBytes, options.Value.GitTimeout, cancellationToken);
+        if (result.ExitCode != 0)
+        {
+            // The URL holds no credentials: GitUrl refuses any, here as when the project was saved.
+            logger.LogInformation("git ls-remote of {Repository} exited {ExitCode}: {GitError}", remote.Url, result.ExitCode, result.Error.Trim());
+            throw new ScanFailedException(ScanError.RepositoryUnreachable);
+        }
+
+        return [.. result.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t'))];
+    }
+
+    /// <summary>
+    /// A git command against <paramref name="remote"/> with this runner's settings and environment
+    /// (pinned address, no redirects, no credentials, empty home); the caller runs it with
+    /// <see cref="GitProcess"/>.
+    /// </summary>
+    public ProcessStartInfo Git(Remote remote, IEnumerable<string> arguments)
     {
         var start = new ProcessStartInfo("git");
         foreach (var setting in Settings(remote))
@@ -88,8 +112,7 @@ public sealed partial class GitRefResolver(IOptions<ScanRunnerOptions> options, 
             start.ArgumentList.Add(setting);
         }
 
-        // "--" ends the options: nothing after it, the URL included, can be read as one.
-        foreach (var argument in (string[])["ls-remote", "--symref", "--", remote.Url, .. patterns])
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
@@ -109,15 +132,7 @@ public sealed partial class GitRefResolver(IOptions<ScanRunnerOptions> options, 
             start.Environment["GIT_SSH_COMMAND"] = SshCommand(remote);
         }
 
-        var result = await GitProcess.RunAsync(start, options.Value.MaxGitOutputBytes, options.Value.GitTimeout, cancellationToken);
-        if (result.ExitCode != 0)
-        {
-            // The URL holds no credentials: GitUrl refuses any, here as when the project was saved.
-            logger.LogInformation("git ls-remote of {Repository} exited {ExitCode}: {GitError}", remote.Url, result.ExitCode, result.Error.Trim());
-            throw new ScanFailedException(ScanError.RepositoryUnreachable);
-        }
-
-        return [.. result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t'))];
+        return start;
     }
 
     /// <summary>git settings for one run: pinned address, no redirects, no credential helpers, and a floor on transfer speed.</summary>

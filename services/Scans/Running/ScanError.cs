@@ -28,6 +28,9 @@ public sealed record ScanError(string Code, string Message)
     public static ScanError AnswerTooLarge { get; } =
         new("answer_too_large", "The repository's answer was larger than a scan reads.");
 
+    public static ScanError RepositoryTooLarge { get; } =
+        new("repository_too_large", "The commit is larger than a scan fetches (its files or its size).");
+
     public static ScanError Internal { get; } =
         new("internal_error", "The scan stopped on an internal error.");
 

@@ -19,6 +19,22 @@ public sealed class ScanRunnerOptions
     [Range(1024, 64 * 1024 * 1024)]
     public int MaxGitOutputBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>The longest fetching the scanned commit may take.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:30:00")]
+    public TimeSpan FetchTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>The most the fetched commit may take on disk; a larger repository fails the scan.</summary>
+    [Range(1024 * 1024, 64L * 1024 * 1024 * 1024)]
+    public long MaxRepositoryBytes { get; set; } = 1024L * 1024 * 1024;
+
+    /// <summary>The most files the commit may have; a larger tree fails the scan.</summary>
+    [Range(1, 10_000_000)]
+    public int MaxFiles { get; set; } = 200_000;
+
+    /// <summary>The largest lock file or manifest read; a larger one is skipped with a warning.</summary>
+    [Range(1024, 1024 * 1024 * 1024)]
+    public int MaxManifestBytes { get; set; } = 64 * 1024 * 1024;
+
     /// <summary>The longest a repository may take to answer.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan GitTimeout { get; set; } = TimeSpan.FromSeconds(30);

@@ -43,5 +43,16 @@ internal sealed class GitRepository : IDisposable
         return TestGit.Run(Path, "rev-parse", "HEAD").Trim();
     }
 
+    /// <summary>Adds a commit on <c>main</c> that writes <paramref name="relativePath"/>; returns its sha.</summary>
+    public string CommitFile(string relativePath, byte[] content)
+    {
+        var file = System.IO.Path.Combine(Path, relativePath);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(file)!);
+        File.WriteAllBytes(file, content);
+        TestGit.Run(Path, "add", ".");
+        TestGit.Run(Path, "commit", "--quiet", "-m", $"add {relativePath}");
+        return TestGit.Run(Path, "rev-parse", "HEAD").Trim();
+    }
+
     public void Dispose() => Directory.Delete(Path, recursive: true);
 }

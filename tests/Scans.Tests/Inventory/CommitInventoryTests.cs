@@ -1,0 +1,100 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using TrustedOss.Scans.Inventory;
+using TrustedOss.Scans.Running;
+using TrustedOss.Scans.Running.Egress;
+using TrustedOss.TestSupport;
+
+namespace TrustedOss.Scans.Tests.Inventory;
+
+/// <summary>Fetching one commit of a real repository on disk and reading its lock files, within the runner's bounds.</summary>
+public sealed class CommitInventoryTests : IDisposable
+{
+    private readonly string repository = TestGit.InitRepository("inventory-", branch: "main");
+
+    private static GitRefResolver Git(ScanRunnerOptions options) =>
+        new(Options.Create(options), new RepositoryEgress(new EgressPolicy([]), Dns.GetHostAddressesAsync), NullLogger<GitRefResolver>.Instance);
+
+    private static ScanRunnerOptions Limits(int maxFiles = 1000, int maxManifestBytes = 64 * 1024 * 1024) =>
+        new() { AllowFileRepositories = true, GitTimeout = TimeSpan.FromSeconds(30), MaxFiles = maxFiles, MaxManifestBytes = maxManifestBytes };
+
+    private async Task<InventoryOutcome> TakeAsync(ScanRunnerOptions options, string commit)
+    {
+        var git = Git(options);
+        var remote = await git.CheckAsync($"file://{repository}", null, CancellationToken.None);
+        return await new CommitInventory(git, Options.Create(options), TimeProvider.System, NullLogger<CommitInventory>.Instance)
+            .TakeAsync(remote, commit, Guid.NewGuid(), "main", CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Only_the_scanned_commit_is_read_and_lock_files_under_node_modules_are_not()
+    {
+        var lockFile = Fixtures.Bytes("npm", "mocha-v3", "package-lock.json");
+        var scanned = Commit(("package-lock.json", lockFile), ("vendor/node_modules/x/package-lock.json", lockFile));
+        Commit(("web/package-lock.json", lockFile));
+
+        var outcome = await TakeAsync(Limits(), scanned);
+
+        var expected = NpmLockfile(lockFile).Components.Count;
+        Assert.Equal(expected, outcome.ComponentCount);
+        var components = JsonDocument.Parse(outcome.Sbom).RootElement.GetProperty("components").EnumerateArray().ToList();
+        Assert.All(components, c => Assert.Equal("package-lock.json",
+            c.GetProperty("evidence").GetProperty("occurrences")[0].GetProperty("location").GetString()));
+    }
+
+    [Fact]
+    public async Task Two_lock_files_listing_one_package_keep_one_component_each_with_ids_of_their_own()
+    {
+        var lockFile = Fixtures.Bytes("npm", "mocha-v3", "package-lock.json");
+        var commit = Commit(("package-lock.json", lockFile), ("docs/package-lock.json", lockFile));
+
+        var outcome = await TakeAsync(Limits(), commit);
+
+        var ids = JsonDocument.Parse(outcome.Sbom).RootElement.GetProperty("components").EnumerateArray().Select(c => c.GetProperty("bom-ref").GetString()).ToList();
+        Assert.Equal(2 * NpmLockfile(lockFile).Components.Count, ids.Count);
+        Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
+    }
+
+    [Fact]
+    public async Task A_lock_file_over_the_size_bound_is_skipped_with_a_warning()
+    {
+        var commit = Commit(("package-lock.json", Fixtures.Bytes("npm", "mocha-v3", "package-lock.json")));
+
+        var outcome = await TakeAsync(Limits(maxManifestBytes: 1024), commit);
+
+        Assert.Equal(0, outcome.ComponentCount);
+        Assert.StartsWith("package-lock.json: ", Assert.Single(outcome.Warnings), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_commit_with_more_files_than_the_bound_fails_the_scan_and_leaves_no_work_folder()
+    {
+        var commit = Commit([.. Enumerable.Range(0, 5).Select(i => ($"file-{i}.txt", "x"u8.ToArray()))]);
+        var before = Directory.GetDirectories(Path.GetTempPath(), "trustedoss-scan-*").Length;
+
+        var error = await Assert.ThrowsAsync<ScanFailedException>(() => TakeAsync(Limits(maxFiles: 3), commit));
+
+        Assert.Equal(ScanError.RepositoryTooLarge, error.Error);
+        Assert.Equal(before, Directory.GetDirectories(Path.GetTempPath(), "trustedoss-scan-*").Length);
+    }
+
+    private static InventoryResult NpmLockfile(byte[] content) => TrustedOss.Scans.Inventory.Npm.NpmLockfile.Read("package-lock.json", content);
+
+    private string Commit(params (string Path, byte[] Content)[] files)
+    {
+        foreach (var (path, content) in files)
+        {
+            var file = Path.Combine(repository, path);
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            File.WriteAllBytes(file, content);
+        }
+
+        TestGit.Run(repository, "add", ".");
+        TestGit.Run(repository, "commit", "--quiet", "-m", "files");
+        return TestGit.Run(repository, "rev-parse", "HEAD").Trim();
+    }
+
+    public void Dispose() => Directory.Delete(repository, recursive: true);
+}
