@@ -86,11 +86,51 @@ public sealed class LocalServerFiles
     }
 
     /// <summary>A loopback port nobody listens on right now, for servers whose port lives in a config file.</summary>
+    /// <summary>
+    /// A free loopback port below the kernel's ephemeral range. The port is only reserved once the
+    /// server starts, and the orchestrator's proxies and every client socket take their ports from
+    /// the ephemeral range: a port chosen there could be taken by one of them in between.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var high = EphemeralRangeStart() - 1;
+        lock (HandedOut)
+        {
+            for (var attempt = 0; attempt < 1000; attempt++)
+            {
+                var port = Random.Shared.Next(FirstPrivatePort, high + 1);
+                if (HandedOut.Contains(port))
+                {
+                    continue;
+                }
+
+                try
+                {
+                    using var listener = new TcpListener(IPAddress.Loopback, port);
+                    listener.Start();
+                    HandedOut.Add(port);
+                    return port;
+                }
+                catch (SocketException)
+                {
+                    // In use: try another.
+                }
+            }
+        }
+
+        throw new InvalidOperationException($"No free loopback port between {FirstPrivatePort} and {high}.");
+    }
+
+    private const int FirstPrivatePort = 20000;
+
+    private static readonly HashSet<int> HandedOut = [];
+
+    /// <summary>The first port of /proc/sys/net/ipv4/ip_local_port_range (32768 unless changed).</summary>
+    private static int EphemeralRangeStart()
+    {
+        const string RangeFile = "/proc/sys/net/ipv4/ip_local_port_range";
+        var first = File.Exists(RangeFile) ? File.ReadAllText(RangeFile).Split((char[])['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() : null;
+        return int.TryParse(first, out var start) && start > FirstPrivatePort + 1000 ? start : 32768;
     }
 
     /// <summary>Runs a one-off setup command (initdb, chown) and fails loudly with its output.</summary>
