@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using TrustedOss.Scans.Inventory.CycloneDx;
 using TrustedOss.Scans.Inventory.Npm;
+using TrustedOss.Scans.Inventory.PyPi;
 using TrustedOss.Scans.Running;
 
 namespace TrustedOss.Scans.Inventory;
@@ -17,7 +18,13 @@ public sealed record InventoryOutcome(byte[] Sbom, int ComponentCount, IReadOnly
 /// </summary>
 public sealed class CommitInventory(GitRefResolver git, IOptions<ScanRunnerOptions> options, TimeProvider time, ILogger<CommitInventory> logger)
 {
-    private static readonly string[] NpmLockFiles = ["package-lock.json", "npm-shrinkwrap.json"];
+    /// <summary>The files read, by name, and their readers.</summary>
+    private static readonly Dictionary<string, Func<string, ReadOnlyMemory<byte>, InventoryResult>> Readers = new(StringComparer.Ordinal)
+    {
+        ["package-lock.json"] = NpmLockfile.Read,
+        ["npm-shrinkwrap.json"] = NpmLockfile.Read,
+        ["Pipfile.lock"] = PipfileLock.Read,
+    };
 
     public async Task<InventoryOutcome> TakeAsync(Remote remote, string commitSha, Guid scanId, string? gitRef, CancellationToken cancellationToken)
     {
@@ -41,7 +48,9 @@ public sealed class CommitInventory(GitRefResolver git, IOptions<ScanRunnerOptio
 
             var components = new List<InventoryComponent>();
             var warnings = new List<string>();
-            foreach (var file in files.Where(f => NpmLockFiles.Contains(Path.GetFileName(f.Path)) && !f.Path.Split('/').Contains("node_modules")))
+            // Packages vendored into the repository (node_modules, a virtualenv) are not its own manifests.
+            foreach (var file in files.Where(f => Readers.ContainsKey(Path.GetFileName(f.Path))
+                && !f.Path.Split('/').Any(folder => folder is "node_modules" or "site-packages")))
             {
                 if (file.Size > limits.MaxManifestBytes)
                 {
@@ -51,7 +60,7 @@ public sealed class CommitInventory(GitRefResolver git, IOptions<ScanRunnerOptio
 
                 var content = await RunAsync(remote, ["-C", work.FullName, "cat-file", "blob", file.Blob], (int)file.Size + 1, limits.GitTimeout,
                     "cat-file", cancellationToken);
-                var read = NpmLockfile.Read(file.Path, content);
+                var read = Readers[Path.GetFileName(file.Path)](file.Path, content);
                 components.AddRange(read.Components);
                 warnings.AddRange(read.Warnings);
             }

@@ -40,6 +40,17 @@ public sealed class SbomWriterTests
     }
 
     [Fact]
+    public void A_document_of_a_real_pipfile_lock_is_valid_cyclonedx()
+    {
+        var inventory = TrustedOss.Scans.Inventory.PyPi.PipfileLock.Read("Pipfile.lock", Fixtures.Bytes("pypi", "pipenv", "Pipfile.lock"));
+
+        using var document = Written(inventory.Components, []);
+
+        AssertValid(document);
+        Assert.Equal(inventory.Components.Count, document.RootElement.GetProperty("components").GetArrayLength());
+    }
+
+    [Fact]
     public void An_empty_inventory_is_a_valid_document_naming_the_repository_and_commit()
     {
         using var document = Written([], []);
