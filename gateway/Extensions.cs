@@ -24,12 +24,8 @@ internal static class Extensions
             .BindConfiguration(KeyRateLimitOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.Services.AddOptions<TriggerRateLimitOptions>()
-            .BindConfiguration(TriggerRateLimitOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        builder.Services.AddOptions<WebhookRateLimitOptions>()
-            .BindConfiguration(WebhookRateLimitOptions.SectionName)
+        builder.Services.AddOptions<GatewayRateLimitOptions>()
+            .BindConfiguration(GatewayRateLimitOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
 

@@ -18,8 +18,8 @@ namespace TrustedOss.Gateway;
 /// log line say so): a limiter outage must not stop every pipeline or provider.
 /// </summary>
 internal sealed class RateLimitMiddleware(
-    RequestDelegate next, IConnectionMultiplexer redis, IOptions<KeyRateLimitOptions> keyLimits, IOptions<WebhookRateLimitOptions> webhookLimits,
-    IOptions<TriggerRateLimitOptions> triggerLimits, RedisDeadline redisDeadline, TimeProvider time, GatewayMetrics metrics,
+    RequestDelegate next, IConnectionMultiplexer redis, IOptions<KeyRateLimitOptions> keyLimits, IOptions<GatewayRateLimitOptions> limits,
+    RedisDeadline redisDeadline, TimeProvider time, GatewayMetrics metrics,
     ILogger<RateLimitMiddleware> logger)
 {
     private const string TriggerRouteId = "project-scans";
@@ -86,13 +86,13 @@ internal sealed class RateLimitMiddleware(
             if (caller?.UserId is { } userId)
             {
                 counts.Add(As("You (your token and your keys together)",
-                    CountAsync($"rate:user:{userId:N}:triggers", UserTriggersPolicy, triggerLimits.Value.TriggersPerUserPerMinute, now)));
+                    CountAsync($"rate:user:{userId:N}:triggers", UserTriggersPolicy, limits.Value.TriggersPerUserPerMinute, now)));
             }
 
             if (Guid.TryParse(context.GetRouteValue("projectId") as string, out var projectId))
             {
                 counts.Add(As("This project",
-                    CountAsync($"rate:project:{projectId:N}:triggers", ProjectTriggersPolicy, triggerLimits.Value.TriggersPerProjectPerMinute, now)));
+                    CountAsync($"rate:project:{projectId:N}:triggers", ProjectTriggersPolicy, limits.Value.TriggersPerProjectPerMinute, now)));
             }
         }
         else if (caller is { IsApiKey: true, ApiKeyId: { } keyId })
@@ -102,7 +102,7 @@ internal sealed class RateLimitMiddleware(
         else if (route == WebhooksRouteId)
         {
             counts.Add(As("This address",
-                CountAsync($"rate:webhooks:{context.Connection.RemoteIpAddress}", WebhooksPolicy, webhookLimits.Value.WebhooksPerMinute, now)));
+                CountAsync($"rate:webhooks:{context.Connection.RemoteIpAddress}", WebhooksPolicy, limits.Value.WebhooksPerMinute, now)));
         }
 
         return counts;

@@ -11,7 +11,7 @@ internal static class JsonLines
     public static Dictionary<string, int> MembersOf(ReadOnlySpan<byte> json, string topLevelMember)
     {
         var lines = new Dictionary<string, int>(StringComparer.Ordinal);
-        var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, MaxDepth = JsonLimits.MaxDepth });
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, MaxDepth = JsonFile.MaxDepth });
         var inside = false;
         var line = 1;
         var counted = 0L;

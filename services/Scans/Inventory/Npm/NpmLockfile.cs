@@ -14,33 +14,13 @@ public static class NpmLockfile
 {
     private const string Modules = "node_modules/";
 
-    public static InventoryResult Read(string file, ReadOnlyMemory<byte> content)
-    {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(content, new JsonDocumentOptions { MaxDepth = JsonLimits.MaxDepth });
-        }
-        catch (JsonException ex)
-        {
-            return InventoryResult.Warning($"{file}: not readable JSON ({ex.Message})");
-        }
-
-        using (document)
-        {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                return InventoryResult.Warning($"{file}: not an npm lock file");
-            }
-
-            return root.TryGetProperty("packages", out var packages) && packages.ValueKind == JsonValueKind.Object
+    public static InventoryResult Read(string file, ReadOnlyMemory<byte> content) =>
+        JsonFile.ReadObject(file, content, "an npm lock file", root =>
+            root.TryGetProperty("packages", out var packages) && packages.ValueKind == JsonValueKind.Object
                 ? FromPackages(file, packages, JsonLines.MembersOf(content.Span, "packages"))
                 : root.TryGetProperty("dependencies", out var dependencies) && dependencies.ValueKind == JsonValueKind.Object
                     ? FromNestedDependencies(file, dependencies, JsonLines.MembersOf(content.Span, "dependencies"))
-                    : new InventoryResult([], []);
-        }
-    }
+                    : new InventoryResult([], []));
 
     /// <summary>Lock file versions 2 and 3: one entry per install path.</summary>
     private static InventoryResult FromPackages(string file, JsonElement packages, Dictionary<string, int> lines)

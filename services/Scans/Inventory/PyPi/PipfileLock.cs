@@ -13,29 +13,13 @@ public static class PipfileLock
 {
     private static readonly string[] Sections = ["default", "develop"];
 
-    public static InventoryResult Read(string file, ReadOnlyMemory<byte> content)
-    {
-        JsonDocument document;
-        try
+    public static InventoryResult Read(string file, ReadOnlyMemory<byte> content) =>
+        JsonFile.ReadObject(file, content, "a Pipfile.lock", root =>
         {
-            document = JsonDocument.Parse(content, new JsonDocumentOptions { MaxDepth = JsonLimits.MaxDepth });
-        }
-        catch (JsonException ex)
-        {
-            return InventoryResult.Warning($"{file}: not readable JSON ({ex.Message})");
-        }
-
-        using (document)
-        {
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                return InventoryResult.Warning($"{file}: not a Pipfile.lock");
-            }
-
             var components = new Dictionary<string, InventoryComponent>(StringComparer.Ordinal);
             foreach (var section in Sections)
             {
-                if (!document.RootElement.TryGetProperty(section, out var packages) || packages.ValueKind != JsonValueKind.Object)
+                if (!root.TryGetProperty(section, out var packages) || packages.ValueKind != JsonValueKind.Object)
                 {
                     continue;
                 }
@@ -57,6 +41,5 @@ public static class PipfileLock
             }
 
             return new InventoryResult([.. components.Values], []);
-        }
-    }
+        });
 }
