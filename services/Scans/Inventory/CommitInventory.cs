@@ -1,7 +1,5 @@
 using Microsoft.Extensions.Options;
 using TrustedOss.Scans.Inventory.CycloneDx;
-using TrustedOss.Scans.Inventory.Npm;
-using TrustedOss.Scans.Inventory.PyPi;
 using TrustedOss.Scans.Running;
 
 namespace TrustedOss.Scans.Inventory;
@@ -12,63 +10,49 @@ public sealed record InventoryOutcome(byte[] Sbom, int ComponentCount, IReadOnly
 /// <summary>
 /// Fetches exactly the scanned commit (one commit deep, no tags, no submodules, into a bare
 /// repository, so nothing is checked out, no hook or LFS filter runs) under the same egress rules
-/// as the ref resolution, then reads the lock files it holds straight from git's objects and
-/// writes the document. Bounded: time to fetch, size on disk, number of files, size of each file
-/// read; the work folder is always removed.
+/// as the ref resolution, then reads the manifests and lock files it holds straight from git's
+/// objects and writes the document. Bounded: time to fetch, size on disk (watched while git
+/// writes), number of files, size of each file read and of all of them; the work folder is
+/// always removed.
 /// </summary>
 public sealed class CommitInventory(GitRefResolver git, IOptions<ScanRunnerOptions> options, TimeProvider time, ILogger<CommitInventory> logger)
 {
-    /// <summary>The files read, by name, and their readers.</summary>
-    private static readonly Dictionary<string, Func<string, ReadOnlyMemory<byte>, InventoryResult>> Readers = new(StringComparer.Ordinal)
-    {
-        ["package-lock.json"] = NpmLockfile.Read,
-        ["npm-shrinkwrap.json"] = NpmLockfile.Read,
-        ["Pipfile.lock"] = PipfileLock.Read,
-    };
-
     public async Task<InventoryOutcome> TakeAsync(Remote remote, string commitSha, Guid scanId, string? gitRef, CancellationToken cancellationToken)
     {
         var limits = options.Value;
         var work = Directory.CreateTempSubdirectory("trustedoss-scan-");
         try
         {
+            var started = time.GetTimestamp();
             await RunAsync(remote, ["init", "--quiet", "--bare", work.FullName], 4096, limits.GitTimeout, "init", cancellationToken);
-            await RunAsync(remote, ["-C", work.FullName, "-c", "protocol.version=2", "fetch", "--quiet", "--depth=1", "--no-tags",
-                "--no-recurse-submodules", "--", remote.Url, commitSha], 64 * 1024, limits.FetchTimeout, "fetch", cancellationToken);
-            if (SizeOf(work) > limits.MaxRepositoryBytes)
+            var fetchedBytes = await FetchAsync(remote, work, commitSha, cancellationToken);
+            var fetchTime = time.GetElapsedTime(started);
+
+            var tree = await TreeAsync(remote, work.FullName, commitSha, cancellationToken);
+            if (tree.Count > limits.MaxFiles)
             {
                 throw new ScanFailedException(ScanError.RepositoryTooLarge);
             }
 
-            var files = await TreeAsync(remote, work.FullName, commitSha, cancellationToken);
-            if (files.Count > limits.MaxFiles)
-            {
-                throw new ScanFailedException(ScanError.RepositoryTooLarge);
-            }
-
-            var components = new List<InventoryComponent>();
             var warnings = new List<string>();
-            // Packages vendored into the repository (node_modules, a virtualenv) are not its own manifests.
-            foreach (var file in files.Where(f => Readers.ContainsKey(Path.GetFileName(f.Path))
-                && !f.Path.Split('/').Any(folder => folder is "node_modules" or "site-packages")))
-            {
-                if (file.Size > limits.MaxManifestBytes)
-                {
-                    warnings.Add($"{file.Path}: {file.Size} bytes, over the {limits.MaxManifestBytes} a scan reads; skipped");
-                    continue;
-                }
+            var files = await ReadManifestsAsync(remote, work.FullName, tree, warnings, cancellationToken);
+            var found = Ecosystems.Read(files);
+            warnings.AddRange(found.Warnings);
+            var components = UniqueIds(found.Components);
 
-                var content = await RunAsync(remote, ["-C", work.FullName, "cat-file", "blob", file.Blob], (int)file.Size + 1, limits.GitTimeout,
-                    "cat-file", cancellationToken);
-                var read = Readers[Path.GetFileName(file.Path)](file.Path, content);
-                components.AddRange(read.Components);
-                warnings.AddRange(read.Warnings);
-            }
-
-            var unique = UniqueIds(components);
             using var document = new MemoryStream();
-            SbomWriter.Write(document, new SbomSubject(remote.Url, commitSha, gitRef, scanId, time.GetUtcNow(), ToolVersion), unique, warnings);
-            return new InventoryOutcome(document.ToArray(), unique.Count, warnings);
+            var subject = new SbomSubject(remote.Url, commitSha, gitRef, scanId, time.GetUtcNow(), ToolVersion)
+            {
+                Measurements =
+                [
+                    new("trustedoss:repository_bytes", fetchedBytes.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                    new("trustedoss:file_count", tree.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                    new("trustedoss:manifests_read", files.Paths.Count().ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                    new("trustedoss:fetch_seconds", fetchTime.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)),
+                ],
+            };
+            SbomWriter.Write(document, subject, components, warnings);
+            return new InventoryOutcome(document.ToArray(), components.Count, warnings);
         }
         finally
         {
@@ -78,6 +62,47 @@ public sealed class CommitInventory(GitRefResolver git, IOptions<ScanRunnerOptio
 
     private static readonly string ToolVersion =
         typeof(CommitInventory).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
+    /// <summary>
+    /// Fetches the commit while watching the folder's size: a repository past the limit fails the
+    /// scan as soon as git has written that much, not after it has filled the disk. The bytes on
+    /// disk at the end.
+    /// </summary>
+    private async Task<long> FetchAsync(Remote remote, DirectoryInfo work, string commitSha, CancellationToken cancellationToken)
+    {
+        var limits = options.Value;
+        using var tooLarge = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var watch = new PeriodicTimer(TimeSpan.FromMilliseconds(250), time);
+        var watcher = Task.Run(async () =>
+        {
+            while (await watch.WaitForNextTickAsync(CancellationToken.None))
+            {
+                if (SizeOf(work) > limits.MaxRepositoryBytes)
+                {
+                    await tooLarge.CancelAsync();
+                    return;
+                }
+            }
+        }, CancellationToken.None);
+
+        try
+        {
+            await RunAsync(remote, ["-C", work.FullName, "-c", "protocol.version=2", "fetch", "--quiet", "--depth=1", "--no-tags",
+                "--no-recurse-submodules", "--", remote.Url, commitSha], 64 * 1024, limits.FetchTimeout, "fetch", tooLarge.Token);
+        }
+        catch (OperationCanceledException) when (tooLarge.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new ScanFailedException(ScanError.RepositoryTooLarge);
+        }
+        finally
+        {
+            watch.Dispose();
+            await watcher;
+        }
+
+        var bytes = SizeOf(work);
+        return bytes > limits.MaxRepositoryBytes ? throw new ScanFailedException(ScanError.RepositoryTooLarge) : bytes;
+    }
 
     /// <summary>One file in the commit: its path, blob id and size.</summary>
     private sealed record TreeFile(string Path, string Blob, long Size);
@@ -102,9 +127,58 @@ public sealed class CommitInventory(GitRefResolver git, IOptions<ScanRunnerOptio
         return files;
     }
 
-    private async Task<byte[]> RunAsync(Remote remote, string[] arguments, int maxOutputBytes, TimeSpan timeout, string step, CancellationToken cancellationToken)
+    /// <summary>
+    /// The manifests and lock files the readers want, in one <c>git cat-file --batch</c>: each file
+    /// up to <see cref="ScanRunnerOptions.MaxManifestBytes"/>, all of them up to
+    /// <see cref="ScanRunnerOptions.MaxManifestTotalBytes"/>; what is skipped is a warning.
+    /// </summary>
+    private async Task<ManifestFiles> ReadManifestsAsync(Remote remote, string work, List<TreeFile> tree, List<string> warnings, CancellationToken cancellationToken)
     {
-        var result = await GitProcess.RunAsync(git.Git(remote, arguments), maxOutputBytes, timeout, cancellationToken);
+        var limits = options.Value;
+        var paths = tree.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
+        var wanted = new List<TreeFile>();
+        long total = 0;
+        foreach (var file in tree.Where(f => Ecosystems.Wants(f.Path, paths)).OrderBy(f => f.Path, StringComparer.Ordinal))
+        {
+            if (file.Size > limits.MaxManifestBytes)
+            {
+                warnings.Add($"{file.Path}: {file.Size} bytes, over the {limits.MaxManifestBytes} a scan reads of one file; skipped");
+            }
+            else if (total + file.Size > limits.MaxManifestTotalBytes)
+            {
+                warnings.Add($"{file.Path}: skipped, the scan has read the {limits.MaxManifestTotalBytes} bytes it reads of all files");
+            }
+            else
+            {
+                total += file.Size;
+                wanted.Add(file);
+            }
+        }
+
+        var contents = new Dictionary<string, ReadOnlyMemory<byte>>(StringComparer.Ordinal);
+        if (wanted.Count == 0)
+        {
+            return new ManifestFiles(contents);
+        }
+
+        // Each answer is "<blob> blob <size>\n<content>\n".
+        var output = await RunAsync(remote, ["-C", work, "cat-file", "--batch"], (int)Math.Min(int.MaxValue, total + (wanted.Count * 128L)),
+            limits.GitTimeout, "cat-file", cancellationToken, string.Concat(wanted.Select(f => f.Blob + "\n")));
+        var at = 0;
+        foreach (var file in wanted)
+        {
+            at = Array.IndexOf(output, (byte)'\n', at) + 1;
+            contents[file.Path] = output.AsMemory(at, (int)file.Size);
+            at += (int)file.Size + 1;
+        }
+
+        return new ManifestFiles(contents);
+    }
+
+    private async Task<byte[]> RunAsync(Remote remote, string[] arguments, int maxOutputBytes, TimeSpan timeout, string step,
+        CancellationToken cancellationToken, string? input = null)
+    {
+        var result = await GitProcess.RunAsync(git.Git(remote, arguments), maxOutputBytes, timeout, cancellationToken, input);
         if (result.ExitCode != 0)
         {
             logger.LogInformation("git {Step} of {Repository} exited {ExitCode}: {GitError}", step, remote.Url, result.ExitCode, result.Error.Trim());
@@ -114,23 +188,46 @@ public sealed class CommitInventory(GitRefResolver git, IOptions<ScanRunnerOptio
         return result.Output;
     }
 
-    /// <summary>The same package found in two lock files (a monorepo) is listed once per file, each with an id of its own.</summary>
-    private static List<InventoryComponent> UniqueIds(List<InventoryComponent> components)
+    /// <summary>
+    /// One component per package and file (a package a file lists twice, for two platforms or two
+    /// projects, is merged: direct if either is, development only if both are); the same package
+    /// found in two files (a monorepo) is listed once per file, each with an id of its own.
+    /// </summary>
+    private static List<InventoryComponent> UniqueIds(IReadOnlyList<InventoryComponent> components)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var renamed = new Dictionary<(string File, string Id), string>();
+        var merged = new Dictionary<(string File, string Id), InventoryComponent>();
         foreach (var component in components)
         {
-            renamed[(component.Evidence.File, component.Id)] = seen.Add(component.Id) ? component.Id : $"{component.Id}#{component.Evidence.File}";
+            var key = (component.Evidence.File, component.Id);
+            merged[key] = merged.TryGetValue(key, out var seen)
+                ? seen with
+                {
+                    Direct = seen.Direct || component.Direct,
+                    Development = seen.Development && component.Development,
+                    DependsOn = [.. seen.DependsOn.Union(component.DependsOn, StringComparer.Ordinal)],
+                }
+                : component;
         }
 
-        return [.. components.Select(c => c with
+        var seenIds = new HashSet<string>(StringComparer.Ordinal);
+        var renamed = merged.Keys.ToDictionary(key => key, key => seenIds.Add(key.Id) ? key.Id : $"{key.Id}#{key.File}");
+        return [.. merged.Values.Select(c => c with
         {
             Id = renamed[(c.Evidence.File, c.Id)],
             DependsOn = [.. c.DependsOn.Select(d => renamed.TryGetValue((c.Evidence.File, d), out var id) ? id : d)],
         })];
     }
 
-    private static long SizeOf(DirectoryInfo folder) =>
-        folder.EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
+    private static long SizeOf(DirectoryInfo folder)
+    {
+        try
+        {
+            return folder.EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Exists ? f.Length : 0);
+        }
+        catch (IOException)
+        {
+            // A file git removed while it was being counted: the next tick counts again.
+            return 0;
+        }
+    }
 }

@@ -26,3 +26,13 @@ public sealed record InventoryResult(IReadOnlyList<InventoryComponent> Component
 {
     public static InventoryResult Warning(string warning) => new([], [warning]);
 }
+
+/// <summary>Several files' results as one.</summary>
+public static class InventoryResults
+{
+    public static InventoryResult Combine(IEnumerable<InventoryResult> results)
+    {
+        var all = results.ToList();
+        return new InventoryResult([.. all.SelectMany(r => r.Components)], [.. all.SelectMany(r => r.Warnings)]);
+    }
+}

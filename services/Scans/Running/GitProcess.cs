@@ -17,8 +17,10 @@ public static class GitProcess
         public string Text => Encoding.UTF8.GetString(Output);
     }
 
-    public static async Task<Result> RunAsync(ProcessStartInfo start, int maxOutputBytes, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Runs git; <paramref name="input"/>, when given, is written to its standard input, which is then closed.</summary>
+    public static async Task<Result> RunAsync(ProcessStartInfo start, int maxOutputBytes, TimeSpan timeout, CancellationToken cancellationToken, string? input = null)
     {
+        start.RedirectStandardInput = input is not null;
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -28,6 +30,13 @@ public static class GitProcess
         {
             var output = ReadAsync(process.StandardOutput.BaseStream, maxOutputBytes, drainRest: false, deadline.Token);
             var error = ReadAsync(process.StandardError.BaseStream, ErrorBytes, drainRest: true, deadline.Token);
+            if (input is not null)
+            {
+                // Written while the output is read, so neither side can block on a full pipe.
+                await process.StandardInput.WriteAsync(input.AsMemory(), deadline.Token);
+                process.StandardInput.Close();
+            }
+
             var (outputBytes, outputComplete) = await output;
             if (!outputComplete)
             {

@@ -35,6 +35,10 @@ public sealed class ScanRunnerOptions
     [Range(1024, 1024 * 1024 * 1024)]
     public int MaxManifestBytes { get; set; } = 64 * 1024 * 1024;
 
+    /// <summary>The most read of all manifests together; files past it are skipped with a warning.</summary>
+    [Range(1024, 1024 * 1024 * 1024)]
+    public int MaxManifestTotalBytes { get; set; } = 256 * 1024 * 1024;
+
     /// <summary>The longest a repository may take to answer.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan GitTimeout { get; set; } = TimeSpan.FromSeconds(30);

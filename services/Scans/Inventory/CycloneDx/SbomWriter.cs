@@ -3,7 +3,11 @@ using System.Text.Json;
 namespace TrustedOss.Scans.Inventory.CycloneDx;
 
 /// <summary>What a scan's document describes: the repository at one commit, and when and by what it was made.</summary>
-public sealed record SbomSubject(string RepositoryUrl, string CommitSha, string? Ref, Guid ScanId, DateTimeOffset CreatedAt, string ToolVersion);
+public sealed record SbomSubject(string RepositoryUrl, string CommitSha, string? Ref, Guid ScanId, DateTimeOffset CreatedAt, string ToolVersion)
+{
+    /// <summary>What the scan measured (bytes fetched, files in the commit, …), as metadata properties.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Measurements { get; init; } = [];
+}
 
 /// <summary>
 /// Writes a CycloneDX 1.6 JSON document (cyclonedx.org/docs/1.6/json): the repository as the
@@ -98,6 +102,11 @@ public static class SbomWriter
         if (subject.Ref is not null)
         {
             WriteProperty(json, "trustedoss:ref", subject.Ref);
+        }
+
+        foreach (var (name, value) in subject.Measurements)
+        {
+            WriteProperty(json, name, value);
         }
 
         foreach (var warning in warnings)

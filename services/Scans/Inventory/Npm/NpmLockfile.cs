@@ -1,4 +1,5 @@
 using System.Text.Json;
+using TrustedOss.Scans.Inventory.Formats;
 
 namespace TrustedOss.Scans.Inventory.Npm;
 

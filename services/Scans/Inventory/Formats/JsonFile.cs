@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace TrustedOss.Scans.Inventory;
+namespace TrustedOss.Scans.Inventory.Formats;
 
 /// <summary>Reading a JSON lock file: bounded nesting, and a warning instead of an exception for a file that is not one.</summary>
 internal static class JsonFile

@@ -1,0 +1,170 @@
+namespace TrustedOss.Scans.Inventory.NuGet;
+
+/// <summary>
+/// MSBuild's <c>Condition</c> attributes as far as package references need them:
+/// <c>'$(TargetFramework)' == 'net472'</c>, <c>!=</c>, <c>and</c>, <c>or</c>, <c>!</c> and
+/// parentheses, properties expanded (an unknown one is empty, as in MSBuild), compared without
+/// case. What it cannot judge (functions such as <c>Exists</c>, numeric comparisons, a condition
+/// it cannot parse) counts as true: a reference is listed rather than missed.
+/// </summary>
+internal sealed class MsBuildCondition
+{
+    private readonly List<string> tokens;
+    private int at;
+
+    private MsBuildCondition(List<string> tokens) => this.tokens = tokens;
+
+    public static bool Holds(string? condition, MsBuildProperties properties)
+    {
+        if (string.IsNullOrWhiteSpace(condition))
+        {
+            return true;
+        }
+
+        try
+        {
+            var parser = new MsBuildCondition(Tokenize(properties.ExpandOrEmpty(condition)));
+            var value = parser.Or();
+            return parser.at != parser.tokens.Count || value;
+        }
+        catch (FormatException)
+        {
+            return true;
+        }
+    }
+
+    private bool Or()
+    {
+        var value = And();
+        while (Accept("or"))
+        {
+            value = And() | value;
+        }
+
+        return value;
+    }
+
+    private bool And()
+    {
+        var value = Unary();
+        while (Accept("and"))
+        {
+            value = Unary() & value;
+        }
+
+        return value;
+    }
+
+    private bool Unary()
+    {
+        if (Accept("!"))
+        {
+            return !Unary();
+        }
+
+        if (Accept("("))
+        {
+            var inner = Or();
+            return Accept(")") ? inner : throw new FormatException();
+        }
+
+        var left = Operand();
+        if (Accept("=="))
+        {
+            return string.Equals(left, Operand(), StringComparison.OrdinalIgnoreCase);
+        }
+
+        if (Accept("!="))
+        {
+            return !string.Equals(left, Operand(), StringComparison.OrdinalIgnoreCase);
+        }
+
+        if (Peek() is "<" or ">" or "<=" or ">=")
+        {
+            at++;
+            Operand();
+            return true;
+        }
+
+        return !string.Equals(left, "false", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private string Operand()
+    {
+        var token = at < tokens.Count ? tokens[at++] : throw new FormatException();
+        if (token.StartsWith('\''))
+        {
+            return token[1..^1].Trim();
+        }
+
+        // A function call (Exists(...), HasTrailingSlash(...)): not judged, so true.
+        if (Accept("("))
+        {
+            var depth = 1;
+            while (depth > 0 && at < tokens.Count)
+            {
+                depth += tokens[at] == "(" ? 1 : tokens[at] == ")" ? -1 : 0;
+                at++;
+            }
+
+            return "true";
+        }
+
+        return token;
+    }
+
+    private string? Peek() => at < tokens.Count ? tokens[at] : null;
+
+    private bool Accept(string token)
+    {
+        if (at < tokens.Count && string.Equals(tokens[at], token, StringComparison.OrdinalIgnoreCase))
+        {
+            at++;
+            return true;
+        }
+
+        return false;
+    }
+
+    private static List<string> Tokenize(string text)
+    {
+        var tokens = new List<string>();
+        for (var i = 0; i < text.Length;)
+        {
+            var c = text[i];
+            if (char.IsWhiteSpace(c))
+            {
+                i++;
+            }
+            else if (c == '\'')
+            {
+                var end = text.IndexOf('\'', i + 1);
+                end = end < 0 ? throw new FormatException() : end;
+                tokens.Add(text[i..(end + 1)]);
+                i = end + 1;
+            }
+            else if (i + 1 < text.Length && text.Substring(i, 2) is "==" or "!=" or "<=" or ">=")
+            {
+                tokens.Add(text.Substring(i, 2));
+                i += 2;
+            }
+            else if (c is '(' or ')' or '!' or '<' or '>')
+            {
+                tokens.Add(c.ToString());
+                i++;
+            }
+            else
+            {
+                var start = i;
+                while (i < text.Length && !char.IsWhiteSpace(text[i]) && text[i] is not ('(' or ')' or '\'' or '=' or '!' or '<' or '>'))
+                {
+                    i++;
+                }
+
+                tokens.Add(i > start ? text[start..i] : throw new FormatException());
+            }
+        }
+
+        return tokens;
+    }
+}

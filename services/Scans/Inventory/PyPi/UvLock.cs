@@ -1,0 +1,60 @@
+using Tomlyn.Model;
+using TrustedOss.Scans.Inventory.Formats;
+
+namespace TrustedOss.Scans.Inventory.PyPi;
+
+/// <summary>
+/// Components of a uv <c>uv.lock</c>, read with Tomlyn. The project itself (and each workspace
+/// member) is a package whose <c>source</c> is <c>editable</c> or <c>virtual</c>: not a component,
+/// but its <c>dependencies</c> and <c>optional-dependencies</c> are the direct runtime ones and its
+/// <c>dev-dependencies</c> the direct development ones. A name locked at several versions (for
+/// different markers) is told apart by the <c>version</c> a dependency names; a dependency with
+/// <c>extra</c> brings that extra's dependencies too. A package no runtime dependency reaches is
+/// a development one.
+/// </summary>
+public static class UvLock
+{
+    public static InventoryResult Read(string file, ReadOnlyMemory<byte> content) =>
+        TomlFile.Read(file, content, toml =>
+        {
+            var packages = toml.Root.Tables("package")
+                .Where(p => p.Text("name") is not null)
+                .Select(p => new Locked(p, Pep508.Normalize(p.Text("name")!), p.Text("version"),
+                    p.Table("source") is { } source && (source.ContainsKey("editable") || source.ContainsKey("virtual"))))
+                .ToList();
+            var byName = packages.ToLookup(p => p.Name, StringComparer.Ordinal);
+
+            IEnumerable<Locked> Targets(TomlTable dependency)
+            {
+                var candidates = byName[Pep508.Normalize(dependency.Text("name") ?? "")];
+                var version = dependency.Text("version");
+                return version is null ? candidates : candidates.Where(c => c.Version == version);
+            }
+
+            IEnumerable<Locked> Edges(Locked package, TomlTable dependency) =>
+                Targets(dependency).Concat(dependency.Strings("extra").SelectMany(extra =>
+                    Targets(dependency).SelectMany(target => target.Table.Table("optional-dependencies").Tables(extra).SelectMany(Targets))));
+
+            IEnumerable<Locked> DependenciesOf(Locked package) => package.Table.Tables("dependencies").SelectMany(d => Edges(package, d));
+
+            var projects = packages.Where(p => p.IsProject).ToList();
+            var runtimeDirect = projects.SelectMany(p => p.Table.Tables("dependencies")
+                .Concat((p.Table.Table("optional-dependencies") ?? []).SelectMany(extra => p.Table.Table("optional-dependencies").Tables(extra.Key)))
+                .SelectMany(d => Edges(p, d))).ToHashSet();
+            var developmentDirect = projects.SelectMany(p => (p.Table.Table("dev-dependencies") ?? [])
+                .SelectMany(group => p.Table.Table("dev-dependencies").Tables(group.Key)).SelectMany(d => Edges(p, d))).ToHashSet();
+            var runtime = DependencyGraph.Reachable(runtimeDirect, DependenciesOf);
+
+            return new InventoryResult([.. packages.Where(p => !p.IsProject).Select(p =>
+            {
+                var purl = PackageUrl.PyPi(p.Name, p.Version);
+                return new InventoryComponent(purl.ToString(), purl, purl.Name, p.Version, DeclaredRange: null,
+                    Direct: runtimeDirect.Contains(p) || developmentDirect.Contains(p),
+                    Development: projects.Count > 0 && !runtime.Contains(p),
+                    new Evidence(file, toml.LineOf(p.Table, "name")),
+                    [.. DependenciesOf(p).Where(d => d != p && !d.IsProject).Select(d => PackageUrl.PyPi(d.Name, d.Version).ToString()).Distinct(StringComparer.Ordinal)]);
+            })], []);
+        });
+
+    private sealed record Locked(TomlTable Table, string Name, string? Version, bool IsProject);
+}
