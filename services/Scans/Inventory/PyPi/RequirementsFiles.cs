@@ -9,7 +9,8 @@ namespace TrustedOss.Scans.Inventory.PyPi;
 /// repository), constraint files (<c>-c</c>), editable installs and global options not
 /// components. A <c>==</c> pin is a version; anything else is a declared range. Each file that no
 /// other includes is read as a whole, with what it includes; a file whose name or folder says
-/// dev, test, lint, docs or typing makes its requirements development ones. pip-compile's
+/// dev, test, lint, docs or typing holds development requirements, and so does every file such
+/// a file includes. pip-compile's
 /// <c># via</c> comments give the graph, and tell a pinned transitive dependency from a direct one.
 /// </summary>
 public static class RequirementsFiles
@@ -41,7 +42,7 @@ public static class RequirementsFiles
             var development = IsDevelopment(root);
             foreach (var file in Closure(root, parsed, files, warnings))
             {
-                components.AddRange(file.Components.Select(c => c with { Development = development }));
+                components.AddRange(file.Components.Select(c => c with { Development = development || IsDevelopment(c.Evidence.File) }));
             }
         }
 

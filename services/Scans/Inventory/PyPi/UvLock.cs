@@ -9,8 +9,9 @@ namespace TrustedOss.Scans.Inventory.PyPi;
 /// but its <c>dependencies</c> and <c>optional-dependencies</c> are the direct runtime ones and its
 /// <c>dev-dependencies</c> the direct development ones. A name locked at several versions (for
 /// different markers) is told apart by the <c>version</c> a dependency names; a dependency with
-/// <c>extra</c> brings that extra's dependencies too. A package no runtime dependency reaches is
-/// a development one.
+/// <c>extra</c> brings that extra's dependencies too. A package the project's own dependencies do
+/// not reach is an optional one (CycloneDX's scope): brought by a development group or by one of
+/// the project's extras.
 /// </summary>
 public static class UvLock
 {
@@ -31,25 +32,29 @@ public static class UvLock
                 return version is null ? candidates : candidates.Where(c => c.Version == version);
             }
 
-            IEnumerable<Locked> Edges(Locked package, TomlTable dependency) =>
-                Targets(dependency).Concat(dependency.Strings("extra").SelectMany(extra =>
-                    Targets(dependency).SelectMany(target => target.Table.Table("optional-dependencies").Tables(extra).SelectMany(Targets))));
+            // The graph's nodes are a package, or one of its extras: "fastapi[standard]" brings fastapi and what its extra lists.
+            IEnumerable<(Locked Package, string? Extra)> Nodes(IEnumerable<TomlTable> dependencies) =>
+                dependencies.SelectMany(d => Targets(d).SelectMany(target =>
+                    d.Strings("extra").Select(extra => (target, (string?)extra)).Prepend((target, null))));
 
-            IEnumerable<Locked> DependenciesOf(Locked package) => package.Table.Tables("dependencies").SelectMany(d => Edges(package, d));
+            IEnumerable<(Locked, string?)> Edges((Locked Package, string? Extra) node) =>
+                Nodes(node.Extra is null ? node.Package.Table.Tables("dependencies") : node.Package.Table.Table("optional-dependencies").Tables(node.Extra));
+
+            IEnumerable<Locked> DependenciesOf(Locked package) => Nodes(package.Table.Tables("dependencies")).Select(n => n.Package);
 
             var projects = packages.Where(p => p.IsProject).ToList();
-            var runtimeDirect = projects.SelectMany(p => p.Table.Tables("dependencies")
+            var runtime = DependencyGraph.Reachable(Nodes(projects.SelectMany(p => p.Table.Tables("dependencies"))), Edges)
+                .Select(n => n.Item1).ToHashSet();
+            var direct = Nodes(projects.SelectMany(p => p.Table.Tables("dependencies")
                 .Concat((p.Table.Table("optional-dependencies") ?? []).SelectMany(extra => p.Table.Table("optional-dependencies").Tables(extra.Key)))
-                .SelectMany(d => Edges(p, d))).ToHashSet();
-            var developmentDirect = projects.SelectMany(p => (p.Table.Table("dev-dependencies") ?? [])
-                .SelectMany(group => p.Table.Table("dev-dependencies").Tables(group.Key)).SelectMany(d => Edges(p, d))).ToHashSet();
-            var runtime = DependencyGraph.Reachable(runtimeDirect, DependenciesOf);
+                .Concat((p.Table.Table("dev-dependencies") ?? []).SelectMany(group => p.Table.Table("dev-dependencies").Tables(group.Key)))))
+                .Select(n => n.Package).ToHashSet();
 
             return new InventoryResult([.. packages.Where(p => !p.IsProject).Select(p =>
             {
                 var purl = PackageUrl.PyPi(p.Name, p.Version);
                 return new InventoryComponent(purl.ToString(), purl, purl.Name, p.Version, DeclaredRange: null,
-                    Direct: runtimeDirect.Contains(p) || developmentDirect.Contains(p),
+                    Direct: direct.Contains(p),
                     Development: projects.Count > 0 && !runtime.Contains(p),
                     new Evidence(file, toml.LineOf(p.Table, "name")),
                     [.. DependenciesOf(p).Where(d => d != p && !d.IsProject).Select(d => PackageUrl.PyPi(d.Name, d.Version).ToString()).Distinct(StringComparer.Ordinal)]);
