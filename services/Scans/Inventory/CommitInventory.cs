@@ -38,7 +38,7 @@ public sealed class CommitInventory(GitRefResolver git, IOptions<ScanRunnerOptio
             var files = await ReadManifestsAsync(remote, work.FullName, tree, warnings, cancellationToken);
             var found = Ecosystems.Read(files);
             warnings.AddRange(found.Warnings);
-            var components = UniqueIds(found.Components);
+            var components = InventoryResults.UniqueIds(found.Components);
 
             using var document = new MemoryStream();
             var subject = new SbomSubject(remote.Url, commitSha, gitRef, scanId, time.GetUtcNow(), ToolVersion)
@@ -186,36 +186,6 @@ public sealed class CommitInventory(GitRefResolver git, IOptions<ScanRunnerOptio
         }
 
         return result.Output;
-    }
-
-    /// <summary>
-    /// One component per package and file (a package a file lists twice, for two platforms or two
-    /// projects, is merged: direct if either is, development only if both are); the same package
-    /// found in two files (a monorepo) is listed once per file, each with an id of its own.
-    /// </summary>
-    private static List<InventoryComponent> UniqueIds(IReadOnlyList<InventoryComponent> components)
-    {
-        var merged = new Dictionary<(string File, string Id), InventoryComponent>();
-        foreach (var component in components)
-        {
-            var key = (component.Evidence.File, component.Id);
-            merged[key] = merged.TryGetValue(key, out var seen)
-                ? seen with
-                {
-                    Direct = seen.Direct || component.Direct,
-                    Development = seen.Development && component.Development,
-                    DependsOn = [.. seen.DependsOn.Union(component.DependsOn, StringComparer.Ordinal)],
-                }
-                : component;
-        }
-
-        var seenIds = new HashSet<string>(StringComparer.Ordinal);
-        var renamed = merged.Keys.ToDictionary(key => key, key => seenIds.Add(key.Id) ? key.Id : $"{key.Id}#{key.File}");
-        return [.. merged.Values.Select(c => c with
-        {
-            Id = renamed[(c.Evidence.File, c.Id)],
-            DependsOn = [.. c.DependsOn.Select(d => renamed.TryGetValue((c.Evidence.File, d), out var id) ? id : d)],
-        })];
     }
 
     private static long SizeOf(DirectoryInfo folder)

@@ -35,4 +35,34 @@ public static class InventoryResults
         var all = results.ToList();
         return new InventoryResult([.. all.SelectMany(r => r.Components)], [.. all.SelectMany(r => r.Warnings)]);
     }
+
+    /// <summary>
+    /// One component per package and file (a package a file lists twice, for two platforms or two
+    /// projects, is merged: direct if either is, development only if both are); the same package
+    /// found in two files (a monorepo) is listed once per file, each with an id of its own.
+    /// </summary>
+    public static List<InventoryComponent> UniqueIds(IReadOnlyList<InventoryComponent> components)
+    {
+        var merged = new Dictionary<(string File, string Id), InventoryComponent>();
+        foreach (var component in components)
+        {
+            var key = (component.Evidence.File, component.Id);
+            merged[key] = merged.TryGetValue(key, out var seen)
+                ? seen with
+                {
+                    Direct = seen.Direct || component.Direct,
+                    Development = seen.Development && component.Development,
+                    DependsOn = [.. seen.DependsOn.Union(component.DependsOn, StringComparer.Ordinal)],
+                }
+                : component;
+        }
+
+        var seenIds = new HashSet<string>(StringComparer.Ordinal);
+        var renamed = merged.Keys.ToDictionary(key => key, key => seenIds.Add(key.Id) ? key.Id : $"{key.Id}#{key.File}");
+        return [.. merged.Values.Select(c => c with
+        {
+            Id = renamed[(c.Evidence.File, c.Id)],
+            DependsOn = [.. c.DependsOn.Select(d => renamed.TryGetValue((c.Evidence.File, d), out var id) ? id : d)],
+        })];
+    }
 }

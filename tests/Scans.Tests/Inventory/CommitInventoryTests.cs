@@ -17,8 +17,12 @@ public sealed class CommitInventoryTests : IDisposable
     private static GitRefResolver Git(ScanRunnerOptions options) =>
         new(Options.Create(options), new RepositoryEgress(new EgressPolicy([]), Dns.GetHostAddressesAsync), NullLogger<GitRefResolver>.Instance);
 
-    private static ScanRunnerOptions Limits(int maxFiles = 1000, int maxManifestBytes = 64 * 1024 * 1024) =>
-        new() { AllowFileRepositories = true, GitTimeout = TimeSpan.FromSeconds(30), MaxFiles = maxFiles, MaxManifestBytes = maxManifestBytes };
+    private static ScanRunnerOptions Limits(int maxFiles = 1000, int maxManifestBytes = 64 * 1024 * 1024, long maxRepositoryBytes = 1024L * 1024 * 1024) =>
+        new()
+        {
+            AllowFileRepositories = true, GitTimeout = TimeSpan.FromSeconds(30), MaxFiles = maxFiles, MaxManifestBytes = maxManifestBytes,
+            MaxRepositoryBytes = maxRepositoryBytes,
+        };
 
     private async Task<InventoryOutcome> TakeAsync(ScanRunnerOptions options, string commit)
     {
@@ -78,6 +82,42 @@ public sealed class CommitInventoryTests : IDisposable
 
         Assert.Equal(ScanError.RepositoryTooLarge, error.Error);
         Assert.Equal(before, Directory.GetDirectories(Path.GetTempPath(), "trustedoss-scan-*").Length);
+    }
+
+    [Fact]
+    public async Task A_repository_over_the_disk_bound_fails_the_scan_and_leaves_no_work_folder()
+    {
+        // Random bytes do not compress: the fetched pack is as large as the file.
+        var commit = Commit(("blob.bin", System.Security.Cryptography.RandomNumberGenerator.GetBytes(3 * 1024 * 1024)));
+        var before = Directory.GetDirectories(Path.GetTempPath(), "trustedoss-scan-*").Length;
+
+        var error = await Assert.ThrowsAsync<ScanFailedException>(() => TakeAsync(Limits(maxRepositoryBytes: 1024 * 1024), commit));
+
+        Assert.Equal(ScanError.RepositoryTooLarge, error.Error);
+        Assert.Equal(before, Directory.GetDirectories(Path.GetTempPath(), "trustedoss-scan-*").Length);
+    }
+
+    [Fact]
+    public async Task Every_ecosystem_in_one_commit_is_read_and_the_document_reports_what_the_scan_measured()
+    {
+        var commit = Commit(
+            ("web/yarn.lock", Fixtures.Bytes("npm", "webpack-yarn-classic", "yarn.lock")),
+            ("web/package.json", Fixtures.Bytes("npm", "webpack-yarn-classic", "package.json")),
+            ("api/requirements.txt", "flask==3.0.0\n"u8.ToArray()),
+            ("src/App/App.csproj", "<Project><ItemGroup><PackageReference Include=\"Serilog\" Version=\"4.0.0\" /></ItemGroup></Project>"u8.ToArray()));
+
+        var outcome = await TakeAsync(Limits(), commit);
+
+        var document = JsonDocument.Parse(outcome.Sbom).RootElement;
+        var purls = document.GetProperty("components").EnumerateArray().Select(c => c.GetProperty("purl").GetString()).ToList();
+        Assert.Contains("pkg:pypi/flask@3.0.0", purls);
+        Assert.Contains("pkg:nuget/Serilog@4.0.0", purls);
+        Assert.Contains("pkg:npm/webpack-sources@3.5.1", purls);
+        var properties = document.GetProperty("metadata").GetProperty("properties").EnumerateArray()
+            .ToDictionary(p => p.GetProperty("name").GetString()!, p => p.GetProperty("value").GetString()!);
+        Assert.Equal("4", properties["trustedoss:manifests_read"]);
+        Assert.Equal("4", properties["trustedoss:file_count"]);
+        Assert.True(long.Parse(properties["trustedoss:repository_bytes"], System.Globalization.CultureInfo.InvariantCulture) > 0);
     }
 
     private static InventoryResult NpmLockfile(byte[] content) => TrustedOss.Scans.Inventory.Npm.NpmLockfile.Read("package-lock.json", content);

@@ -39,6 +39,38 @@ public sealed class SbomWriterTests
         Assert.Equal(refs.Count, refs.Distinct(StringComparer.Ordinal).Count());
     }
 
+    [Theory]
+    [InlineData("npm", "webpack-yarn-classic")]
+    [InlineData("npm", "jest-yarn-berry")]
+    [InlineData("npm", "vite-pnpm-v9")]
+    [InlineData("npm", "vue-pnpm-v5")]
+    [InlineData("nuget", "stryker-lock-cpm")]
+    [InlineData("nuget", "cswin32-cpm")]
+    [InlineData("nuget", "bicep-vs-plain")]
+    [InlineData("nuget", "aspnetwebstack-packages-config")]
+    [InlineData("pypi", "warehouse-requirements")]
+    [InlineData("pypi", "aiohttp-requirements")]
+    [InlineData("pypi", "full-stack-fastapi-template-uv")]
+    [InlineData("pypi", "poetry-poetry")]
+    [InlineData("pypi", "httpx-pyproject")]
+    [InlineData("pypi", "pipenv")]
+    public void A_document_of_every_format_is_valid_cyclonedx_with_unique_refs_and_parsing_purls(string ecosystem, string fixture)
+    {
+        var read = FixtureRepository.Read(ecosystem, fixture);
+        var components = InventoryResults.UniqueIds(read.Components);
+
+        using var document = Written(components, read.Warnings);
+
+        AssertValid(document);
+        var written = document.RootElement.GetProperty("components").EnumerateArray().ToList();
+        Assert.NotEmpty(written);
+        Assert.All(written, c => Assert.NotNull(PackageUrl.Parse(c.GetProperty("purl").GetString()!)));
+        var refs = written.Select(c => c.GetProperty("bom-ref").GetString()!).ToHashSet(StringComparer.Ordinal);
+        Assert.Equal(written.Count, refs.Count);
+        Assert.All(document.RootElement.GetProperty("dependencies").EnumerateArray().SelectMany(d => d.GetProperty("dependsOn").EnumerateArray()),
+            target => Assert.Contains(target.GetString()!, refs));
+    }
+
     [Fact]
     public void A_document_of_a_real_pipfile_lock_is_valid_cyclonedx()
     {
