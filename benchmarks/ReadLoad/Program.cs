@@ -1,0 +1,59 @@
+using System.Globalization;
+using TrustedOss.ReadLoad;
+
+// usage: ReadLoad <gateway url> <repository url> [seconds per round] [connections] [rounds]
+var gateway = new Uri(args[0]);
+var seconds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 15;
+var connections = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 32;
+var rounds = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 3;
+var work = Directory.CreateTempSubdirectory("trustedoss-read-load-").FullName;
+
+// Enough keys that, at 10,000 requests/s, none passes its 600 reads a minute.
+var prepared = await Setup.PrepareAsync(gateway, args[1], keyCount: 1000);
+await using var baselines = await Baselines.StartAsync();
+var bearerKeys = prepared.Keys.Select(k => $"Bearer {k}").ToList();
+var paths = new (string Name, Uri Url, IReadOnlyList<string> Authorizations)[]
+{
+    ("Kestrel endpoint, direct", new Uri(baselines.Direct, "/ok"), []),
+    ("raw YARP passthrough (baseline)", new Uri(baselines.Yarp, "/ok"), []),
+    ("GET /v1/scans/{id}, project key", new Uri(gateway, $"/v1/scans/{prepared.ScanId}"), bearerKeys),
+    ("GET /v1/api-keys/self, project key", new Uri(gateway, "/v1/api-keys/self"), bearerKeys),
+    ("GET /auth/me, person's token", new Uri(gateway, "/auth/me"), [$"Bearer {prepared.PersonToken}"]),
+};
+
+Console.WriteLine($"Warming up each path for 5 s; then {rounds} interleaved rounds of {seconds} s at {connections} connections.");
+foreach (var (_, url, authorizations) in paths)
+{
+    await Wrk.RunAsync(url, authorizations, 5, connections, work);
+}
+
+var results = paths.ToDictionary(p => p.Name, _ => new List<WrkResult>());
+for (var round = 1; round <= rounds; round++)
+{
+    foreach (var (name, url, authorizations) in paths)
+    {
+        var result = await Wrk.RunAsync(url, authorizations, seconds, connections, work);
+        results[name].Add(result);
+        Console.WriteLine($"round {round}: {name}: {result.RequestsPerSecond:0} requests/s, p50 {result.P50Ms:0.0} ms, p99 {result.P99Ms:0.0} ms, {result.Failed} not 2xx");
+    }
+}
+
+static double Median(IEnumerable<double> values)
+{
+    var sorted = values.Order().ToList();
+    return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+}
+
+var yarp = Median(results[paths[1].Name].Select(r => r.RequestsPerSecond));
+Console.WriteLine();
+Console.WriteLine("| path | requests/s | p50 ms | p99 ms | ÷ raw YARP | not 2xx |");
+Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+foreach (var (name, _, _) in paths)
+{
+    var runs = results[name];
+    var perSecond = Median(runs.Select(r => r.RequestsPerSecond));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"| {name} | {perSecond:N0} | {Median(runs.Select(r => r.P50Ms)):0.0} | {Median(runs.Select(r => r.P99Ms)):0.0} | {perSecond / yarp:0.000} | {runs.Sum(r => r.Failed)} |"));
+}
+
+Directory.Delete(work, recursive: true);

@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace TrustedOss.ReadLoad;
+
+/// <summary>One wrk run's figures.</summary>
+internal sealed record WrkResult(double RequestsPerSecond, double P50Ms, double P99Ms, long Requests, long Failed);
+
+/// <summary>
+/// Runs wrk (one thread, as many connections as asked) against a URL, each request carrying the
+/// next of the given Authorization values in turn (a Lua script), and reads its summary.
+/// </summary>
+internal static partial class Wrk
+{
+    public static async Task<WrkResult> RunAsync(Uri url, IReadOnlyList<string> authorizations, int seconds, int connections, string work)
+    {
+        var values = Path.Combine(work, $"authorizations-{Guid.NewGuid():N}.txt");
+        await File.WriteAllLinesAsync(values, authorizations);
+        var script = Path.Combine(work, $"rotate-{Guid.NewGuid():N}.lua");
+        await File.WriteAllTextAsync(script, $$"""
+            local values = {}
+            for line in io.lines("{{values}}") do values[#values + 1] = line end
+            local next = 0
+            request = function()
+              local headers = {}
+              if #values > 0 then
+                next = next % #values + 1
+                headers["Authorization"] = values[next]
+              end
+              return wrk.format("GET", nil, headers)
+            end
+            """);
+
+        var start = new ProcessStartInfo("wrk") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "-t1", $"-c{connections}", $"-d{seconds}s", "--latency", "-s", script, url.ToString() })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("wrk could not be started.");
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"wrk exited {process.ExitCode}: {await process.StandardError.ReadToEndAsync()}");
+        }
+
+        return new WrkResult(
+            double.Parse(RequestsPerSecond().Match(output).Groups[1].Value, CultureInfo.InvariantCulture),
+            Milliseconds(Percentile(50).Match(output)),
+            Milliseconds(Percentile(99).Match(output)),
+            long.Parse(Requests().Match(output).Groups[1].Value, CultureInfo.InvariantCulture),
+            NonSuccess().Match(output) is { Success: true } failed ? long.Parse(failed.Groups[1].Value, CultureInfo.InvariantCulture) : 0);
+    }
+
+    private static Regex Percentile(int percent) => new($@"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", RegexOptions.Multiline);
+
+    private static double Milliseconds(Match match)
+    {
+        var value = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        return match.Groups[2].Value switch { "us" => value / 1000, "s" => value * 1000, _ => value };
+    }
+
+    [GeneratedRegex(@"Requests/sec:\s+([\d.]+)")]
+    private static partial Regex RequestsPerSecond();
+
+    [GeneratedRegex(@"(\d+) requests in")]
+    private static partial Regex Requests();
+
+    [GeneratedRegex(@"Non-2xx or 3xx responses:\s+(\d+)")]
+    private static partial Regex NonSuccess();
+}
