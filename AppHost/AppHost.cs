@@ -61,7 +61,8 @@ var keys = builder.AddProject<Projects.Keys>(ResourceNames.Keys)
     .WithEnvironment("Identity__VerificationKey", identityVerificationKey)
     .WithEnvironment("Jwt__SigningKey", jwtKey)
     .WithEnvironment("ApiKeys__Pepper", apiKeyPepper)
-    .WithManagementEndpoint();
+    .WithManagementEndpoint()
+    .WithTraceSampling(builder.Configuration);
 if (files is null)
 {
     // Deployed, the first super admin's password must be supplied; the development default is refused.
@@ -77,7 +78,8 @@ var webhookIngest = builder.AddProject<Projects.WebhookIngest>(ResourceNames.Web
     .WithReference(keys)
     .WithEnvironment("Identity__VerificationKey", identityVerificationKey)
     .WithEnvironment("Webhooks__SecretKey", webhookSecretKey)
-    .WithManagementEndpoint();
+    .WithManagementEndpoint()
+    .WithTraceSampling(builder.Configuration);
 
 var scans = builder.AddProject<Projects.Scans>(ResourceNames.Scans)
     .DisableForwardedHeaders()
@@ -87,7 +89,8 @@ var scans = builder.AddProject<Projects.Scans>(ResourceNames.Scans)
     .WithReference(scansBus, ResourceNames.RabbitMq).WaitFor(scansBus)
     .WithReference(keys)
     .WithEnvironment("Identity__VerificationKey", identityVerificationKey)
-    .WithManagementEndpoint();
+    .WithManagementEndpoint()
+    .WithTraceSampling(builder.Configuration);
 
 // The only public door. "Gateway:Port" (default 8080) moves it. It is not behind the
 // orchestrator's proxy, so it sees each client's real address (per-client limits, last_used_ip).
@@ -108,6 +111,7 @@ builder.AddProject<Projects.Gateway>(ResourceNames.Gateway)
     .WithReference(keys).WaitFor(keys)
     .WithReference(webhookIngest).WaitFor(webhookIngest)
     .WithReference(scans).WaitFor(scans)
-    .WithManagementEndpoint();
+    .WithManagementEndpoint()
+    .WithTraceSampling(builder.Configuration);
 
 builder.Build().Run();

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -67,6 +68,8 @@ public static class Extensions
                 .AddRuntimeInstrumentation()
                 .AddMeter(Telemetry.NamePattern))
             .WithTracing(tracing => tracing
+                .SetSampler(TraceSampling.For(SampleRatio(builder.Configuration)))
+                .AddProcessor(new TraceSampling.KeepErrors())
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(Telemetry.NamePattern)
                 .AddAspNetCoreInstrumentation(aspnet =>
@@ -81,6 +84,14 @@ public static class Extensions
         }
 
         return builder;
+    }
+
+    private static double SampleRatio(IConfiguration configuration)
+    {
+        var ratio = configuration.GetValue(TraceSampling.RatioKey, 1.0);
+        return ratio is >= 0 and <= 1
+            ? ratio
+            : throw new InvalidOperationException($"{TraceSampling.RatioKey} must be between 0 and 1, not {ratio}.");
     }
 
     /// <summary>

@@ -5,6 +5,7 @@
 # endpoint, raw YARP in front of it, and the CI read paths through the gateway. Prints the table
 # and stops the system.
 # usage: benchmarks/read-load.sh [seconds per round, default 15] [connections, default 32] [rounds, default 3]
+# TRACE_SAMPLE_RATIO (default 1: every trace exported to the dashboard) sets Telemetry:TraceSampleRatio.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,7 +22,8 @@ git init -q --initial-branch=main "$repository"
 git -C "$repository" -c user.name=load -c user.email=load@example.com commit -q --allow-empty -m first
 
 dotnet run --project AppHost -c Release --no-build --launch-profile http -- \
-  "--LocalServers:DataPath=$work/data" "--Gateway:Port=$port" >"$work/apphost.log" 2>&1 &
+  "--LocalServers:DataPath=$work/data" "--Gateway:Port=$port" "--Telemetry:TraceSampleRatio=${TRACE_SAMPLE_RATIO:-1}" \
+  >"$work/apphost.log" 2>&1 &
 apphost=$!
 trap 'kill $apphost 2>/dev/null; wait $apphost 2>/dev/null; rm -rf "$work"' EXIT
 

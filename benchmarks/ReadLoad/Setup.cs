@@ -1,4 +1,6 @@
+using System.Net;
 using System.Net.Http.Json;
+using System.Net.Sockets;
 using System.Text.Json;
 
 namespace TrustedOss.ReadLoad;
@@ -26,7 +28,8 @@ internal static class Setup
         {
             var email = $"load-{Guid.NewGuid():N}@example.com";
             await Json(await admin.PostAsJsonAsync("/v1/admin/users", new { email, password = "load-password-1234", full_name = "Load", is_superuser = true }));
-            using var person = new HttpClient { BaseAddress = gateway };
+            // Each person signs in from a loopback address of their own: logins are limited per address.
+            using var person = FromAddress(gateway, IPAddress.Parse($"127.0.1.{issuer + 1}"));
             person.DefaultRequestHeaders.Authorization = new("Bearer", await TokenAsync(person, email, "load-password-1234"));
             for (var i = 0; i < 100 && keys.Count < keyCount; i++)
             {
@@ -57,6 +60,19 @@ internal static class Setup
 
         throw new TimeoutException($"The load's scan {scanId} did not finish in a minute.");
     }
+
+    private static HttpClient FromAddress(Uri gateway, IPAddress local) =>
+        new(new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                socket.Bind(new IPEndPoint(local, 0));
+                await socket.ConnectAsync(IPAddress.Loopback, context.DnsEndPoint.Port, cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            },
+        })
+        { BaseAddress = gateway };
 
     private static async Task<string> TokenAsync(HttpClient client, string email, string password) =>
         (await Json(await client.PostAsJsonAsync("/auth/login", new { email, password }))).GetProperty("access_token").GetString()!;

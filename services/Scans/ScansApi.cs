@@ -79,7 +79,7 @@ internal static partial class ScansApi
             Guid.CreateVersion7(time.GetUtcNow()), projectId, ScanKind.Source, ScanStatus.Queued, request.Ref, CommitSha: null,
             ScanTrigger.Api, caller.UserId, caller.ApiKeyId, DeliveryId: null, time.UtcNowForDatabase(),
             StartedAt: null, CompletedAt: null, ErrorCode: null, ErrorMessage: null, ComponentCount: null);
-        if (!await scans.TryQueueAsync(scan, access.GitUrl, http.RequestAborted))
+        if (!await scans.TryQueueAsync(scan, access.TeamId, access.GitUrl, http.RequestAborted))
         {
             return AlreadyActive(request.Ref, await scans.ActiveScanAsync(projectId, request.Ref, http.RequestAborted));
         }
@@ -90,16 +90,16 @@ internal static partial class ScansApi
         return TypedResults.Ok(scan);
     }
 
-    private static async Task<Results<Ok<Scan>, ApiProblem>> GetScanAsync(Guid scanId, HttpContext http, KeysClient keys, ScanStore scans)
+    private static async Task<Results<Ok<Scan>, ApiProblem>> GetScanAsync(Guid scanId, CallerIdentity caller, HttpContext http, KeysClient keys, ScanStore scans)
     {
-        var (scan, refused) = await ReadableScanAsync(scanId, http, keys, scans);
+        var (scan, refused) = await ReadableScanAsync(scanId, caller, http, keys, scans);
         return scan is not null ? TypedResults.Ok(scan) : refused!;
     }
 
     /// <summary>Streams the document from the database to the client; a repeat with the same ETag is 304 without a body.</summary>
-    private static async Task<IResult> GetSbomAsync(Guid scanId, HttpContext http, KeysClient keys, ScanStore scans)
+    private static async Task<IResult> GetSbomAsync(Guid scanId, CallerIdentity caller, HttpContext http, KeysClient keys, ScanStore scans)
     {
-        var (scan, refused) = await ReadableScanAsync(scanId, http, keys, scans);
+        var (scan, refused) = await ReadableScanAsync(scanId, caller, http, keys, scans);
         if (scan is null)
         {
             return refused!;
@@ -120,13 +120,22 @@ internal static partial class ScansApi
         return TypedResults.Stream(output => scans.CopySbomAsync(scanId, output, http.RequestAborted), SbomWriter.MediaType);
     }
 
-    /// <summary>The scan when the caller may read it; else the answer: 404 unknown or not visible, 403 outside a key's scope, 401 refused.</summary>
-    private static async Task<(Scan? Scan, ApiProblem? Refused)> ReadableScanAsync(Guid scanId, HttpContext http, KeysClient keys, ScanStore scans)
+    /// <summary>
+    /// The scan when the caller may read it; else the answer: 404 unknown or not visible, 403
+    /// outside a key's scope, 401 refused. A key's scope is judged here when the scan's team is
+    /// known (the pipeline's poll, without a call to Keys); a person's access, which follows team
+    /// membership, is always asked of Keys.
+    /// </summary>
+    private static async Task<(Scan? Scan, ApiProblem? Refused)> ReadableScanAsync(Guid scanId, CallerIdentity caller, HttpContext http, KeysClient keys, ScanStore scans)
     {
-        var scan = await scans.FindAsync(scanId, http.RequestAborted);
-        if (scan is null)
+        if (await scans.FindAsync(scanId, http.RequestAborted) is not var (scan, teamId))
         {
             return (null, ScanNotFound(scanId));
+        }
+
+        if (caller.IsApiKey && KeyScopes.Covers(caller, scan.ProjectId, teamId) is { } covered)
+        {
+            return covered ? (scan, null) : (null, OutsideKeyScope());
         }
 
         var (access, refused) = await keys.AccessAsync(scan.ProjectId, http, http.RequestAborted);
@@ -140,8 +149,10 @@ internal static partial class ScansApi
             return (null, ScanNotFound(scanId));
         }
 
-        return access.CanRead ? (scan, null) : (null, ApiProblems.Forbidden("This API key's scope does not cover the scan's project."));
+        return access.CanRead ? (scan, null) : (null, OutsideKeyScope());
     }
+
+    private static ApiProblem OutsideKeyScope() => ApiProblems.Forbidden("This API key's scope does not cover the scan's project.");
 
     private static ApiProblem AlreadyActive(string? gitRef, Guid? activeScanId) =>
         ApiProblems.Conflict(

@@ -16,13 +16,7 @@ public static class ProjectAccessRules
 {
     public static ProjectAccess ForKey(Project project, CallerIdentity key)
     {
-        var inScope = key.Scope switch
-        {
-            ApiKeyScope.Org => true,
-            ApiKeyScope.Team => key.TeamId == project.TeamId,
-            ApiKeyScope.Project => key.ProjectId == project.Id,
-            _ => false,
-        };
+        var inScope = KeyScopes.Covers(key, project.Id, project.TeamId) == true;
         return new ProjectAccess(project.Id, project.TeamId, project.GitUrl, Visible: true, CanRead: inScope,
             CanTrigger: inScope && key.PermissionBreadth == PermissionBreadth.ReadWrite, CanManage: false);
     }

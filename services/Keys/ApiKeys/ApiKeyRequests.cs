@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using TrustedOss.Access;
 using TrustedOss.ServiceDefaults.Http;
 
 namespace TrustedOss.Keys.ApiKeys;
@@ -6,12 +7,12 @@ namespace TrustedOss.Keys.ApiKeys;
 public sealed record CreateApiKeyRequest(
     string? Name, string? Scope, Guid? TeamId, Guid? ProjectId, string? PermissionBreadth, int? ExpiresInDays) : IValidatableRequest
 {
-    public string Breadth => PermissionBreadth ?? ApiKeys.PermissionBreadth.ReadWrite;
+    public string Breadth => PermissionBreadth ?? TrustedOss.Access.PermissionBreadth.ReadWrite;
 
     public void Validate(ValidationErrors errors) => errors
         .Check(Name?.Trim() is { Length: >= 1 and <= 100 }, "name", "Name must be 1 to 100 characters.")
         .Check(Scope is not null && ApiKeyScope.All.Contains(Scope), "scope", "Scope must be one of: org, team, project.")
-        .Check(ApiKeys.PermissionBreadth.All.Contains(Breadth), "permission_breadth", "permission_breadth must be read_write or read_only.")
+        .Check(TrustedOss.Access.PermissionBreadth.All.Contains(Breadth), "permission_breadth", "permission_breadth must be read_write or read_only.")
         .Check(ExpiresInDays is null or (>= 1 and <= 1825), "expires_in_days", "expires_in_days must be from 1 to 1825.");
 
     /// <summary>org ⇒ neither team nor project; team ⇒ a team, no project; project ⇒ a project (null when it fits).</summary>
@@ -27,7 +28,7 @@ public sealed record CreateApiKeyRequest(
 public sealed record UpdateApiKeyRequest(string? PermissionBreadth) : IValidatableRequest
 {
     public void Validate(ValidationErrors errors) => errors.Check(
-        PermissionBreadth == ApiKeys.PermissionBreadth.ReadOnly, "permission_breadth", "A key can only be narrowed to read_only, never widened.");
+        PermissionBreadth == TrustedOss.Access.PermissionBreadth.ReadOnly, "permission_breadth", "A key can only be narrowed to read_only, never widened.");
 }
 
 public sealed record ListApiKeysQuery(

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using TrustedOss.Access;
 using TrustedOss.Credentials.ApiKeys;
 using TrustedOss.Credentials.RateLimits;
 using TrustedOss.Data;

@@ -29,7 +29,7 @@ internal sealed class DeliveryReceivedConsumer(ScanStore scans, ActiveScans acti
             ScanTrigger.Webhook, RequestedByUserId: null, ApiKeyId: null, delivery.DeliveryId,
             CreatedAt: time.UtcNowForDatabase(), StartedAt: null, CompletedAt: null, ErrorCode: null, ErrorMessage: null, ComponentCount: null);
 
-        if (await scans.TryQueueAsync(scan, delivery.RepositoryUrl, context.CancellationToken))
+        if (await scans.TryQueueAsync(scan, teamId: null, delivery.RepositoryUrl, context.CancellationToken))
         {
             await active.StartedAsync(scan);
             logger.LogInformation("Scan {ScanId} queued for project {ProjectId} from {Provider} delivery {DeliveryId}",

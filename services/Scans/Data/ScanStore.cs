@@ -19,19 +19,24 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, TimeProvider
 
     private const string OneActiveApiScanIndex = "scans_one_active_api_scan";
 
-    public async Task<Scan?> FindAsync(Guid id, CancellationToken cancellationToken)
+    /// <summary>The scan and, where it was stored, its project's team.</summary>
+    public async Task<(Scan Scan, Guid? TeamId)?> FindAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<Scan>(new CommandDefinition(
-            $"SELECT {Columns} FROM scans WHERE id = @id", new { id }, cancellationToken: cancellationToken));
+        var found = await connection.QueryAsync<Scan, ScanTeam, (Scan, Guid?)>(new CommandDefinition(
+            $"SELECT {Columns}, team_id AS TeamId FROM scans WHERE id = @id", new { id }, cancellationToken: cancellationToken),
+            (scan, team) => (scan, team?.TeamId), splitOn: "TeamId");
+        return found.Select(f => ((Scan, Guid?)?)f).SingleOrDefault();
     }
+
+    private sealed record ScanTeam(Guid? TeamId);
 
     /// <summary>
     /// Stores the queued scan and its <see cref="ScanRequested"/> in one transaction. Returns false
     /// (nothing stored) when the scan exists already, or when it is an API scan and another API
     /// scan of the same project and ref is still queued or running.
     /// </summary>
-    public async Task<bool> TryQueueAsync(Scan scan, string repositoryUrl, CancellationToken cancellationToken)
+    public async Task<bool> TryQueueAsync(Scan scan, Guid? teamId, string repositoryUrl, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -40,13 +45,18 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, TimeProvider
         {
             inserted = await connection.ExecuteAsync(new CommandDefinition(
                 """
-                INSERT INTO scans (id, project_id, kind, status, ref, commit_sha, trigger, requested_by_user_id,
+                INSERT INTO scans (id, project_id, team_id, kind, status, ref, commit_sha, trigger, requested_by_user_id,
                                    api_key_id, delivery_id, created_at)
-                VALUES (@Id, @ProjectId, @Kind, @Status, @Ref, @CommitSha, @Trigger, @RequestedByUserId,
+                VALUES (@Id, @ProjectId, @TeamId, @Kind, @Status, @Ref, @CommitSha, @Trigger, @RequestedByUserId,
                         @ApiKeyId, @DeliveryId, @CreatedAt)
                 ON CONFLICT (id) DO NOTHING
                 """,
-                scan, transaction, cancellationToken: cancellationToken));
+                new
+                {
+                    scan.Id, scan.ProjectId, TeamId = teamId, scan.Kind, scan.Status, scan.Ref, scan.CommitSha, scan.Trigger,
+                    scan.RequestedByUserId, scan.ApiKeyId, scan.DeliveryId, scan.CreatedAt,
+                },
+                transaction, cancellationToken: cancellationToken));
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == OneActiveApiScanIndex)
         {

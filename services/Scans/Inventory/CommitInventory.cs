@@ -167,9 +167,17 @@ public sealed class CommitInventory(GitRefResolver git, IOptions<ScanRunnerOptio
         var at = 0;
         foreach (var file in wanted)
         {
-            at = Array.IndexOf(output, (byte)'\n', at) + 1;
-            contents[file.Path] = output.AsMemory(at, (int)file.Size);
-            at += (int)file.Size + 1;
+            var headerEnd = Array.IndexOf(output, (byte)'\n', at);
+            var header = headerEnd < 0 ? "" : System.Text.Encoding.ASCII.GetString(output, at, headerEnd - at);
+            if (header != $"{file.Blob} blob {file.Size}" || headerEnd + 1 + file.Size > output.Length)
+            {
+                // Not what ls-tree listed: git's answer cannot be trusted past this point.
+                warnings.Add($"{file.Path} and the files after it: git answered \"{header}\" for it; not read");
+                break;
+            }
+
+            contents[file.Path] = output.AsMemory(headerEnd + 1, (int)file.Size);
+            at = headerEnd + 1 + (int)file.Size + 1;
         }
 
         return new ManifestFiles(contents);

@@ -43,26 +43,43 @@ public static class InventoryResults
     /// </summary>
     public static List<InventoryComponent> UniqueIds(IReadOnlyList<InventoryComponent> components)
     {
-        var merged = new Dictionary<(string File, string Id), InventoryComponent>();
+        var merged = new Dictionary<(string File, string Id), (InventoryComponent Component, HashSet<string> DependsOn)>();
         foreach (var component in components)
         {
             var key = (component.Evidence.File, component.Id);
-            merged[key] = merged.TryGetValue(key, out var seen)
-                ? seen with
+            if (merged.TryGetValue(key, out var seen))
+            {
+                seen.DependsOn.UnionWith(component.DependsOn);
+                merged[key] = (seen.Component with
                 {
-                    Direct = seen.Direct || component.Direct,
-                    Development = seen.Development && component.Development,
-                    DependsOn = [.. seen.DependsOn.Union(component.DependsOn, StringComparer.Ordinal)],
-                }
-                : component;
+                    Direct = seen.Component.Direct || component.Direct,
+                    Development = seen.Component.Development && component.Development,
+                }, seen.DependsOn);
+            }
+            else
+            {
+                merged[key] = (component, new HashSet<string>(component.DependsOn, StringComparer.Ordinal));
+            }
         }
 
-        var seenIds = new HashSet<string>(StringComparer.Ordinal);
-        var renamed = merged.Keys.ToDictionary(key => key, key => seenIds.Add(key.Id) ? key.Id : $"{key.Id}#{key.File}");
-        return [.. merged.Values.Select(c => c with
+        // Every id, renamed ones included, is checked against those already given: none can repeat.
+        var kept = new HashSet<string>(StringComparer.Ordinal);
+        var renamed = new Dictionary<(string File, string Id), string>();
+        foreach (var key in merged.Keys)
         {
-            Id = renamed[(c.Evidence.File, c.Id)],
-            DependsOn = [.. c.DependsOn.Select(d => renamed.TryGetValue((c.Evidence.File, d), out var id) ? id : d)],
+            var id = key.Id;
+            for (var attempt = 1; !kept.Add(id); attempt++)
+            {
+                id = attempt == 1 ? $"{key.Id}#{key.File}" : $"{key.Id}#{key.File}#{attempt}";
+            }
+
+            renamed[key] = id;
+        }
+
+        return [.. merged.Values.Select(m => m.Component with
+        {
+            Id = renamed[(m.Component.Evidence.File, m.Component.Id)],
+            DependsOn = [.. m.DependsOn.Select(d => renamed.TryGetValue((m.Component.Evidence.File, d), out var id) ? id : d)],
         })];
     }
 }

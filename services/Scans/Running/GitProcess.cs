@@ -30,19 +30,15 @@ public static class GitProcess
         {
             var output = ReadAsync(process.StandardOutput.BaseStream, maxOutputBytes, drainRest: false, deadline.Token);
             var error = ReadAsync(process.StandardError.BaseStream, ErrorBytes, drainRest: true, deadline.Token);
-            if (input is not null)
-            {
-                // Written while the output is read, so neither side can block on a full pipe.
-                await process.StandardInput.WriteAsync(input.AsMemory(), deadline.Token);
-                process.StandardInput.Close();
-            }
-
+            // Written while the output is read, so neither side can block on a full pipe.
+            var writing = input is null ? Task.CompletedTask : WriteAsync(process, input, deadline.Token);
             var (outputBytes, outputComplete) = await output;
             if (!outputComplete)
             {
                 throw new ScanFailedException(ScanError.AnswerTooLarge);
             }
 
+            await writing;
             var (errorBytes, _) = await error;
             await process.WaitForExitAsync(deadline.Token);
             return new Result(process.ExitCode, outputBytes, Encoding.UTF8.GetString(errorBytes));
@@ -57,6 +53,19 @@ public static class GitProcess
             {
                 process.Kill(entireProcessTree: true);
             }
+        }
+    }
+
+    /// <summary>Writes the input and closes it; git exiting early (a broken pipe) is its answer, not an error here.</summary>
+    private static async Task WriteAsync(Process process, string input, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await process.StandardInput.WriteAsync(input.AsMemory(), cancellationToken);
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
         }
     }
 

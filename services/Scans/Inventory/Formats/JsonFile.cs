@@ -26,9 +26,17 @@ internal static class JsonFile
 
         using (document)
         {
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                ? read(document.RootElement)
-                : InventoryResult.Warning($"{file}: not {what}");
+            try
+            {
+                return document.RootElement.ValueKind == JsonValueKind.Object
+                    ? read(document.RootElement)
+                    : InventoryResult.Warning($"{file}: not {what}");
+            }
+            catch (InvalidOperationException ex)
+            {
+                // Valid JSON that is not valid text: a name with a lone surrogate escape ("\udc00").
+                return InventoryResult.Warning($"{file}: holds a string that is not valid text ({ex.Message})");
+            }
         }
     }
 }

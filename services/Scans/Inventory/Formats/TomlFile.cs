@@ -52,9 +52,36 @@ internal sealed class TomlFile
     /// <summary>The 1-based line of the first string written as <paramref name="value"/> in quotes (an array element, whose position Tomlyn does not keep).</summary>
     public int? LineOfString(string value)
     {
-        var at = text.IndexOf($"\"{value}\"", StringComparison.Ordinal);
-        at = at >= 0 ? at : text.IndexOf($"'{value}'", StringComparison.Ordinal);
-        return at < 0 ? null : text.AsSpan(0, at).Count('\n') + 1;
+        stringLines ??= StringLines(text);
+        return stringLines.TryGetValue(value, out var line) ? line : null;
+    }
+
+    private Dictionary<string, int>? stringLines;
+
+    /// <summary>The first line of each single-line quoted string in the text, in one pass.</summary>
+    private static Dictionary<string, int> StringLines(string text)
+    {
+        var lines = new Dictionary<string, int>(StringComparer.Ordinal);
+        var line = 1;
+        for (var at = 0; at < text.Length; at++)
+        {
+            var c = text[at];
+            if (c == '\n')
+            {
+                line++;
+            }
+            else if (c is '"' or '\'')
+            {
+                var end = text.IndexOfAny([c, '\n'], at + 1);
+                if (end > at && text[end] == c)
+                {
+                    lines.TryAdd(text[(at + 1)..end], line);
+                    at = end;
+                }
+            }
+        }
+
+        return lines;
     }
 }
 

@@ -30,10 +30,15 @@ public static class PnpmLock
                 if (format.Parse(key) is { } id && value is YamlMappingNode entry)
                 {
                     var dev = entry.Text("dev") switch { "true" => true, "false" => (bool?)false, _ => null };
-                    var existing = packages.GetValueOrDefault(id.Key);
-                    packages[id.Key] = new Package(id.Name, id.Version, line,
-                        dev is null || existing?.Dev is null ? dev ?? existing?.Dev : dev.Value && existing.Dev.Value,
-                        [.. existing?.Dependencies ?? [], .. format.DependenciesOf(entry)]);
+                    if (packages.TryGetValue(id.Key, out var existing))
+                    {
+                        existing.Dev = dev is null || existing.Dev is null ? dev ?? existing.Dev : dev.Value && existing.Dev.Value;
+                        existing.Dependencies.UnionWith(format.DependenciesOf(entry));
+                    }
+                    else
+                    {
+                        packages[id.Key] = new Package(id.Name, id.Version, line, dev, [.. format.DependenciesOf(entry)]);
+                    }
                 }
             }
 
@@ -42,7 +47,7 @@ public static class PnpmLock
             {
                 if (format.Parse(key) is { } id && value is YamlMappingNode snapshot && packages.TryGetValue(id.Key, out var package))
                 {
-                    packages[id.Key] = package with { Dependencies = [.. package.Dependencies, .. format.DependenciesOf(snapshot)] };
+                    package.Dependencies.UnionWith(format.DependenciesOf(snapshot));
                 }
             }
 
@@ -63,14 +68,17 @@ public static class PnpmLock
                     Direct: direct.Contains(p.Key),
                     Development: p.Value.Dev ?? (declared.Count > 0 && !runtime.Contains(p.Key)),
                     new Evidence(file, p.Value.Line),
-                    [.. p.Value.Dependencies.Where(d => d != p.Key && packages.ContainsKey(d)).Distinct(StringComparer.Ordinal)
+                    [.. p.Value.Dependencies.Where(d => d != p.Key && packages.ContainsKey(d))
                         .Select(d => PackageUrl.Npm(packages[d].Name, packages[d].Version).ToString())]);
             });
             return new InventoryResult([.. components], []);
         });
 
     /// <summary>A package of the lock: its name and version, the line it is listed on, its dev flag where the lock has one, and the keys it depends on.</summary>
-    private sealed record Package(string Name, string Version, int Line, bool? Dev, IReadOnlyList<string> Dependencies);
+    private sealed record Package(string Name, string Version, int Line, bool? Dev, HashSet<string> Dependencies)
+    {
+        public bool? Dev { get; set; } = Dev;
+    }
 
     /// <summary>The projects: each importer (a workspace's projects) or, in a single-project lock before v9, the root itself.</summary>
     private static IEnumerable<YamlMappingNode> Importers(YamlMappingNode root) =>
@@ -103,10 +111,10 @@ public static class PnpmLock
         /// project's own (<c>link:</c>).
         /// </summary>
         public string? Resolve(string name, string? version) =>
-            version is null || version.StartsWith("link:", StringComparison.Ordinal) ? null
+            string.IsNullOrEmpty(version) || version.StartsWith("link:", StringComparison.Ordinal) ? null
             : version.StartsWith('/') ? Parse(version)?.Key
             : Slashed ? Parse($"/{name}/{version}")?.Key
-            : version.IndexOf('@', 1) > 0 && !char.IsAsciiDigit(version[0]) ? Parse(version)?.Key
+            : version.Length > 1 && version.IndexOf('@', 1) > 0 && !char.IsAsciiDigit(version[0]) ? Parse(version)?.Key
             : Parse($"{name}@{version}")?.Key;
 
         /// <summary>A package key's name and version; null for what is not a registry package (a tarball URL, a git commit).</summary>
@@ -124,7 +132,7 @@ public static class PnpmLock
             {
                 var peers = plain.IndexOf('(', StringComparison.Ordinal);
                 plain = peers > 0 ? plain[..peers] : plain;
-                var at = plain.IndexOf('@', 1);
+                var at = plain.Length > 1 ? plain.IndexOf('@', 1) : -1;
                 (name, version) = at <= 0 ? ("", "") : (plain[..at], plain[(at + 1)..]);
             }
 

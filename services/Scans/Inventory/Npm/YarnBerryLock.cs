@@ -31,12 +31,13 @@ internal static class YarnBerryLock
                 }
 
                 var descriptors = key.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-                var resolution = entry.Text("resolution") ?? descriptors[0];
                 var version = entry.Text("version");
                 if (descriptors.Length == 0 || version is null)
                 {
                     continue;
                 }
+
+                var resolution = entry.Text("resolution") is { Length: > 0 } resolved ? resolved : descriptors[0];
 
                 var dependencies = entry.Mapping("dependencies").Entries()
                     .Where(d => d.Value is YamlScalarNode { Value: not null })

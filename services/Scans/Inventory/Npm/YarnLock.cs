@@ -54,40 +54,45 @@ public static class YarnLock
         var runtime = DependencyGraph.Reachable(runtimeRoots, DependenciesOf);
 
         // One component per package version: Berry lists a patched package beside its original.
-        var components = new Dictionary<string, InventoryComponent>(StringComparer.Ordinal);
+        var components = new Dictionary<string, (InventoryComponent Component, HashSet<string> DependsOn)>(StringComparer.Ordinal);
         foreach (var entry in entries.Where(e => !e.IsProject))
         {
             var purl = PackageUrl.Npm(entry.Name, entry.Version);
             var id = purl.ToString();
-            var dependsOn = DependenciesOf(entry).Where(d => !d.IsProject).Select(d => PackageUrl.Npm(d.Name, d.Version).ToString());
+            var dependsOn = DependenciesOf(entry).Where(d => !d.IsProject).Select(d => PackageUrl.Npm(d.Name, d.Version).ToString()).Where(d => d != id);
             var component = new InventoryComponent(id, purl, entry.Name, entry.Version, DeclaredRange: null,
                 Direct: direct.Contains(entry),
                 Development: declared.Count > 0 && !runtime.Contains(entry),
-                new Evidence(file, entry.Line), [.. dependsOn]);
-            components[id] = components.TryGetValue(id, out var seen)
-                ? seen with
+                new Evidence(file, entry.Line), []);
+            if (components.TryGetValue(id, out var seen))
+            {
+                seen.DependsOn.UnionWith(dependsOn);
+                components[id] = (seen.Component with
                 {
-                    Direct = seen.Direct || component.Direct,
-                    Development = seen.Development && component.Development,
-                    DependsOn = [.. seen.DependsOn.Union(component.DependsOn, StringComparer.Ordinal)],
-                }
-                : component;
+                    Direct = seen.Component.Direct || component.Direct,
+                    Development = seen.Component.Development && component.Development,
+                }, seen.DependsOn);
+            }
+            else
+            {
+                components[id] = (component, [.. dependsOn]);
+            }
         }
 
-        return [.. components.Values.Select(c => c with { DependsOn = [.. c.DependsOn.Where(d => d != c.Id)] })];
+        return [.. components.Values.Select(c => c.Component with { DependsOn = [.. c.DependsOn] })];
     }
 
     /// <summary>The name part of <c>name@range</c> (a scope's <c>@</c> is part of the name).</summary>
     internal static string NameOf(string descriptor)
     {
-        var at = descriptor.IndexOf('@', 1);
+        var at = descriptor.Length > 1 ? descriptor.IndexOf('@', 1) : -1;
         return at < 0 ? descriptor : descriptor[..at];
     }
 
     /// <summary>The range part of <c>name@range</c>.</summary>
     internal static string RangeOf(string descriptor)
     {
-        var at = descriptor.IndexOf('@', 1);
+        var at = descriptor.Length > 1 ? descriptor.IndexOf('@', 1) : -1;
         return at < 0 ? "" : descriptor[(at + 1)..];
     }
 
@@ -98,7 +103,7 @@ public static class YarnLock
     public static string PackageOf(string descriptor)
     {
         var range = RangeOf(descriptor);
-        return range.StartsWith("npm:", StringComparison.Ordinal) && range.IndexOf('@', 5) > 0 ? NameOf(range[4..]) : NameOf(descriptor);
+        return range.Length > 5 && range.StartsWith("npm:", StringComparison.Ordinal) && range.IndexOf('@', 5) > 0 ? NameOf(range[4..]) : NameOf(descriptor);
     }
 
     /// <summary>Whether a range points into the repository itself rather than at a package.</summary>

@@ -9,14 +9,31 @@ namespace TrustedOss.Scans.Inventory.NuGet;
 /// </summary>
 internal sealed class MsBuildCondition
 {
+    /// <summary>Nesting of <c>!</c> and parentheses past this is not judged (so counts as true): no stack can be exhausted.</summary>
+    private const int MaxDepth = 64;
+
     private readonly List<string> tokens;
     private int at;
+    private int depth;
 
     private MsBuildCondition(List<string> tokens) => this.tokens = tokens;
+
+    private static readonly HashSet<string> SdkDerived = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "TargetFrameworkIdentifier", "TargetFrameworkVersion", "TargetFrameworkMoniker", "TargetPlatformIdentifier",
+        "TargetPlatformVersion", "Configuration", "Platform", "RuntimeIdentifier", "OS", "MSBuildRuntimeType", "MSBuildVersion",
+    };
 
     public static bool Holds(string? condition, MsBuildProperties properties)
     {
         if (string.IsNullOrWhiteSpace(condition))
+        {
+            return true;
+        }
+
+        // Properties the SDK derives (the framework's identifier, the configuration) are not known
+        // here: a condition on one is not judged.
+        if (properties.MentionsUnknown(condition, SdkDerived))
         {
             return true;
         }
@@ -56,6 +73,23 @@ internal sealed class MsBuildCondition
     }
 
     private bool Unary()
+    {
+        if (++depth > MaxDepth)
+        {
+            throw new FormatException();
+        }
+
+        try
+        {
+            return Primary();
+        }
+        finally
+        {
+            depth--;
+        }
+    }
+
+    private bool Primary()
     {
         if (Accept("!"))
         {

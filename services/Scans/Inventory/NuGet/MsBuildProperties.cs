@@ -35,10 +35,21 @@ public sealed partial class MsBuildProperties(IReadOnlyList<IReadOnlyDictionary<
         for (var round = 0; round < 8 && value.Contains("$(", StringComparison.Ordinal); round++)
         {
             value = Reference().Replace(value, m => Lookup(m.Groups[1].Value) ?? m.Value);
+            if (value.Length > MaxLength)
+            {
+                return null;
+            }
         }
 
         return value.Contains("$(", StringComparison.Ordinal) ? null : value;
     }
+
+    /// <summary>Longer than any real version or condition: a property made of itself many times over stops here, not at the memory's end.</summary>
+    private const int MaxLength = 64 * 1024;
+
+    /// <summary>Whether a value refers to one of <paramref name="names"/> that no scope sets.</summary>
+    public bool MentionsUnknown(string value, IReadOnlySet<string> names) =>
+        Reference().Matches(value).Any(m => names.Contains(m.Groups[1].Value) && Lookup(m.Groups[1].Value) is null);
 
     /// <summary>The value with each <c>$(Name)</c> replaced, an unknown one by nothing (MSBuild's own rule, for conditions).</summary>
     public string ExpandOrEmpty(string value)
@@ -46,6 +57,10 @@ public sealed partial class MsBuildProperties(IReadOnlyList<IReadOnlyDictionary<
         for (var round = 0; round < 8 && value.Contains("$(", StringComparison.Ordinal); round++)
         {
             value = Reference().Replace(value, m => Lookup(m.Groups[1].Value) ?? "");
+            if (value.Length > MaxLength)
+            {
+                return "";
+            }
         }
 
         return value;

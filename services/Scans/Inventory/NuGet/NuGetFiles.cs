@@ -18,13 +18,15 @@ public static class NuGetFiles
     public static InventoryResult Read(ManifestFiles files)
     {
         var central = new CentralVersions(files);
+        var projects = files.Paths.Where(p => IsProject(ManifestFiles.FileName(p)))
+            .GroupBy(ManifestFiles.FolderOf, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         return InventoryResults.Combine(files.Paths.Select(path =>
         {
             files.TryRead(path, out var content);
             var folder = ManifestFiles.FolderOf(path);
             return ManifestFiles.FileName(path) switch
             {
-                LockFile => NuGetLockfile.Read(path, content, ProjectBeside(files, folder) is { } project
+                LockFile => NuGetLockfile.Read(path, content, projects.GetValueOrDefault(folder) is { } project
                     ? ProjectFile.Read(project, files, central).Components.Where(c => c.Development).Select(c => c.Name)
                     : []),
                 "packages.config" => PackagesConfig.Read(path, content),
@@ -37,7 +39,4 @@ public static class NuGetFiles
     private static bool IsProject(string fileName) =>
         fileName.EndsWith(".csproj", StringComparison.OrdinalIgnoreCase) || fileName.EndsWith(".fsproj", StringComparison.OrdinalIgnoreCase)
         || fileName.EndsWith(".vbproj", StringComparison.OrdinalIgnoreCase);
-
-    private static string? ProjectBeside(ManifestFiles files, string folder) =>
-        files.Paths.FirstOrDefault(p => ManifestFiles.FolderOf(p) == folder && IsProject(ManifestFiles.FileName(p)));
 }

@@ -27,18 +27,29 @@ public static class NuGetLockfile
             var direct = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             foreach (var framework in frameworks.EnumerateObject().Where(f => f.Value.ValueKind == JsonValueKind.Object))
             {
-                var resolved = framework.Value.EnumerateObject()
-                    .Where(p => p.Value.ValueKind == JsonValueKind.Object && Text(p.Value, "type") != "Project" && Text(p.Value, "resolved") is not null)
-                    .ToDictionary(p => p.Name, p => Text(p.Value, "resolved")!, StringComparer.OrdinalIgnoreCase);
+                // Ids are case-insensitive; a name written twice keeps its first version.
+                var resolved = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+                foreach (var package in framework.Value.EnumerateObject()
+                    .Where(p => p.Value.ValueKind == JsonValueKind.Object && Text(p.Value, "type") != "Project" && Text(p.Value, "resolved") is not null))
+                {
+                    resolved.TryAdd(package.Name, Text(package.Value, "resolved")!);
+                }
+
                 foreach (var package in framework.Value.EnumerateObject().Where(p => resolved.ContainsKey(p.Name)))
                 {
                     var key = Key(package.Name, resolved[package.Name]);
                     var dependsOn = package.Value.TryGetProperty("dependencies", out var dependencies) && dependencies.ValueKind == JsonValueKind.Object
                         ? dependencies.EnumerateObject().Where(d => resolved.ContainsKey(d.Name)).Select(d => Key(d.Name, resolved[d.Name]))
                         : [];
-                    packages[key] = packages.TryGetValue(key, out var seen)
-                        ? seen with { DependsOn = seen.DependsOn.Union(dependsOn, StringComparer.OrdinalIgnoreCase).ToList() }
-                        : new Package(package.Name, resolved[package.Name], lines.GetValueOrDefault(package.Name), [.. dependsOn]);
+                    if (packages.TryGetValue(key, out var seen))
+                    {
+                        seen.DependsOn.UnionWith(dependsOn);
+                    }
+                    else
+                    {
+                        packages[key] = new Package(package.Name, resolved[package.Name], lines.GetValueOrDefault(package.Name),
+                            new HashSet<string>(dependsOn, StringComparer.OrdinalIgnoreCase));
+                    }
                     if (Text(package.Value, "type") == "Direct")
                     {
                         direct.Add(key);
@@ -61,7 +72,7 @@ public static class NuGetLockfile
             })], []);
         });
 
-    private sealed record Package(string Name, string Version, int Line, IReadOnlyList<string> DependsOn);
+    private sealed record Package(string Name, string Version, int Line, HashSet<string> DependsOn);
 
     private static string Key(string name, string version) => $"{name}@{version}";
 

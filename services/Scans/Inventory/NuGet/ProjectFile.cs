@@ -36,13 +36,12 @@ public static class ProjectFile
             [builtIn, projectProperties, central.PropertiesFor(folder), .. buildProps.Select(p => MsBuildProperties.Of(p.Document))]);
 
         var components = new List<InventoryComponent>();
+        var allReferences = References(path, project).Concat(buildProps.SelectMany(p => References(p.Path, p.Document))).ToList();
         foreach (var framework in Frameworks(baseProperties))
         {
             var properties = baseProperties.With(new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["TargetFramework"] = framework });
             var centralPackages = central.For(folder, properties);
-            var references = References(path, project).Concat(buildProps.SelectMany(p => References(p.Path, p.Document)))
-                .Where(r => CentralVersions.Applies(r.Item, properties));
-            foreach (var (name, item, file) in references)
+            foreach (var (name, item, file) in allReferences.Where(r => CentralVersions.Applies(r.Item, properties)))
             {
                 var written = item.AttributeOrChild("VersionOverride") ?? item.AttributeOrChild("Version")
                     ?? centralPackages.Versions.GetValueOrDefault(name)?.Version;
@@ -60,11 +59,15 @@ public static class ProjectFile
         return new InventoryResult([.. components.DistinctBy(c => (c.Id, c.DeclaredRange, c.Evidence))], [.. warnings.Distinct(StringComparer.Ordinal)]);
     }
 
+    /// <summary>More than any real project targets; a file naming more is evaluated for these.</summary>
+    private const int MaxFrameworks = 32;
+
     /// <summary>The frameworks the project builds for (<c>TargetFrameworks</c> or <c>TargetFramework</c>); one unnamed one when it names none.</summary>
     private static string[] Frameworks(MsBuildProperties properties)
     {
         var written = properties.ExpandOrEmpty("$(TargetFrameworks)") is { Length: > 0 } several ? several : properties.ExpandOrEmpty("$(TargetFramework)");
-        var frameworks = written.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var frameworks = written.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Distinct(StringComparer.OrdinalIgnoreCase).Take(MaxFrameworks).ToArray();
         return frameworks.Length > 0 ? frameworks : [""];
     }
 

@@ -56,12 +56,13 @@ public static partial class Pep508
         return at < 0 ? (text, null) : (text[..at].Trim(), text[(at + (text[at] == ' ' ? 2 : 1))..].Trim());
     }
 
-    [GeneratedRegex(@"^(?<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[(?<extras>[^\]]*)\])?\s*(?<rest>.*)$")]
+    // NonBacktracking: linear time, whatever a hostile file writes.
+    [GeneratedRegex(@"^(?<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[(?<extras>[^\]]*)\])?\s*(?<rest>.*)$", RegexOptions.NonBacktracking | RegexOptions.Singleline)]
     private static partial Regex Shape();
 
-    [GeneratedRegex(@"^(?:(?:~=|===|==|!=|<=|>=|<|>)[A-Za-z0-9.*+!_-]+)(?:,(?:~=|===|==|!=|<=|>=|<|>)[A-Za-z0-9.*+!_-]+)*,?$")]
+    [GeneratedRegex(@"^(?:(?:~=|===|==|!=|<=|>=|<|>)[A-Za-z0-9.*+!_-]+)(?:,(?:~=|===|==|!=|<=|>=|<|>)[A-Za-z0-9.*+!_-]+)*,?$", RegexOptions.NonBacktracking)]
     private static partial Regex SpecifierShape();
 
-    [GeneratedRegex("[-_.]+")]
+    [GeneratedRegex("[-_.]+", RegexOptions.NonBacktracking)]
     private static partial Regex Separators();
 }

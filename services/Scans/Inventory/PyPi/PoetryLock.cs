@@ -17,9 +17,9 @@ public static class PoetryLock
         {
             var packages = toml.Root.Tables("package")
                 .Where(p => p.Text("name") is not null && p.Text("version") is not null)
-                .Select(p => new Locked(p, Pep508.Normalize(p.Text("name")!), p.Text("version")!))
+                .Select(p => new Locked(p, p.Text("name")!, Pep508.Normalize(p.Text("name")!), p.Text("version")!))
                 .ToList();
-            var byName = packages.ToLookup(p => p.Name, StringComparer.Ordinal);
+            var byName = packages.ToLookup(p => p.Key, StringComparer.Ordinal);
             IEnumerable<Locked> DependenciesOf(Locked package) =>
                 (package.Table.Table("dependencies") ?? []).SelectMany(d => byName[Pep508.Normalize(d.Key)]);
 
@@ -30,14 +30,15 @@ public static class PoetryLock
             {
                 var purl = PackageUrl.PyPi(p.Name, p.Version);
                 return new InventoryComponent(purl.ToString(), purl, purl.Name, p.Version, DeclaredRange: null,
-                    Direct: directNames.Contains(p.Name),
+                    Direct: directNames.Contains(p.Key),
                     Development: IsDevelopment(p.Table) ?? (declared.Count > 0 && !runtime.Contains(p)),
                     new Evidence(file, toml.LineOf(p.Table, "name")),
                     [.. DependenciesOf(p).Where(d => d != p).Select(d => PackageUrl.PyPi(d.Name, d.Version).ToString()).Distinct(StringComparer.Ordinal)]);
             })], []);
         });
 
-    private sealed record Locked(TomlTable Table, string Name, string Version);
+    /// <summary>A locked package: its name as written (for its purl), normalised (to match names by), and version.</summary>
+    private sealed record Locked(TomlTable Table, string Name, string Key, string Version);
 
     /// <summary>What the lock itself says: <c>category = "dev"</c> (1.x), <c>groups</c> without <c>main</c> (2.1); null when it says nothing.</summary>
     private static bool? IsDevelopment(TomlTable package) =>

@@ -36,21 +36,31 @@ public static class RequirementsFiles
         var parsed = requirementFiles.ToDictionary(p => p, p => Parse(p, files), StringComparer.Ordinal);
         var included = parsed.Values.SelectMany(f => f.Includes).ToHashSet(StringComparer.Ordinal);
         var warnings = parsed.Values.SelectMany(f => f.Warnings).ToList();
-        var components = new List<InventoryComponent>();
+        // Each file once, whatever includes it: development when it says so itself, or when every
+        // root file that reaches it is a development one.
+        var runtimeReached = new HashSet<string>(StringComparer.Ordinal);
+        var reached = new Dictionary<string, ParsedFile>(StringComparer.Ordinal);
         foreach (var root in requirementFiles.Where(p => !included.Contains(p)))
         {
-            var development = IsDevelopment(root);
-            foreach (var file in Closure(root, parsed, files, warnings))
+            foreach (var (path, file) in Closure(root, parsed, files, warnings))
             {
-                components.AddRange(file.Components.Select(c => c with { Development = development || IsDevelopment(c.Evidence.File) }));
+                reached[path] = file;
+                if (!IsDevelopment(root))
+                {
+                    runtimeReached.Add(path);
+                }
             }
         }
 
+        var components = reached.SelectMany(f => f.Value.Components.Select(c => c with
+        {
+            Development = IsDevelopment(f.Key) || !runtimeReached.Contains(f.Key),
+        })).ToList();
         return new InventoryResult(components, warnings);
     }
 
     /// <summary>A root file and every file it includes, each once, included files read even when they are not named like requirements.</summary>
-    private static IEnumerable<ParsedFile> Closure(string root, Dictionary<string, ParsedFile> parsed, ManifestFiles files, List<string> warnings)
+    private static IEnumerable<(string Path, ParsedFile File)> Closure(string root, Dictionary<string, ParsedFile> parsed, ManifestFiles files, List<string> warnings)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var pending = new Stack<(string Path, int Depth)>([(root, 0)]);
@@ -73,7 +83,7 @@ public static class RequirementsFiles
                 warnings.AddRange(file.Warnings);
             }
 
-            yield return file;
+            yield return (next.Path, file);
             foreach (var include in next.Depth < MaxIncludeDepth ? file.Includes : [])
             {
                 pending.Push((include, next.Depth + 1));
@@ -138,7 +148,7 @@ public static class RequirementsFiles
         var components = found.Select(f =>
         {
             var via = Via(f.Via);
-            var dependents = ids.Keys.Where(name => via.Contains(name)).ToList();
+            var dependents = via.Where(ids.ContainsKey).ToList();
             return (Component: Component(path, f.Requirement, f.Line, direct: !compiled || via.Contains("-r") || via.Contains("-c") || dependents.Count == 0 && via.Count == 0), Dependents: dependents);
         }).ToList();
 

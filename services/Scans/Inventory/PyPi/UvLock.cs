@@ -20,10 +20,10 @@ public static class UvLock
         {
             var packages = toml.Root.Tables("package")
                 .Where(p => p.Text("name") is not null)
-                .Select(p => new Locked(p, Pep508.Normalize(p.Text("name")!), p.Text("version"),
+                .Select(p => new Locked(p, p.Text("name")!, Pep508.Normalize(p.Text("name")!), p.Text("version"),
                     p.Table("source") is { } source && (source.ContainsKey("editable") || source.ContainsKey("virtual"))))
                 .ToList();
-            var byName = packages.ToLookup(p => p.Name, StringComparer.Ordinal);
+            var byName = packages.ToLookup(p => p.Key, StringComparer.Ordinal);
 
             IEnumerable<Locked> Targets(TomlTable dependency)
             {
@@ -61,5 +61,6 @@ public static class UvLock
             })], []);
         });
 
-    private sealed record Locked(TomlTable Table, string Name, string? Version, bool IsProject);
+    /// <summary>A locked package: its name as written (for its purl), normalised (to match names by), version, and whether it is the project's own.</summary>
+    private sealed record Locked(TomlTable Table, string Name, string Key, string? Version, bool IsProject);
 }
