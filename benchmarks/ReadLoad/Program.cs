@@ -12,7 +12,7 @@ var work = Directory.CreateTempSubdirectory("trustedoss-read-load-").FullName;
 var prepared = await Setup.PrepareAsync(gateway, args[1], keyCount: 1000);
 await using var baselines = await Baselines.StartAsync();
 var bearerKeys = prepared.Keys.Select(k => $"Bearer {k}").ToList();
-var paths = new (string Name, Uri Url, IReadOnlyList<string> Authorizations)[]
+var all = new (string Name, Uri Url, IReadOnlyList<string> Authorizations)[]
 {
     ("Kestrel endpoint, direct", new Uri(baselines.Direct, "/ok"), []),
     ("raw YARP passthrough (baseline)", new Uri(baselines.Yarp, "/ok"), []),
@@ -20,6 +20,10 @@ var paths = new (string Name, Uri Url, IReadOnlyList<string> Authorizations)[]
     ("GET /v1/api-keys/self, project key", new Uri(gateway, "/v1/api-keys/self"), bearerKeys),
     ("GET /auth/me, person's token", new Uri(gateway, "/auth/me"), [$"Bearer {prepared.PersonToken}"]),
 };
+
+// READ_LOAD_ONLY (part of a path's name) measures that path alone beside the baseline: for profiling one path.
+var only = Environment.GetEnvironmentVariable("READ_LOAD_ONLY");
+var paths = all.Where((p, i) => i == 1 || string.IsNullOrEmpty(only) || p.Name.Contains(only, StringComparison.Ordinal)).ToArray();
 
 Console.WriteLine($"Warming up each path for 5 s; then {rounds} interleaved rounds of {seconds} s at {connections} connections.");
 foreach (var (_, url, authorizations) in paths)
@@ -44,7 +48,7 @@ static double Median(IEnumerable<double> values)
     return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
 }
 
-var yarp = Median(results[paths[1].Name].Select(r => r.RequestsPerSecond));
+var yarp = Median(results[all[1].Name].Select(r => r.RequestsPerSecond));
 Console.WriteLine();
 Console.WriteLine("| path | requests/s | p50 ms | p99 ms | ÷ raw YARP | not 2xx |");
 Console.WriteLine("|---|---:|---:|---:|---:|---:|");
