@@ -85,6 +85,7 @@ public sealed class PyPiTests
     [Theory]
     [InlineData("httpx-pyproject", "pyproject.toml")]
     [InlineData("full-stack-fastapi-template-uv", "backend/pyproject.toml")]
+    [InlineData("pipenv", "Pipfile")]
     public void A_manifest_declares_names_ranges_and_groups_as_written(string fixture, string manifest)
     {
         var (declared, warnings) = PythonManifest.Read(manifest, Fixtures.Bytes(["pypi", fixture, .. manifest.Split('/')]));
@@ -93,7 +94,7 @@ public sealed class PyPiTests
         var folder = ManifestFiles.FolderOf(manifest);
         var expected = Fixtures.Lines(["pypi", fixture, .. folder.Length > 0 ? folder.Split('/') : [], "expected-declared.txt"])
             .Select(l => l.Split('\t'))
-            .Select(f => $"{Pep508.Normalize(f[0])} {Clauses(f[1])} {(f[2] is "main" || IsExtra(fixture, f[2]) ? "runtime" : "development")}");
+            .Select(f => $"{Pep508.Normalize(f[0])} {Clauses(Pipenv(f[1]))} {(f[2] is "main" || IsExtra(fixture, f[2]) ? "runtime" : "development")}");
         Agreement.Of(expected, declared.Select(d => $"{d.NormalizedName} {Clauses(d.Specifier)} {(d.Development ? "development" : "runtime")}")).AssertExact();
     }
 
@@ -145,6 +146,10 @@ public sealed class PyPiTests
         Assert.Equal(["pkg:pypi/flask@3.0.0"], read.Components.Select(c => c.Purl.ToString()));
         Assert.Equal(2, read.Warnings.Count);
     }
+
+    /// <summary>Pipenv's spellings as PEP 440 writes them: <c>*</c> is any version, a bare <c>26.1.*</c> is <c>==26.1.*</c>.</summary>
+    private static string Pipenv(string specifier) =>
+        specifier == "*" ? "" : specifier.Length > 0 && char.IsAsciiDigit(specifier[0]) ? "==" + specifier : specifier;
 
     /// <summary>A specifier's clauses in a stable order (pip sorts them, files do not).</summary>
     private static string Clauses(string specifier) =>

@@ -80,7 +80,7 @@ public static class PythonManifest
 
     /// <summary>
     /// A table of name → constraint, Poetry's and Pipenv's form: <c>"^2.31"</c>, <c>"*"</c>, or
-    /// <c>{version = "…", extras = […]}</c>; a bare Poetry version (<c>"1.2.3"</c>) is an exact pin.
+    /// <c>{version = "…", extras = […]}</c>; a bare version (<c>"1.2.3"</c>, <c>"26.1.*"</c>) means <c>==</c> in both.
     /// </summary>
     private static IEnumerable<DeclaredDependency> Constraints(TomlFile toml, TomlTable? table, bool development) =>
         (table ?? []).Select(entry =>
@@ -93,7 +93,7 @@ public static class PythonManifest
             };
             constraint = constraint.Replace(" ", "", StringComparison.Ordinal);
             var specifier = constraint is "*" ? ""
-                : constraint.Length > 0 && char.IsAsciiDigit(constraint[0]) && !constraint.Contains('*', StringComparison.Ordinal) ? "==" + constraint
+                : constraint.Length > 0 && char.IsAsciiDigit(constraint[0]) ? "==" + constraint
                 : constraint;
             return new DeclaredDependency(entry.Key, specifier, development, toml.LineOf(table!, entry.Key));
         });
