@@ -8,6 +8,9 @@ var connections = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCult
 var rounds = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 3;
 var work = Directory.CreateTempSubdirectory("trustedoss-read-load-").FullName;
 
+// Idle: after start, before any request but the health checks.
+var idle = Memory.Read();
+
 // Enough keys that, at 10,000 requests/s, none passes its 600 reads a minute.
 var prepared = await Setup.PrepareAsync(gateway, args[1], keyCount: 1000);
 await using var baselines = await Baselines.StartAsync();
@@ -60,4 +63,7 @@ foreach (var (name, _, _) in paths)
         $"| {name} | {perSecond:N0} | {Median(runs.Select(r => r.P50Ms)):0.0} | {Median(runs.Select(r => r.P99Ms)):0.0} | {perSecond / yarp:0.000} | {runs.Sum(r => r.Failed)} |"));
 }
 
+Console.WriteLine();
+Memory.Print("idle, before the load", idle);
+Memory.Print("after the load", Memory.Read());
 Directory.Delete(work, recursive: true);
