@@ -132,6 +132,30 @@ public sealed class PyPiTests
         Assert.Equal(pinned, requirement.PinnedVersion);
     }
 
+    [Theory]
+    [InlineData("requests[socks, security]>=2 ; python_version < '3.8'", "socks,security", "python_version < '3.8'", null)]
+    [InlineData("name @ https://example.invalid/a;b.whl ; sys_platform == 'linux'", "", "sys_platform == 'linux'", "https://example.invalid/a;b.whl")]
+    [InlineData("name@https://example.invalid/a.whl", "", null, "https://example.invalid/a.whl")]
+    [InlineData("Cython", "", null, null)]
+    [InlineData("greenlet;python_version<'3.11'", "", "python_version<'3.11'", null)]
+    public void Extras_markers_and_urls_are_told_apart(string text, string extras, string? markers, string? url)
+    {
+        var requirement = Pep508.Parse(text)!;
+
+        Assert.Equal(extras, string.Join(',', requirement.Extras));
+        Assert.Equal(markers, requirement.Markers);
+        Assert.Equal(url, requirement.Url);
+    }
+
+    [Theory]
+    [InlineData("!!!")]
+    [InlineData("pkg >=1.0 garbage")]
+    [InlineData("pkg ~~1")]
+    public void What_is_not_a_specifier_is_not_read_as_one(string text)
+    {
+        Assert.Null(Pep508.Parse(text));
+    }
+
     [Fact]
     public void An_include_outside_the_repository_and_a_toml_bomb_are_warnings()
     {

@@ -4,10 +4,11 @@ namespace TrustedOss.Scans.Inventory.NuGet;
 /// MSBuild's <c>Condition</c> attributes as far as package references need them:
 /// <c>'$(TargetFramework)' == 'net472'</c>, <c>!=</c>, <c>and</c>, <c>or</c>, <c>!</c> and
 /// parentheses, properties expanded (an unknown one is empty, as in MSBuild), compared without
-/// case. What it cannot judge (functions such as <c>Exists</c>, numeric comparisons, a condition
-/// it cannot parse) counts as true: a reference is listed rather than missed.
+/// case. A condition it cannot judge as a whole (one calling a function such as <c>Exists</c>,
+/// comparing numbers, naming a property the SDK derives, or not parsing) counts as true: a
+/// reference is listed rather than missed.
 /// </summary>
-internal sealed class MsBuildCondition
+public sealed class MsBuildCondition
 {
     /// <summary>Nesting of <c>!</c> and parentheses past this is not judged (so counts as true): no stack can be exhausted.</summary>
     private const int MaxDepth = 64;
@@ -115,9 +116,8 @@ internal sealed class MsBuildCondition
 
         if (Peek() is "<" or ">" or "<=" or ">=")
         {
-            at++;
-            Operand();
-            return true;
+            // A numeric or version comparison: not judged.
+            throw new FormatException();
         }
 
         return !string.Equals(left, "false", StringComparison.OrdinalIgnoreCase);
@@ -131,17 +131,10 @@ internal sealed class MsBuildCondition
             return token[1..^1].Trim();
         }
 
-        // A function call (Exists(...), HasTrailingSlash(...)): not judged, so true.
-        if (Accept("("))
+        // A function call (Exists(...), HasTrailingSlash(...)): not judged, whatever surrounds it.
+        if (Peek() == "(")
         {
-            var depth = 1;
-            while (depth > 0 && at < tokens.Count)
-            {
-                depth += tokens[at] == "(" ? 1 : tokens[at] == ")" ? -1 : 0;
-                at++;
-            }
-
-            return "true";
+            throw new FormatException();
         }
 
         return token;

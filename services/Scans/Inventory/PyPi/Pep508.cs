@@ -34,8 +34,8 @@ public static partial class Pep508
             return new Requirement(match.Groups["name"].Value, extras, "", rest[1..].Trim(), markers);
         }
 
-        // "(>=1.0)" is an older spelling; spaces inside a specifier mean nothing.
-        var specifier = rest.Trim('(', ')').Replace(" ", "", StringComparison.Ordinal);
+        // "(>=1.0)" is an older spelling; spaces around operators and commas mean nothing, inside a version they end it.
+        var specifier = AroundOperators().Replace(rest.Trim('(', ')').Trim(), "$1");
         return specifier.Length == 0 || SpecifierShape().IsMatch(specifier)
             ? new Requirement(match.Groups["name"].Value, extras, specifier, null, markers)
             : null;
@@ -62,6 +62,9 @@ public static partial class Pep508
 
     [GeneratedRegex(@"^(?:(?:~=|===|==|!=|<=|>=|<|>)[A-Za-z0-9.*+!_-]+)(?:,(?:~=|===|==|!=|<=|>=|<|>)[A-Za-z0-9.*+!_-]+)*,?$", RegexOptions.NonBacktracking)]
     private static partial Regex SpecifierShape();
+
+    [GeneratedRegex(@"\s*(,|~=|===|==|!=|<=|>=|<|>)\s*", RegexOptions.NonBacktracking)]
+    private static partial Regex AroundOperators();
 
     [GeneratedRegex("[-_.]+", RegexOptions.NonBacktracking)]
     private static partial Regex Separators();
