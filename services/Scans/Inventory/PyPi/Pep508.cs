@@ -41,6 +41,17 @@ public static partial class Pep508
             : null;
     }
 
+    /// <summary>
+    /// A component for a declared dependency: the version when the specifier pins one, else the
+    /// specifier as its declared range.
+    /// </summary>
+    public static InventoryComponent Declared(string name, string specifier, bool direct, bool development, Evidence evidence)
+    {
+        var purl = PackageUrl.PyPi(name, Pinned(specifier));
+        return new InventoryComponent(purl.ToString(), purl, purl.Name, purl.Version,
+            DeclaredRange: purl.Version is null && specifier.Length > 0 ? specifier : null, direct, development, evidence, []);
+    }
+
     /// <summary>PEP 503's normal form of a name.</summary>
     public static string Normalize(string name) => Separators().Replace(name.Trim(), "-").ToLowerInvariant();
 

@@ -63,14 +63,8 @@ public static class PythonManifest
     public static InventoryResult Components(string file, ReadOnlyMemory<byte> content)
     {
         var (dependencies, warnings) = Read(file, content);
-        return new InventoryResult([.. dependencies.Select(d =>
-        {
-            var pinned = Pep508.Pinned(d.Specifier);
-            var purl = PackageUrl.PyPi(d.Name, pinned);
-            return new InventoryComponent(purl.ToString(), purl, purl.Name, pinned,
-                DeclaredRange: pinned is null && d.Specifier.Length > 0 ? d.Specifier : null,
-                Direct: true, d.Development, new Evidence(file, d.Line), []);
-        })], warnings);
+        return new InventoryResult(
+            [.. dependencies.Select(d => Pep508.Declared(d.Name, d.Specifier, direct: true, d.Development, new Evidence(file, d.Line)))], warnings);
     }
 
     /// <summary>An array of PEP 508 strings (<c>dependencies = ["httpx>=0.27"]</c>); tables in it (<c>{include-group = …}</c>) are not dependencies.</summary>

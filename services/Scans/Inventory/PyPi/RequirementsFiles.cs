@@ -158,13 +158,8 @@ public static class RequirementsFiles
         return new ParsedFile([.. components.Select(c => c.Component with { DependsOn = [.. dependsOn[c.Component.Id].Distinct(StringComparer.Ordinal)] })], includes, warnings);
     }
 
-    private static InventoryComponent Component(string path, Requirement requirement, int line, bool direct)
-    {
-        var purl = PackageUrl.PyPi(requirement.Name, requirement.PinnedVersion);
-        return new InventoryComponent(purl.ToString(), purl, purl.Name, purl.Version,
-            DeclaredRange: requirement.PinnedVersion is null && requirement.Specifier.Length > 0 ? requirement.Specifier : null,
-            direct, Development: false, new Evidence(path, line), []);
-    }
+    private static InventoryComponent Component(string path, Requirement requirement, int line, bool direct) =>
+        Pep508.Declared(requirement.Name, requirement.Specifier, direct, development: false, new Evidence(path, line));
 
     /// <summary>The names in a <c># via</c> block, normalised, with <c>-r</c>/<c>-c</c> for the input files pip-compile names.</summary>
     private static HashSet<string> Via(List<string> comments)
