@@ -62,7 +62,7 @@ var keys = builder.AddProject<Projects.Keys>(ResourceNames.Keys)
     .WithEnvironment("Jwt__SigningKey", jwtKey)
     .WithEnvironment("ApiKeys__Pepper", apiKeyPepper)
     .WithManagementEndpoint()
-    .WithTraceSampling(builder.Configuration);
+    .WithRunSettings(builder);
 if (files is null)
 {
     // Deployed, the first super admin's password must be supplied; the development default is refused.
@@ -79,7 +79,7 @@ var webhookIngest = builder.AddProject<Projects.WebhookIngest>(ResourceNames.Web
     .WithEnvironment("Identity__VerificationKey", identityVerificationKey)
     .WithEnvironment("Webhooks__SecretKey", webhookSecretKey)
     .WithManagementEndpoint()
-    .WithTraceSampling(builder.Configuration);
+    .WithRunSettings(builder);
 
 var scans = builder.AddProject<Projects.Scans>(ResourceNames.Scans)
     .DisableForwardedHeaders()
@@ -90,7 +90,7 @@ var scans = builder.AddProject<Projects.Scans>(ResourceNames.Scans)
     .WithReference(keys)
     .WithEnvironment("Identity__VerificationKey", identityVerificationKey)
     .WithManagementEndpoint()
-    .WithTraceSampling(builder.Configuration);
+    .WithRunSettings(builder);
 
 // The only public door. "Gateway:Port" (default 8080) moves it. It is not behind the
 // orchestrator's proxy, so it sees each client's real address (per-client limits, last_used_ip).
@@ -112,6 +112,6 @@ builder.AddProject<Projects.Gateway>(ResourceNames.Gateway)
     .WithReference(webhookIngest).WaitFor(webhookIngest)
     .WithReference(scans).WaitFor(scans)
     .WithManagementEndpoint()
-    .WithTraceSampling(builder.Configuration);
+    .WithRunSettings(builder);
 
 builder.Build().Run();

@@ -17,7 +17,7 @@ internal static class Setup
     public static async Task<Prepared> PrepareAsync(Uri gateway, string repository, int keyCount)
     {
         using var admin = new HttpClient { BaseAddress = gateway };
-        admin.DefaultRequestHeaders.Authorization = new("Bearer", await TokenAsync(admin, "admin@trustedoss.local", "trustedoss-admin"));
+        admin.DefaultRequestHeaders.Authorization = new("Bearer", await TokenAsync(admin, "admin@trustedoss.local", Environment.GetEnvironmentVariable("ADMIN_PASSWORD") ?? ""));
         var team = await Json(await admin.PostAsJsonAsync("/v1/admin/teams", new { name = $"load-{Guid.NewGuid():N}" }));
         var project = await Json(await admin.PostAsJsonAsync("/v1/projects",
             new { team_id = team.GetProperty("id").GetGuid(), name = "load", git_url = repository }));

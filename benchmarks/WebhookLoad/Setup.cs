@@ -11,7 +11,7 @@ internal static class Setup
     public static async Task<Project> ProjectWithWebhookAsync(Uri gateway, string repository)
     {
         using var client = new HttpClient { BaseAddress = gateway };
-        var login = await Json(await client.PostAsJsonAsync("/auth/login", new { email = "admin@trustedoss.local", password = "trustedoss-admin" }));
+        var login = await Json(await client.PostAsJsonAsync("/auth/login", new { email = "admin@trustedoss.local", password = Environment.GetEnvironmentVariable("ADMIN_PASSWORD") ?? "" }));
         var token = login.GetProperty("access_token").GetString()!;
         client.DefaultRequestHeaders.Authorization = new("Bearer", token);
         var team = await Json(await client.PostAsJsonAsync("/v1/admin/teams", new { name = $"load-{Guid.NewGuid():N}" }));
