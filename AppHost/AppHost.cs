@@ -37,9 +37,12 @@ var webhookIngestBus = rabbitmq.AddServiceUser(ResourceNames.WebhookIngestBus, "
 var scansBus = rabbitmq.AddServiceUser(ResourceNames.ScansBus, "scans", files,
     ["TrustedOss.Contracts:DeliveryReceived", "TrustedOss.Contracts:ScanRequested"], ["delivery-received", "scan-requested"]);
 
-// Identities the gateway forwards are signed with its private key; every service verifies them
-// with the public one.
-var (identitySigningKey, identityVerificationKey) = builder.AddIdentityKeyPair(files);
+// The identities the gateway forwards carry a tag made with the receiving service's own key (and
+// one with the Keys service's, which answers the others on a caller's behalf): each service holds
+// only its key, the gateway all of them.
+var keysIdentityKey = builder.AddIdentityKey(ResourceNames.Keys, files);
+var webhookIngestIdentityKey = builder.AddIdentityKey(ResourceNames.WebhookIngest, files);
+var scansIdentityKey = builder.AddIdentityKey(ResourceNames.Scans, files);
 // People's access tokens (issued by keys, validated by the gateway) and the API-key hash pepper.
 var jwtKey = builder.AddGeneratedSecret("jwt-signing-key", files);
 var apiKeyPepper = builder.AddGeneratedSecret("api-key-pepper", files);
@@ -58,7 +61,7 @@ var keys = builder.AddProject<Projects.Keys>(ResourceNames.Keys)
     .WithReference(keysDb).WaitFor(keysDb)
     .WithReference(keysRedis, ResourceNames.Redis).WaitFor(redis)
     .WithReference(keysBus, ResourceNames.RabbitMq).WaitFor(keysBus)
-    .WithEnvironment("Identity__VerificationKey", identityVerificationKey)
+    .WithEnvironment("Identity__Key", keysIdentityKey)
     .WithEnvironment("Jwt__SigningKey", jwtKey)
     .WithEnvironment("ApiKeys__Pepper", apiKeyPepper)
     .WithManagementEndpoint()
@@ -76,7 +79,7 @@ var webhookIngest = builder.AddProject<Projects.WebhookIngest>(ResourceNames.Web
     .WithReference(webhookIngestRedis, ResourceNames.Redis).WaitFor(redis)
     .WithReference(webhookIngestBus, ResourceNames.RabbitMq).WaitFor(webhookIngestBus)
     .WithReference(keys)
-    .WithEnvironment("Identity__VerificationKey", identityVerificationKey)
+    .WithEnvironment("Identity__Key", webhookIngestIdentityKey)
     .WithEnvironment("Webhooks__SecretKey", webhookSecretKey)
     .WithManagementEndpoint()
     .WithRunSettings(builder);
@@ -88,7 +91,7 @@ var scans = builder.AddProject<Projects.Scans>(ResourceNames.Scans)
     .WithReference(scansRedis, ResourceNames.Redis).WaitFor(redis)
     .WithReference(scansBus, ResourceNames.RabbitMq).WaitFor(scansBus)
     .WithReference(keys)
-    .WithEnvironment("Identity__VerificationKey", identityVerificationKey)
+    .WithEnvironment("Identity__Key", scansIdentityKey)
     .WithManagementEndpoint()
     .WithRunSettings(builder);
 
@@ -105,7 +108,12 @@ builder.AddProject<Projects.Gateway>(ResourceNames.Gateway)
     })
     .WithEndpoint("http", endpoint => endpoint.IsExternal = true)
     .WithReference(gatewayRedis, ResourceNames.Redis).WaitFor(redis)
-    .WithEnvironment("Identity__SigningKey", identitySigningKey)
+    .WithEnvironment("Identity__Audiences__0__Name", ResourceNames.Keys)
+    .WithEnvironment("Identity__Audiences__0__Key", keysIdentityKey)
+    .WithEnvironment("Identity__Audiences__1__Name", ResourceNames.WebhookIngest)
+    .WithEnvironment("Identity__Audiences__1__Key", webhookIngestIdentityKey)
+    .WithEnvironment("Identity__Audiences__2__Name", ResourceNames.Scans)
+    .WithEnvironment("Identity__Audiences__2__Key", scansIdentityKey)
     .WithEnvironment("Jwt__SigningKey", jwtKey)
     .WithEnvironment("ApiKeys__Pepper", apiKeyPepper)
     .WithReference(keys).WaitFor(keys)

@@ -12,9 +12,11 @@ internal static class Extensions
     {
         builder.AddServiceRedis();
         builder.AddTrustedProxies();
+        var clusters = builder.Configuration.GetSection("ReverseProxy:Clusters").GetChildren().Select(c => c.Key).Append(IdentitySigner.DelegatedAudience);
         builder.Services.AddOptions<IdentitySigningOptions>()
             .BindConfiguration(IdentitySigningOptions.SectionName)
             .ValidateDataAnnotations()
+            .Validate(o => clusters.All(c => o.Audiences.Any(a => a.Name == c)), "Identity:Audiences must hold a key for every cluster the routes lead to.")
             .ValidateOnStart();
         builder.Services.AddSingleton<IdentitySigner>();
         builder.Services.AddSingleton<GatewayMetrics>();

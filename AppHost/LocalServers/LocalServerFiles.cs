@@ -85,7 +85,6 @@ public sealed class LocalServerFiles
         return secret;
     }
 
-    /// <summary>A loopback port nobody listens on right now, for servers whose port lives in a config file.</summary>
     /// <summary>
     /// A free loopback port below the kernel's ephemeral range. The port is only reserved once the
     /// server starts, and the orchestrator's proxies and every client socket take their ports from

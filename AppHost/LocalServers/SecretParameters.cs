@@ -15,25 +15,15 @@ public static class SecretParameters
             : builder.AddParameter(name, files.Secret(name), secret: true);
 
     /// <summary>
-    /// The key pair of forwarded identities: the private half for the gateway, the public half for
-    /// every service. Generated once per data folder in run mode; parameters in the manifest.
+    /// A service's identity key (base64 of 32 random bytes): the service checks with it the
+    /// identities the gateway forwards it; the gateway, holding every service's, makes them.
+    /// Generated once per data folder in run mode; a parameter in the manifest.
     /// </summary>
-    public static (IResourceBuilder<ParameterResource> Signing, IResourceBuilder<ParameterResource> Verification) AddIdentityKeyPair(
-        this IDistributedApplicationBuilder builder, LocalServerFiles? files)
+    public static IResourceBuilder<ParameterResource> AddIdentityKey(this IDistributedApplicationBuilder builder, string service, LocalServerFiles? files)
     {
-        if (files is null)
-        {
-            return (builder.AddParameter("identity-signing-key", secret: true), builder.AddParameter("identity-verification-key"));
-        }
-
-        var privatePem = files.Secret("identity-signing-key.pem", () =>
-        {
-            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-            return key.ExportPkcs8PrivateKeyPem();
-        });
-        using var pair = ECDsa.Create();
-        pair.ImportFromPem(privatePem);
-        return (builder.AddParameter("identity-signing-key", privatePem, secret: true),
-            builder.AddParameter("identity-verification-key", pair.ExportSubjectPublicKeyInfoPem()));
+        var name = $"identity-key-{service}";
+        return files is null
+            ? builder.AddParameter(name, secret: true)
+            : builder.AddParameter(name, files.Secret(name, () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))), secret: true);
     }
 }

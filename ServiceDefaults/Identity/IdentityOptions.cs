@@ -3,17 +3,18 @@ using System.ComponentModel.DataAnnotations;
 namespace TrustedOss.ServiceDefaults.Identity;
 
 /// <summary>
-/// The public half of the gateway's identity key: every service holds just this, so a compromised
-/// service (one that parses webhook payloads, say) still cannot speak for anyone.
+/// This service's own identity key: it checks the tags the gateway made for this service and no
+/// other, so a compromised service (one that parses webhook payloads, say) still cannot speak for
+/// anyone to the others.
 /// </summary>
 public sealed class IdentityOptions
 {
     public const string SectionName = "Identity";
 
-    /// <summary>PEM public key (ECDSA P-256) that verifies forwarded identities.</summary>
-    [Required(ErrorMessage = "Identity:VerificationKey (a PEM public key) is required.")]
-    [RegularExpression(@"(?s).*-----BEGIN PUBLIC KEY-----.*", ErrorMessage = "Identity:VerificationKey must be a PEM public key.")]
-    public string VerificationKey { get; set; } = "";
+    /// <summary>Base64 of at least 32 random bytes, the same as the gateway's <c>Identity:Keys:{audience}</c>.</summary>
+    [Required(ErrorMessage = "Identity:Key (this service's identity key) is required.")]
+    [RegularExpression(IdentityKey.Pattern, ErrorMessage = "Identity:Key must be base64 of at least 32 bytes.")]
+    public string Key { get; set; } = "";
 
     /// <summary>This service's name as the gateway's identities address it (its cluster name): set in code.</summary>
     public string Audience { get; set; } = "";

@@ -41,9 +41,12 @@ public class KeyVerificationBenchmarks
         cache.Set($"key:{prefix}", entry, new MemoryCacheEntryOptions { Size = 1 });
         cache.Set($"usage:{entry.Id}", true, new MemoryCacheEntryOptions { Size = 1 });
 
-        using var identityKey = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
-        signer = new IdentitySigner(Options.Create(new IdentitySigningOptions { SigningKey = identityKey.ExportPkcs8PrivateKeyPem() }), time);
-        identityVerifier = new IdentityVerifier(Options.Create(new IdentityOptions { VerificationKey = identityKey.ExportSubjectPublicKeyInfoPem() }), time);
+        var scansKey = IdentityKey.New();
+        signer = new IdentitySigner(Options.Create(new IdentitySigningOptions
+        {
+            Audiences = [new AudienceKey { Name = "scans", Key = scansKey }, new AudienceKey { Name = IdentitySigner.DelegatedAudience, Key = IdentityKey.New() }],
+        }), time);
+        identityVerifier = new IdentityVerifier(Options.Create(new IdentityOptions { Key = scansKey }), time);
         caller = new CallerIdentity(CallerIdentity.ApiKey, entry.IssuerUserId, entry.Id, entry.Scope, entry.TeamId, entry.ProjectId, entry.PermissionBreadth, "127.0.0.1");
         signed = signer.Sign(caller, Binding);
         if (VerifyCacheHit().Result != ApiKeyVerifier.Outcome.Accepted)

@@ -1,29 +1,47 @@
 using System.ComponentModel.DataAnnotations;
-using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using TrustedOss.ServiceDefaults.Identity;
 
 namespace TrustedOss.Gateway.Identity;
 
-/// <summary>The private half of the identity key pair: only the gateway holds it.</summary>
+/// <summary>One service's identity key: the gateway holds every service's, each service only its own.</summary>
+public sealed class AudienceKey
+{
+    /// <summary>The service as the routes name it (its cluster).</summary>
+    [Required]
+    public string Name { get; set; } = "";
+
+    /// <summary>Base64 of at least 32 random bytes; the service's <c>Identity:Key</c>.</summary>
+    [Required]
+    [RegularExpression(IdentityKey.Pattern, ErrorMessage = "Each Identity:Audiences key must be base64 of at least 32 bytes.")]
+    public string Key { get; set; } = "";
+}
+
 public sealed class IdentitySigningOptions
 {
     public const string SectionName = "Identity";
 
-    /// <summary>PEM private key (ECDSA P-256) that signs forwarded identities.</summary>
-    [Required(ErrorMessage = "Identity:SigningKey (a PEM private key) is required.")]
-    [RegularExpression(@"(?s).*-----BEGIN PRIVATE KEY-----.*", ErrorMessage = "Identity:SigningKey must be a PEM private key.")]
-    public string SigningKey { get; set; } = "";
+    /// <summary>Every service's identity key, one per cluster the routes lead to (checked at start).</summary>
+    [MinLength(1, ErrorMessage = "Identity:Audiences must list every service's identity key.")]
+    [ValidateEnumeratedItems]
+    public List<AudienceKey> Audiences { get; set; } = [];
 
     /// <summary>How long a forwarded identity stays valid: long enough for one request and its calls.</summary>
     [Range(typeof(TimeSpan), "00:00:05", "00:10:00")]
     public TimeSpan Lifetime { get; set; } = TimeSpan.FromSeconds(15);
 }
 
-/// <summary>Signs the caller the gateway verified, in the <see cref="ForwardedIdentity"/> format services check.</summary>
-public sealed class IdentitySigner : IDisposable
+/// <summary>
+/// Tags the caller the gateway verified, in the <see cref="ForwardedIdentity"/> format services
+/// check: with the key of the service the identity is bound to, and with the key of the Keys
+/// service, which answers the others on the caller's behalf (<see cref="DelegatedIdentityMetadata"/>).
+/// </summary>
+public sealed class IdentitySigner
 {
-    private readonly ECDsa key = ECDsa.Create();
+    /// <summary>The one service other services ask on a caller's behalf, so every identity carries its tag too.</summary>
+    public const string DelegatedAudience = "keys";
+
+    private readonly Dictionary<string, byte[]> keys;
     private readonly TimeSpan lifetime;
     private readonly TimeProvider time;
 
@@ -31,14 +49,16 @@ public sealed class IdentitySigner : IDisposable
     {
         this.time = time;
         lifetime = options.Value.Lifetime;
-        key.ImportFromPem(options.Value.SigningKey);
+        keys = options.Value.Audiences.ToDictionary(a => a.Name, a => IdentityKey.Decode(a.Key), StringComparer.Ordinal);
     }
 
     public string Sign(CallerIdentity caller, IdentityBinding binding)
     {
         var payload = ForwardedIdentity.Payload(caller, binding, time.GetUtcNow().Add(lifetime).ToUnixTimeSeconds());
-        return ForwardedIdentity.Assemble(payload, key.SignData(ForwardedIdentity.SignedBytes(payload), HashAlgorithmName.SHA256));
+        string[] audiences = binding.Audience == DelegatedAudience ? [DelegatedAudience] : [binding.Audience, DelegatedAudience];
+        return ForwardedIdentity.Assemble(payload, audiences.Select(audience => ForwardedIdentity.Tag(KeyOf(audience), payload)));
     }
 
-    public void Dispose() => key.Dispose();
+    private byte[] KeyOf(string audience) =>
+        keys.TryGetValue(audience, out var key) ? key : throw new InvalidOperationException($"Identity:Audiences has no key for the service '{audience}'.");
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using TrustedOss.Gateway.Identity;
@@ -6,31 +5,70 @@ using TrustedOss.ServiceDefaults.Identity;
 
 namespace TrustedOss.Gateway.Tests;
 
-/// <summary>The gateway signs forwarded identities; services, holding only the public key, verify them.</summary>
-public sealed class IdentitySigningTests : IDisposable
+/// <summary>
+/// The gateway tags forwarded identities with the receiving service's key and the Keys service's;
+/// each service, holding only its own key, checks its tag.
+/// </summary>
+public sealed class IdentitySigningTests
 {
     private static readonly CallerIdentity Key = new(CallerIdentity.ApiKey, Guid.NewGuid(), Guid.NewGuid(), "team", Guid.NewGuid(), null, "read_only", "127.0.0.1");
-    private readonly FakeTimeProvider time = new(DateTimeOffset.Parse("2026-11-29T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
-    private readonly ECDsa gatewayKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-    private readonly ECDsa otherKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-
-    /// <summary>What the gateway holds: the private half.</summary>
-    private IdentitySigner Gateway(ECDsa? key = null) =>
-        new(Options.Create(new IdentitySigningOptions { SigningKey = (key ?? gatewayKey).ExportPkcs8PrivateKeyPem() }), time);
-
     private static readonly IdentityBinding Binding = new("scans", "POST", "/v1/projects/7/scans", "0123456789abcdef0123456789abcdef");
+    private readonly FakeTimeProvider time = new(DateTimeOffset.Parse("2026-11-29T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+    private readonly Dictionary<string, string> keys = new()
+    {
+        ["scans"] = IdentityKey.New(),
+        ["keys"] = IdentityKey.New(),
+        ["webhook-ingest"] = IdentityKey.New(),
+    };
 
-    /// <summary>What a service holds: the public half only.</summary>
-    private IdentityVerifier Service() =>
-        new(Options.Create(new IdentityOptions { VerificationKey = gatewayKey.ExportSubjectPublicKeyInfoPem() }), time);
+    /// <summary>What the gateway holds: every service's key.</summary>
+    private IdentitySigner Gateway(Dictionary<string, string>? with = null) =>
+        new(Options.Create(new IdentitySigningOptions { Audiences = [.. (with ?? keys).Select(k => new AudienceKey { Name = k.Key, Key = k.Value })] }), time);
+
+    /// <summary>What a service holds: its own key only.</summary>
+    private IdentityVerifier Service(string name = "scans") => new(Options.Create(new IdentityOptions { Key = keys[name] }), time);
 
     [Fact]
-    public void A_signed_identity_verifies_to_the_same_caller_and_binding() =>
+    public void A_tagged_identity_verifies_to_the_same_caller_and_binding() =>
         Assert.Equal(new VerifiedIdentity(Key, Binding), Service().Verify(Gateway().Sign(Key, Binding)));
 
     [Fact]
-    public void An_identity_signed_with_another_key_is_refused() =>
-        Assert.Null(Service().Verify(Gateway(otherKey).Sign(Key, Binding)));
+    public void The_keys_service_can_check_an_identity_bound_to_another_service_the_third_cannot()
+    {
+        var signed = Gateway().Sign(Key, Binding);
+
+        // Keys answers other services on the caller's behalf; its endpoints judge the binding themselves.
+        Assert.Equal(new VerifiedIdentity(Key, Binding), Service("keys").Verify(signed));
+        Assert.Null(Service("webhook-ingest").Verify(signed));
+    }
+
+    [Fact]
+    public void An_identity_bound_to_the_keys_service_carries_its_tag_only()
+    {
+        var signed = Gateway().Sign(Key, Binding with { Audience = "keys" });
+
+        Assert.Equal(3, signed.Split('.').Length);
+        Assert.NotNull(Service("keys").Verify(signed));
+        Assert.Null(Service().Verify(signed));
+    }
+
+    [Fact]
+    public void An_identity_tagged_with_other_keys_is_refused()
+    {
+        var others = keys.ToDictionary(k => k.Key, _ => IdentityKey.New());
+
+        Assert.Null(Service().Verify(Gateway(others).Sign(Key, Binding)));
+        Assert.Null(Service("keys").Verify(Gateway(others).Sign(Key, Binding)));
+    }
+
+    [Fact]
+    public void A_service_cannot_tag_for_another_service()
+    {
+        // A compromised Scan service holds its key only: what it tags, Keys refuses.
+        var scansOnly = new Dictionary<string, string> { ["scans"] = keys["scans"], ["keys"] = IdentityKey.New() };
+
+        Assert.Null(Service("keys").Verify(Gateway(scansOnly).Sign(Key, Binding)));
+    }
 
     [Fact]
     public void Altered_claims_are_refused()
@@ -39,8 +77,18 @@ public sealed class IdentitySigningTests : IDisposable
         var wider = Gateway().Sign(Key with { PermissionBreadth = "read_write" }, Binding).Split('.');
         var elsewhere = Gateway().Sign(Key, Binding with { Audience = "keys" }).Split('.');
 
-        Assert.Null(Service().Verify($"{parts[0]}.{wider[1]}.{parts[2]}"));
-        Assert.Null(Service().Verify($"{parts[0]}.{elsewhere[1]}.{parts[2]}"));
+        Assert.Null(Service().Verify($"{parts[0]}.{wider[1]}.{parts[2]}.{parts[3]}"));
+        Assert.Null(Service().Verify($"{parts[0]}.{elsewhere[1]}.{parts[2]}.{parts[3]}"));
+    }
+
+    [Fact]
+    public void A_tag_cut_short_or_padded_is_refused()
+    {
+        var parts = Gateway().Sign(Key, Binding).Split('.');
+
+        Assert.Null(Service().Verify($"{parts[0]}.{parts[1]}.{parts[2][..^2]}"));
+        Assert.Null(Service().Verify($"{parts[0]}.{parts[1]}.{parts[2]}AA"));
+        Assert.NotNull(Service().Verify($"{parts[0]}.{parts[1]}.{parts[2]}"));
     }
 
     [Fact]
@@ -63,6 +111,14 @@ public sealed class IdentitySigningTests : IDisposable
         Assert.Null(Service().Verify(signed));
     }
 
+    [Fact]
+    public void Signing_for_a_service_without_a_key_fails_loudly()
+    {
+        var withoutScans = keys.Where(k => k.Key != "scans").ToDictionary();
+
+        Assert.Throws<InvalidOperationException>(() => Gateway(withoutScans).Sign(Key, Binding));
+    }
+
     [Theory]
     [InlineData("scans", "POST", "/v1/projects/7/scans", "0123456789abcdef0123456789abcdef", true)]
     [InlineData("scans", "post", "/v1/projects/7/scans", "0123456789abcdef0123456789abcdef", true)]
@@ -76,34 +132,37 @@ public sealed class IdentitySigningTests : IDisposable
     [Theory]
     [InlineData(null)]
     [InlineData("")]
-    [InlineData("v2.abc")]
-    [InlineData("v1.abc.def")]
-    [InlineData("v2.abc.not*base64")]
-    [InlineData("v2.e30.AAAA")]
+    [InlineData("v3.abc")]
+    [InlineData("v2.abc.def")]
+    [InlineData("v3.abc.not*base64")]
+    [InlineData("v3.e30.AAAA")]
+    [InlineData("v3..AAAA")]
     public void Malformed_values_are_refused(string? value) => Assert.Null(Service().Verify(value));
 
     [Theory]
-    [InlineData("v2.abc")]
-    [InlineData("v1.abc.def")]
-    [InlineData("v2.abc.not*base64")]
+    [InlineData("v3.abc")]
+    [InlineData("v2.abc.def")]
+    [InlineData("v3.abc.not*base64")]
+    [InlineData("v3..AAAA")]
+    [InlineData("v3.abc.AAAA.AAAA.AAAA")]
     public void Values_not_shaped_like_an_identity_do_not_split(string value) =>
         Assert.False(ForwardedIdentity.TrySplit(value, out _, out _));
 
     [Theory]
     [InlineData("bm90LWpzb24")]
     [InlineData("eyJjYWxsZXIiOnsia2luZCI6InNlcnZpY2UifSwiZXhwaXJlcyI6OTk5OTk5OTk5OX0")]
-    public void A_signed_payload_that_is_not_a_bound_identity_is_refused(string payload)
+    public void A_tagged_payload_that_is_not_a_bound_identity_is_refused(string payload)
     {
-        // The second is a caller with a far expiry but no binding, as an identity of the old format.
-        var forged = ForwardedIdentity.Assemble(payload, gatewayKey.SignData(ForwardedIdentity.SignedBytes(payload), HashAlgorithmName.SHA256));
+        // The second is a caller with a far expiry but no binding, as an identity of an old format.
+        var forged = ForwardedIdentity.Assemble(payload, [ForwardedIdentity.Tag(Convert.FromBase64String(keys["scans"]), payload)]);
 
         Assert.True(ForwardedIdentity.TrySplit(forged, out _, out _));
         Assert.Null(Service().Verify(forged));
     }
 
-    public void Dispose()
-    {
-        gatewayKey.Dispose();
-        otherKey.Dispose();
-    }
+    [Theory]
+    [InlineData("")]
+    [InlineData("c2hvcnQ=")]
+    public void A_key_shorter_than_32_bytes_is_refused(string key) =>
+        Assert.Throws<FormatException>(() => IdentityKey.Decode(key));
 }

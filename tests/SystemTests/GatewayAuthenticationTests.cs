@@ -354,7 +354,7 @@ public sealed class GatewayAuthenticationTests(SystemFixture system)
         var project = await api.ProjectAsync(team, GitRepository.NeverContacted("org/repo"));
         using var admin = await api.AdminAsync();
         var adminId = (await admin.GetFromJsonAsync<JsonElement>("/auth/me")).GetProperty("id").GetGuid();
-        // Even signed with the gateway's own key (as if it had leaked), a super admin's identity
+        // Even tagged with the services' own keys (as if they had leaked), a super admin's identity
         // sent by a client is dropped: the service sees only the viewer the gateway verified.
         var forged = system.IdentitySigner().Sign(new CallerIdentity(CallerIdentity.User, adminId),
             new IdentityBinding("scans", "POST", $"/v1/projects/{project.Id}/scans", "0123456789abcdef0123456789abcdef"));
@@ -418,7 +418,7 @@ public sealed class GatewayAuthenticationTests(SystemFixture system)
             caller = new { kind = "user", user_id = Guid.NewGuid() },
             expires = DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeSeconds(),
         })).TrimEnd('=');
-        forged.Headers.Add("X-TrustedOss-Identity", $"v2.{claims}.{Convert.ToBase64String(new byte[32]).TrimEnd('=')}");
+        forged.Headers.Add("X-TrustedOss-Identity", $"v3.{claims}.{Convert.ToBase64String(new byte[32]).TrimEnd('=')}");
         using var forgedResponse = await direct.SendAsync(forged);
         Assert.Equal(HttpStatusCode.Unauthorized, forgedResponse.StatusCode);
 
@@ -439,7 +439,7 @@ public sealed class GatewayAuthenticationTests(SystemFixture system)
         var requestId = "0123456789abcdef0123456789abcdef";
         using var keys = system.App.CreateHttpClient(ResourceNames.Keys);
 
-        // As the gateway would sign it for this very request (the key is the gateway's own): accepted.
+        // As the gateway would tag it for this very request (with this run's keys): accepted.
         Assert.Equal(HttpStatusCode.OK, await SendAsync(keys, path, requestId, new IdentityBinding("keys", "GET", path, requestId)));
         // The same caller, bound to a request to the Scan service, a write, another path or another request: refused.
         Assert.Equal(HttpStatusCode.Unauthorized, await SendAsync(keys, path, requestId, new IdentityBinding("scans", "GET", path, requestId)));

@@ -101,11 +101,15 @@ public sealed class SystemFixture : IAsyncLifetime
         return client;
     }
 
-    /// <summary>A signer holding this run's gateway key (from its data folder), for tests that forge identities.</summary>
+    /// <summary>A signer holding this run's identity keys (from its data folder), as the gateway does, for tests that forge identities.</summary>
     public IdentitySigner IdentitySigner() => new(
         Microsoft.Extensions.Options.Options.Create(new IdentitySigningOptions
         {
-            SigningKey = File.ReadAllText(Path.Combine(dataPath, "secrets", "identity-signing-key.pem")),
+            Audiences = [.. new[] { ResourceNames.Keys, ResourceNames.Scans, ResourceNames.WebhookIngest }.Select(service => new AudienceKey
+            {
+                Name = service,
+                Key = File.ReadAllText(Path.Combine(dataPath, "secrets", $"identity-key-{service}")).Trim(),
+            })],
         }),
         TimeProvider.System);
 

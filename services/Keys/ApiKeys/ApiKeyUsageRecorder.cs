@@ -33,31 +33,42 @@ internal sealed class ApiKeyUsageRecorder(IConnectionMultiplexer redis, ApiKeySt
         }
     }
 
+    /// <summary>Each round writes at most this many keys' uses in one statement and one Redis script.</summary>
+    private const int BatchSize = 500;
+
+    // Drops each note (name, value pairs in ARGV) only if no newer use replaced it meanwhile.
+    private const string DropUnchanged = """
+        local dropped = 0
+        for i = 1, #ARGV, 2 do
+          if redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[i + 1] then dropped = dropped + redis.call('HDEL', KEYS[1], ARGV[i]) end
+        end
+        return dropped
+        """;
+
     private async Task FlushAsync(CancellationToken cancellationToken)
     {
         var database = redis.GetDatabase();
-        var notes = await database.HashGetAllAsync(VerifiedApiKey.UsageHashKey);
-        if (notes.Length == 0)
+        var notes = (await database.HashGetAllAsync(VerifiedApiKey.UsageHashKey)).Select(n => (Note: n, Use: Parse(n))).ToList();
+        var malformed = notes.Where(n => n.Use is null).Select(n => n.Note.Name).ToArray();
+        if (malformed.Length > 0)
         {
-            return;
+            await database.HashDeleteAsync(VerifiedApiKey.UsageHashKey, malformed);
         }
 
-        foreach (var note in notes)
+        foreach (var batch in notes.Where(n => n.Use is not null).Chunk(BatchSize))
         {
-            var parts = note.Value.ToString().Split('|', 2);
-            if (!Guid.TryParse(note.Name.ToString(), out var keyId)
-                || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var unixMs))
-            {
-                await database.HashDeleteAsync(VerifiedApiKey.UsageHashKey, note.Name);
-                continue;
-            }
-
-            await keys.RecordUseAsync(
-                keyId, DateTimeOffset.FromUnixTimeMilliseconds(unixMs).UtcDateTime, parts.Length > 1 ? parts[1] : null, cancellationToken);
-            // Only drop the note if no newer use replaced it meanwhile.
-            await database.ScriptEvaluateAsync(
-                "if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end return 0",
-                [VerifiedApiKey.UsageHashKey], [note.Name, note.Value]);
+            await keys.RecordUsesAsync([.. batch.Select(n => n.Use!)], cancellationToken);
+            await database.ScriptEvaluateAsync(DropUnchanged, [VerifiedApiKey.UsageHashKey], [.. batch.SelectMany(n => new[] { n.Note.Name, n.Note.Value })]);
         }
+    }
+
+    /// <summary>A note is <c>{unix ms}|{address}</c> under the key's id.</summary>
+    private static KeyUse? Parse(HashEntry note)
+    {
+        var parts = note.Value.ToString().Split('|', 2);
+        return Guid.TryParse(note.Name.ToString(), out var keyId)
+            && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var unixMs)
+                ? new KeyUse(keyId, DateTimeOffset.FromUnixTimeMilliseconds(unixMs).UtcDateTime, parts.Length > 1 ? parts[1] : null)
+                : null;
     }
 }

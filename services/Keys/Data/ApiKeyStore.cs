@@ -151,14 +151,20 @@ internal sealed class ApiKeyStore(NpgsqlDataSource db)
             new { keyId })) == 1;
 
     /// <summary>Moves last_used_at forward (never back: notes may arrive out of order).</summary>
-    public async Task RecordUseAsync(Guid keyId, DateTime usedAt, string? ip, CancellationToken cancellationToken)
+    /// <summary>Records many keys' latest uses in one statement; a use older than the one recorded changes nothing.</summary>
+    public async Task RecordUsesAsync(IReadOnlyCollection<KeyUse> uses, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             """
-            UPDATE api_keys SET last_used_at = @usedAt, last_used_ip = @ip
-            WHERE id = @keyId AND (last_used_at IS NULL OR last_used_at < @usedAt)
+            UPDATE api_keys k SET last_used_at = u.used_at, last_used_ip = u.ip
+            FROM unnest(@ids, @usedAt, @ips) AS u(id, used_at, ip)
+            WHERE k.id = u.id AND (k.last_used_at IS NULL OR k.last_used_at < u.used_at)
             """,
-            new { keyId, usedAt, ip }, cancellationToken: cancellationToken));
+            new { ids = uses.Select(u => u.KeyId).ToArray(), usedAt = uses.Select(u => u.UsedAt).ToArray(), ips = uses.Select(u => u.Ip).ToArray() },
+            cancellationToken: cancellationToken));
     }
 }
+
+/// <summary>A key's latest use as a gateway noted it (UTC).</summary>
+internal sealed record KeyUse(Guid KeyId, DateTime UsedAt, string? Ip);
