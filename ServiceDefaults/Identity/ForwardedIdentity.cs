@@ -1,6 +1,8 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace TrustedOss.ServiceDefaults.Identity;
 
@@ -20,16 +22,14 @@ public static class ForwardedIdentity
     /// <summary>The most tags a value may carry: its own service's, and the one service that answers on a caller's behalf.</summary>
     private const int MaxTags = 2;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     /// <summary>The claims part: the caller, what the assertion is bound to, and when it expires (Unix seconds).</summary>
     public static string Payload(CallerIdentity caller, IdentityBinding binding, long expiresUnixSeconds) =>
-        Base64Url(JsonSerializer.SerializeToUtf8Bytes(new Claims(caller, binding, expiresUnixSeconds), Json));
+        Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new Claims(caller, binding, expiresUnixSeconds), IdentityJson.Default.Claims));
 
     /// <summary>The tag of <paramref name="payload"/> under one service's identity key.</summary>
     public static byte[] Tag(byte[] serviceKey, string payload) => HMACSHA256.HashData(serviceKey, Encoding.ASCII.GetBytes($"{Version}.{payload}"));
 
-    public static string Assemble(string payload, IEnumerable<byte[]> tags) => $"{Version}.{payload}.{string.Join('.', tags.Select(Base64Url))}";
+    public static string Assemble(string payload, IEnumerable<byte[]> tags) => $"{Version}.{payload}.{string.Join('.', tags.Select(t => Base64Url.EncodeToString(t)))}";
 
     /// <summary>Splits a header value into its claims and tags; false when it is not shaped like one.</summary>
     public static bool TrySplit(string? value, out string payload, out byte[][] tags)
@@ -44,7 +44,7 @@ public static class ForwardedIdentity
 
         try
         {
-            tags = [.. parts.Skip(2).Select(FromBase64Url)];
+            tags = [.. parts.Skip(2).Select(t => Base64Url.DecodeFromChars(t))];
             payload = claims;
             return true;
         }
@@ -72,7 +72,7 @@ public static class ForwardedIdentity
     {
         try
         {
-            var claims = JsonSerializer.Deserialize<Claims>(FromBase64Url(payload), Json);
+            var claims = JsonSerializer.Deserialize(Base64Url.DecodeFromChars(payload), IdentityJson.Default.Claims);
             return claims is { Caller: not null, Binding: not null } && claims.Expires > now.ToUnixTimeSeconds()
                 ? new VerifiedIdentity(claims.Caller, claims.Binding)
                 : null;
@@ -82,15 +82,11 @@ public static class ForwardedIdentity
             return null;
         }
     }
-
-    private static string Base64Url(byte[] bytes) =>
-        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    private static byte[] FromBase64Url(string text)
-    {
-        var base64 = text.Replace('-', '+').Replace('_', '/');
-        return Convert.FromBase64String(base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '='));
-    }
-
-    private sealed record Claims(CallerIdentity? Caller, IdentityBinding? Binding, long Expires);
 }
+
+internal sealed record Claims(CallerIdentity? Caller, IdentityBinding? Binding, long Expires);
+
+/// <summary>The claims' JSON, generated at build time: every request reads one and forwards one.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(Claims))]
+internal sealed partial class IdentityJson : JsonSerializerContext;

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
@@ -24,6 +25,9 @@ public class KeyVerificationBenchmarks
     private IdentityVerifier identityVerifier = null!;
     private CallerIdentity caller = null!;
     private string signed = "";
+    private readonly ECDsa ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    private byte[] claims = [];
+    private byte[] ecdsaSignature = [];
 
     [GlobalSetup]
     public void Setup()
@@ -49,6 +53,8 @@ public class KeyVerificationBenchmarks
         identityVerifier = new IdentityVerifier(Options.Create(new IdentityOptions { Key = scansKey }), time);
         caller = new CallerIdentity(CallerIdentity.ApiKey, entry.IssuerUserId, entry.Id, entry.Scope, entry.TeamId, entry.ProjectId, entry.PermissionBreadth, "127.0.0.1");
         signed = signer.Sign(caller, Binding);
+        claims = System.Text.Encoding.ASCII.GetBytes(signed.Split('.')[1]);
+        ecdsaSignature = ecdsa.SignData(claims, HashAlgorithmName.SHA256);
         if (VerifyCacheHit().Result != ApiKeyVerifier.Outcome.Accepted)
         {
             throw new InvalidOperationException("The benchmark key must verify.");
@@ -69,6 +75,17 @@ public class KeyVerificationBenchmarks
     /// <summary>What each service pays to trust the forwarded identity.</summary>
     [Benchmark]
     public VerifiedIdentity? VerifyForwardedIdentity() => identityVerifier.Verify(signed);
+
+    /// <summary>For comparison: an ECDSA P-256 signature over the same claims (the earlier design).</summary>
+    [Benchmark]
+    public byte[] EcdsaSignReference() => ecdsa.SignData(claims, HashAlgorithmName.SHA256);
+
+    /// <summary>For comparison: verifying that signature.</summary>
+    [Benchmark]
+    public bool EcdsaVerifyReference() => ecdsa.VerifyData(claims, ecdsaSignature, HashAlgorithmName.SHA256);
+
+    [GlobalCleanup]
+    public void Cleanup() => ecdsa.Dispose();
 
     /// <summary>Meters that go nowhere: the benchmark measures verification, not metric export.</summary>
     private sealed class NoMeters : System.Diagnostics.Metrics.IMeterFactory

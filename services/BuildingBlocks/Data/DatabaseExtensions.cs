@@ -33,6 +33,10 @@ public static class DatabaseExtensions
             // on every request (docs/benchmarks.md).
             dataSource.ConnectionStringBuilder.MaxAutoPrepare = 64;
             dataSource.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+            // No command changes session state (no SET, LISTEN or session locks on pooled
+            // connections; the migrator's lock has its own connection), so a connection going back
+            // to the pool needs no reset statement on its next use.
+            dataSource.ConnectionStringBuilder.NoResetOnClose = true;
             dataSource.ConfigureTracing(tracing => tracing
                 // Only commands that are part of a request or message get spans: background polls
                 // (the outbox relay, usage recording) would otherwise fill the dashboard with one-span traces.
