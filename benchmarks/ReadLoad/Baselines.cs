@@ -29,6 +29,8 @@ internal sealed class Baselines : IAsyncDisposable
         upstreamBuilder.WebHost.UseUrls("http://127.0.0.1:0");
         var upstream = upstreamBuilder.Build();
         upstream.MapGet("/ok", () => TypedResults.Text("""{"ok":true}""", "application/json"));
+        // The second gateway's scans cluster: the same answer behind the gateway's own route.
+        upstream.MapGet("/v1/scans/{**rest}", () => TypedResults.Text("""{"ok":true}""", "application/json"));
         await upstream.StartAsync();
 
         var proxyBuilder = WebApplication.CreateSlimBuilder();

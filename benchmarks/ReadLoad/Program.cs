@@ -14,12 +14,16 @@ var idle = Memory.Read();
 // Enough keys that, at 10,000 requests/s, none passes its 600 reads a minute.
 var prepared = await Setup.PrepareAsync(gateway, args[1], keyCount: 1000);
 await using var baselines = await Baselines.StartAsync();
-var bearerKeys = prepared.Keys.Select(k => $"Bearer {k}").ToList();
+await using var second = await SecondGateway.StartAsync(baselines.Direct);
+// The last 20 keys are kept out of the load, to be revoked at the end.
+var revocable = prepared.Keys.TakeLast(20).ToList();
+var bearerKeys = prepared.Keys.SkipLast(20).Select(k => $"Bearer {k.Key}").ToList();
 var all = new (string Name, Uri Url, IReadOnlyList<string> Authorizations)[]
 {
     ("Kestrel endpoint, direct", new Uri(baselines.Direct, "/ok"), []),
     ("raw YARP passthrough (baseline)", new Uri(baselines.Yarp, "/ok"), []),
     ("GET /v1/scans/{id}, project key", new Uri(gateway, $"/v1/scans/{prepared.ScanId}"), bearerKeys),
+    ("gateway alone: GET /v1/scans/{id}, project key, to the bare endpoint", new Uri(second.Url, $"/v1/scans/{prepared.ScanId}"), bearerKeys),
     ("GET /v1/api-keys/self, project key", new Uri(gateway, "/v1/api-keys/self"), bearerKeys),
     ("GET /auth/me, person's token", new Uri(gateway, "/auth/me"), [$"Bearer {prepared.PersonToken}"]),
 };
@@ -62,6 +66,18 @@ foreach (var (name, _, _) in paths)
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"| {name} | {perSecond:N0} | {Median(runs.Select(r => r.P50Ms)):0.0} | {Median(runs.Select(r => r.P99Ms)):0.0} | {perSecond / yarp:0.000} | {runs.Sum(r => r.Failed)} |"));
 }
+
+// Revocation under load: the poll runs through the AppHost's gateway while keys are revoked;
+// both replicas must refuse each revoked key.
+using var admin = new HttpClient { BaseAddress = gateway };
+admin.DefaultRequestHeaders.Authorization = new("Bearer", prepared.PersonToken);
+var load = Wrk.RunAsync(all[2].Url, bearerKeys, 20, connections, work);
+var revocations = await Revocation.MeasureAsync(admin, revocable, [gateway, second.Url], $"/v1/scans/{prepared.ScanId}");
+var during = await load;
+var sortedRevocations = revocations.Order().ToList();
+Console.WriteLine();
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"Revocation seen by both gateways ({revocations.Count} keys, while the poll ran at {during.RequestsPerSecond:N0} requests/s): p50 {Median(sortedRevocations):0.0} ms, p99 {sortedRevocations[(int)Math.Ceiling(0.99 * sortedRevocations.Count) - 1]:0.0} ms, max {sortedRevocations[^1]:0.0} ms"));
 
 Console.WriteLine();
 Memory.Print("idle, before the load", idle);

@@ -12,7 +12,7 @@ namespace TrustedOss.ReadLoad;
 /// </summary>
 internal static class Setup
 {
-    public sealed record Prepared(Guid ScanId, string PersonToken, IReadOnlyList<string> Keys);
+    public sealed record Prepared(Guid ScanId, string PersonToken, IReadOnlyList<(Guid Id, string Key)> Keys);
 
     public static async Task<Prepared> PrepareAsync(Uri gateway, string repository, int keyCount)
     {
@@ -23,7 +23,7 @@ internal static class Setup
             new { team_id = team.GetProperty("id").GetGuid(), name = "load", git_url = repository }));
         var projectId = project.GetProperty("id").GetGuid();
 
-        var keys = new List<string>();
+        var keys = new List<(Guid Id, string Key)>();
         for (var issuer = 0; keys.Count < keyCount; issuer++)
         {
             var email = $"load-{Guid.NewGuid():N}@example.com";
@@ -34,12 +34,12 @@ internal static class Setup
             for (var i = 0; i < 100 && keys.Count < keyCount; i++)
             {
                 var key = await Json(await person.PostAsJsonAsync("/v1/api-keys", new { name = $"load-{issuer}-{i}", scope = "project", project_id = projectId }));
-                keys.Add(key.GetProperty("raw_key").GetString()!);
+                keys.Add((key.GetProperty("id").GetGuid(), key.GetProperty("raw_key").GetString()!));
             }
         }
 
         using var ci = new HttpClient { BaseAddress = gateway };
-        ci.DefaultRequestHeaders.Authorization = new("Bearer", keys[0]);
+        ci.DefaultRequestHeaders.Authorization = new("Bearer", keys[0].Key);
         var scan = await Json(await ci.PostAsJsonAsync($"/v1/projects/{projectId}/scans", new { kind = "source" }));
         var scanId = scan.GetProperty("id").GetGuid();
         for (var attempt = 0; attempt < 600; attempt++)
@@ -61,7 +61,8 @@ internal static class Setup
         throw new TimeoutException($"The load's scan {scanId} did not finish in a minute.");
     }
 
-    private static HttpClient FromAddress(Uri gateway, IPAddress local) =>
+    /// <summary>A client whose connections come from <paramref name="local"/> (any 127.x address).</summary>
+    public static HttpClient FromAddress(Uri gateway, IPAddress local) =>
         new(new SocketsHttpHandler
         {
             ConnectCallback = async (context, cancellationToken) =>

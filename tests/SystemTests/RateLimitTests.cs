@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using TrustedOss.AppHost;
 using TrustedOss.SystemTests.Support;
 
 namespace TrustedOss.SystemTests;
@@ -97,6 +98,34 @@ public sealed class RateLimitTests(SystemFixture system)
         // Someone else in the team is not held back.
         using var colleague = api.With(await api.UserAsync(team, "developer"));
         Assert.Equal(HttpStatusCode.OK, (await Scans.TriggerAsync(colleague, projects[0].Id, new { kind = "source", @ref = "colleague" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_601st_read_in_a_minute_is_refused_and_every_read_reaches_the_shared_count()
+    {
+        var key = await api.AdminKeyAsync("org", breadth: "read_only");
+        using var pipeline = api.With(key);
+        var path = $"/v1/scans/{Guid.NewGuid()}";
+
+        // All 600 are let through (a scan nobody has is a 404, which counts like any answer), the next is refused.
+        await RateWindow.EnsureLeftAsync(TimeSpan.FromSeconds(30));
+        var window = Credentials.RateLimits.FixedWindow.Key(
+            Credentials.RateLimits.KeyRateLimits.CounterName(key.Id, "reads"), TimeSpan.FromMinutes(1), DateTimeOffset.UtcNow);
+        for (var batch = 0; batch < 30; batch++)
+        {
+            var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => pipeline.GetAsync(path)));
+            Assert.All(answers, a => Assert.Equal(HttpStatusCode.NotFound, a.StatusCode));
+        }
+
+        using var refused = await pipeline.GetAsync(path);
+        await Problems.ExpectAsync(refused, HttpStatusCode.TooManyRequests);
+        Assert.StartsWith("\"reads\";r=0;t=", Assert.Single(refused.Headers.GetValues("RateLimit")), StringComparison.Ordinal);
+        Assert.InRange(int.Parse(Assert.Single(refused.Headers.GetValues("Retry-After")), System.Globalization.CultureInfo.InvariantCulture), 1, 60);
+
+        // Every read, the refused one too, reaches the count other replicas and GET /v1/api-keys/self read.
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(await system.ConnectionStringAsync(ResourceNames.Redis));
+        await Eventually.ValueAsync(async () => (long)await redis.GetDatabase().StringGetAsync(window) == 601 ? true : (bool?)null,
+            TimeSpan.FromSeconds(10), "the shared count to reach 601");
     }
 
     [Fact]

@@ -24,5 +24,6 @@ public static class KeyRateLimits
         return new RateLimitState(policy, options.LimitOf(policy), used, reset);
     }
 
-    private static string CounterName(Guid keyId, string policy) => $"rate:{keyId:N}:{policy}";
+    /// <summary>The name of a key's counter for one policy (its windows are <see cref="FixedWindow.Key"/> of it).</summary>
+    public static string CounterName(Guid keyId, string policy) => $"rate:{keyId:N}:{policy}";
 }

@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace TrustedOss.ReadLoad;
+
+/// <summary>
+/// A second gateway replica beside the one the AppHost runs: the same binary and settings (its
+/// Redis user, keys, pepper, identity keys, copied from the running gateway's environment), on its
+/// own port, with its <c>scans</c> cluster pointed at the bare Kestrel endpoint. Requests to
+/// <c>/v1/scans/…</c> through it measure the gateway alone (key check, per-key limit, identity)
+/// in front of the same trivial upstream raw YARP has; and it is the second replica that must see
+/// a revocation.
+/// </summary>
+internal sealed class SecondGateway : IAsyncDisposable
+{
+    private readonly Process process;
+
+    private SecondGateway(Process process, Uri url)
+    {
+        this.process = process;
+        Url = url;
+    }
+
+    public Uri Url { get; }
+
+    public static async Task<SecondGateway> StartAsync(Uri trivialUpstream)
+    {
+        var (executable, environment) = RunningGateway();
+        var port = FreePort();
+        // Started from its own folder, where its appsettings.json (the routes) is.
+        var start = new ProcessStartInfo(executable)
+        {
+            WorkingDirectory = Path.GetDirectoryName(executable)!, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        start.Environment.Remove("HTTP_PORTS");
+        start.Environment["ASPNETCORE_URLS"] = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}");
+        start.Environment["MANAGEMENT_PORT"] = FreePort().ToString(CultureInfo.InvariantCulture);
+        start.Environment["OTEL_SERVICE_NAME"] = "gateway-2";
+        start.Environment["ReverseProxy__Clusters__scans__Destinations__scans__Address"] = trivialUpstream.ToString();
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("The second gateway could not be started.");
+        // Its console is not needed, but must be drained so it never blocks on a full pipe.
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var gateway = new SecondGateway(process, new Uri($"http://127.0.0.1:{port}"));
+        using var client = new HttpClient { BaseAddress = gateway.Url, Timeout = TimeSpan.FromSeconds(2) };
+        for (var attempt = 0; attempt < 120; attempt++)
+        {
+            try
+            {
+                if ((await client.GetAsync("/health")).IsSuccessStatusCode)
+                {
+                    return gateway;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(500);
+        }
+
+        await gateway.DisposeAsync();
+        throw new TimeoutException("The second gateway did not become healthy in a minute.");
+    }
+
+    /// <summary>The running gateway's executable and environment (this harness runs as the same user).</summary>
+    private static (string Executable, IReadOnlyList<(string Name, string Value)> Environment) RunningGateway()
+    {
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            string executable;
+            try
+            {
+                executable = File.ReadAllText(Path.Combine(directory, "cmdline")).Split('\0')[0];
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+            catch (UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            if (executable.EndsWith("/TrustedOss.Gateway", StringComparison.Ordinal))
+            {
+                var environment = File.ReadAllText(Path.Combine(directory, "environ")).Split('\0', StringSplitOptions.RemoveEmptyEntries)
+                    .Select(v => v.Split('=', 2)).Where(v => v.Length == 2).Select(v => (v[0], v[1])).ToList();
+                return (executable, environment);
+            }
+        }
+
+        throw new InvalidOperationException("No running gateway was found.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+        process.Dispose();
+    }
+}
