@@ -92,6 +92,15 @@ public sealed class IdentitySigningTests
     }
 
     [Fact]
+    public void A_tag_given_twice_still_verifies()
+    {
+        // Tags are looked for, not counted: a repeated one (two services sharing a key) does not cancel out.
+        var parts = Gateway().Sign(Key, Binding).Split('.');
+
+        Assert.NotNull(Service().Verify($"{parts[0]}.{parts[1]}.{parts[2]}.{parts[2]}"));
+    }
+
+    [Fact]
     public void An_expired_identity_is_refused()
     {
         var signed = Gateway().Sign(Key, Binding);

@@ -150,8 +150,7 @@ internal sealed class ApiKeyStore(NpgsqlDataSource db)
             "UPDATE api_keys SET permission_breadth = 'read_only', version = version + 1 WHERE id = @keyId AND permission_breadth <> 'read_only'",
             new { keyId })) == 1;
 
-    /// <summary>Moves last_used_at forward (never back: notes may arrive out of order).</summary>
-    /// <summary>Records many keys' latest uses in one statement; a use older than the one recorded changes nothing.</summary>
+    /// <summary>Moves many keys' last_used_at forward in one statement (never back: notes may arrive out of order).</summary>
     public async Task RecordUsesAsync(IReadOnlyCollection<KeyUse> uses, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
