@@ -11,7 +11,7 @@ public sealed class IdentityOptions
 {
     public const string SectionName = "Identity";
 
-    /// <summary>Base64 of at least 32 random bytes, the same as the gateway's <c>Identity:Keys:{audience}</c>.</summary>
+    /// <summary>Base64 of at least 32 random bytes, the same as this service's entry in the gateway's <c>Identity:Audiences</c>.</summary>
     [Required(ErrorMessage = "Identity:Key (this service's identity key) is required.")]
     [RegularExpression(IdentityKey.Pattern, ErrorMessage = "Identity:Key must be base64 of at least 32 bytes.")]
     public string Key { get; set; } = "";

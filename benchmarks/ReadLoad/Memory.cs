@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace TrustedOss.ReadLoad;
@@ -16,19 +15,16 @@ internal static class Memory
     public static IReadOnlyList<(string Name, long Bytes)> Read()
     {
         var rows = new List<(string, long)>();
-        foreach (var process in Process.GetProcesses())
+        foreach (var pid in ProcFiles.Pids())
         {
-            using (process)
+            var name = Name(pid);
+            if (Services.Any(s => name.StartsWith(s[..Math.Min(15, s.Length)], StringComparison.Ordinal)))
             {
-                var name = Name(process.Id);
-                if (Services.Any(s => name.StartsWith(s[..Math.Min(15, s.Length)], StringComparison.Ordinal)))
-                {
-                    rows.Add(($"{FullName(process.Id)} (RSS)", Field(process.Id, "status", "VmRSS:")));
-                }
-                else if (Servers.Contains(name))
-                {
-                    rows.Add(($"{name} (PSS)", Field(process.Id, "smaps_rollup", "Pss:")));
-                }
+                rows.Add(($"{FullName(pid)} (RSS)", Field(pid, "status", "VmRSS:")));
+            }
+            else if (Servers.Contains(name))
+            {
+                rows.Add(($"{name} (PSS)", Field(pid, "smaps_rollup", "Pss:")));
             }
         }
 
@@ -46,30 +42,14 @@ internal static class Memory
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  total: {rows.Sum(r => r.Bytes) / 1024.0 / 1024:0} MB"));
     }
 
-    private static string Name(int pid) => Read(pid, "comm")?.Trim() ?? "";
+    private static string Name(int pid) => ProcFiles.Read(pid, "comm")?.Trim() ?? "";
 
     private static string FullName(int pid) =>
-        Read(pid, "cmdline")?.Split('\0').Select(Path.GetFileName).FirstOrDefault(a => a?.StartsWith("TrustedOss.", StringComparison.Ordinal) == true) ?? Name(pid);
+        ProcFiles.Read(pid, "cmdline")?.Split('\0').Select(Path.GetFileName).FirstOrDefault(a => a?.StartsWith("TrustedOss.", StringComparison.Ordinal) == true) ?? Name(pid);
 
     /// <summary>A "Name: 1234 kB" field of a /proc file, in bytes; 0 when the process is gone.</summary>
     private static long Field(int pid, string file, string field) =>
-        Read(pid, file)?.Split('\n').FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal)) is { } line
+        ProcFiles.Read(pid, file)?.Split('\n').FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal)) is { } line
             ? long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024
             : 0;
-
-    private static string? Read(int pid, string file)
-    {
-        try
-        {
-            return File.ReadAllText($"/proc/{pid}/{file}");
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
 }

@@ -77,25 +77,12 @@ internal sealed class SecondGateway : IAsyncDisposable
     /// <summary>The running gateway's executable and environment (this harness runs as the same user).</summary>
     private static (string Executable, IReadOnlyList<(string Name, string Value)> Environment) RunningGateway()
     {
-        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        foreach (var pid in ProcFiles.Pids())
         {
-            string executable;
-            try
+            var executable = ProcFiles.Read(pid, "cmdline")?.Split('\0')[0] ?? "";
+            if (executable.EndsWith("/TrustedOss.Gateway", StringComparison.Ordinal) && ProcFiles.Read(pid, "environ") is { } environ)
             {
-                executable = File.ReadAllText(Path.Combine(directory, "cmdline")).Split('\0')[0];
-            }
-            catch (IOException)
-            {
-                continue;
-            }
-            catch (UnauthorizedAccessException)
-            {
-                continue;
-            }
-
-            if (executable.EndsWith("/TrustedOss.Gateway", StringComparison.Ordinal))
-            {
-                var environment = File.ReadAllText(Path.Combine(directory, "environ")).Split('\0', StringSplitOptions.RemoveEmptyEntries)
+                var environment = environ.Split('\0', StringSplitOptions.RemoveEmptyEntries)
                     .Select(v => v.Split('=', 2)).Where(v => v.Length == 2).Select(v => (v[0], v[1])).ToList();
                 return (executable, environment);
             }
