@@ -28,9 +28,11 @@ var all = new (string Name, Uri Url, IReadOnlyList<string> Authorizations)[]
     ("GET /auth/me, person's token", new Uri(gateway, "/auth/me"), [$"Bearer {prepared.PersonToken}"]),
 };
 
-// READ_LOAD_ONLY (part of a path's name) measures that path alone beside the baseline: for profiling one path.
+// READ_LOAD_ONLY (part of a path's name, "revocation" or "scan triggers") measures that alone,
+// reads beside the baseline: for profiling one path.
 var only = Environment.GetEnvironmentVariable("READ_LOAD_ONLY");
-var paths = all.Where((p, i) => i == 1 || string.IsNullOrEmpty(only) || p.Name.Contains(only, StringComparison.Ordinal)).ToArray();
+bool Selected(string name) => string.IsNullOrEmpty(only) || name.Contains(only, StringComparison.Ordinal);
+var paths = all.Where((p, i) => i == 1 || Selected(p.Name)).ToArray();
 
 Console.WriteLine($"Warming up each path for 5 s; then {rounds} interleaved rounds of {seconds} s at {connections} connections.");
 foreach (var (_, url, authorizations) in paths)
@@ -67,17 +69,33 @@ foreach (var (name, _, _) in paths)
         $"| {name} | {perSecond:N0} | {Median(runs.Select(r => r.P50Ms)):0.0} | {Median(runs.Select(r => r.P99Ms)):0.0} | {perSecond / yarp:0.000} | {runs.Sum(r => r.Failed)} |"));
 }
 
-// Revocation under load: the poll runs through the AppHost's gateway while keys are revoked;
-// both replicas must refuse each revoked key.
 using var admin = new HttpClient { BaseAddress = gateway };
 admin.DefaultRequestHeaders.Authorization = new("Bearer", prepared.PersonToken);
-var load = Wrk.RunAsync(all[2].Url, bearerKeys, 20, connections, work);
-var revocations = await Revocation.MeasureAsync(admin, revocable, [gateway, second.Url], $"/v1/scans/{prepared.ScanId}");
-var during = await load;
-var sortedRevocations = revocations.Order().ToList();
-Console.WriteLine();
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"Revocation seen by both gateways ({revocations.Count} keys, while the poll ran at {during.RequestsPerSecond:N0} requests/s): p50 {Median(sortedRevocations):0.0} ms, p99 {sortedRevocations[(int)Math.Ceiling(0.99 * sortedRevocations.Count) - 1]:0.0} ms, max {sortedRevocations[^1]:0.0} ms"));
+
+// Revocation under load: the poll runs through the AppHost's gateway while keys are revoked;
+// both replicas must refuse each revoked key.
+if (Selected("revocation"))
+{
+    var load = Wrk.RunAsync(all[2].Url, bearerKeys, 20, connections, work);
+    var revocations = await Revocation.MeasureAsync(admin, revocable, [gateway, second.Url], $"/v1/scans/{prepared.ScanId}");
+    var during = await load;
+    var sortedRevocations = revocations.Order().ToList();
+    Console.WriteLine();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"Revocation seen by both gateways ({revocations.Count} keys, while the poll ran at {during.RequestsPerSecond:N0} requests/s): p50 {Median(sortedRevocations):0.0} ms, p99 {sortedRevocations[(int)Math.Ceiling(0.99 * sortedRevocations.Count) - 1]:0.0} ms, max {sortedRevocations[^1]:0.0} ms"));
+}
+
+// Scan triggers: after the reads, because each accepted trigger leaves a scan for the runner.
+if (Selected("scan triggers"))
+{
+    Console.WriteLine();
+    Console.WriteLine($"Scan triggers: a 5 s warm-up, then {rounds} rounds of {seconds} s at {connections} connections, each trigger for a ref of its own.");
+    var triggers = await Triggers.MeasureAsync(
+        new Uri(gateway, $"/v1/projects/{prepared.ProjectId}/scans"), bearerKeys, seconds, connections, rounds, work, admin);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"Scan triggers: {Median(triggers.Rounds.Select(r => r.RequestsPerSecond)):N0} accepted/s, p50 {Median(triggers.Rounds.Select(r => r.P50Ms)):0.0} ms, p99 {Median(triggers.Rounds.Select(r => r.P99Ms)):0.0} ms (medians), {triggers.Rounds.Sum(r => r.Failed)} not 200; " +
+        $"{triggers.Answered200:N0} answered 200, {triggers.Recorded:N0} scan ids recorded, {triggers.Distinct:N0} distinct, {triggers.Readable:N0} readable through the API"));
+}
 
 Console.WriteLine();
 Memory.Print("idle, before the load", idle);

@@ -12,7 +12,7 @@ namespace TrustedOss.ReadLoad;
 /// </summary>
 internal static class Setup
 {
-    public sealed record Prepared(Guid ScanId, string PersonToken, IReadOnlyList<(Guid Id, string Key)> Keys);
+    public sealed record Prepared(Guid ProjectId, Guid ScanId, string PersonToken, IReadOnlyList<(Guid Id, string Key)> Keys);
 
     public static async Task<Prepared> PrepareAsync(Uri gateway, string repository, int keyCount)
     {
@@ -47,7 +47,7 @@ internal static class Setup
             var status = (await Json(await ci.GetAsync($"/v1/scans/{scanId}"))).GetProperty("status").GetString();
             if (status is "succeeded")
             {
-                return new Prepared(scanId, admin.DefaultRequestHeaders.Authorization.Parameter!, keys);
+                return new Prepared(projectId, scanId, admin.DefaultRequestHeaders.Authorization.Parameter!, keys);
             }
 
             if (status is "failed")

@@ -13,23 +13,53 @@ internal sealed record WrkResult(double RequestsPerSecond, double P50Ms, double 
 /// </summary>
 internal static partial class Wrk
 {
-    public static async Task<WrkResult> RunAsync(Uri url, IReadOnlyList<string> authorizations, int seconds, int connections, string work)
+    /// <summary>GET requests.</summary>
+    public static Task<WrkResult> RunAsync(Uri url, IReadOnlyList<string> authorizations, int seconds, int connections, string work) =>
+        RunScriptAsync(url, authorizations, seconds, connections, work, """
+            request = function()
+              return wrk.format("GET", nil, next_headers())
+            end
+            """);
+
+    /// <summary>
+    /// Scan triggers, each for a ref of its own (so no trigger meets a queued scan of its ref), every
+    /// accepted scan's id appended to <paramref name="acceptedIds"/>, one a line.
+    /// </summary>
+    public static Task<WrkResult> TriggerAsync(Uri url, IReadOnlyList<string> authorizations, int seconds, int connections, string work, string acceptedIds) =>
+        RunScriptAsync(url, authorizations, seconds, connections, work, $$"""
+            local run = "{{Guid.NewGuid():N}}"
+            local triggered = 0
+            local accepted = io.open("{{acceptedIds}}", "a")
+            accepted:setvbuf("line")
+            request = function()
+              triggered = triggered + 1
+              local headers = next_headers()
+              headers["Content-Type"] = "application/json"
+              return wrk.format("POST", nil, headers, string.format('{"kind":"source","ref":"load-%s-%d"}', run, triggered))
+            end
+            response = function(status, headers, body)
+              if status == 200 then accepted:write(body:match('^{"id":"([^"]+)"'), "\n") end
+            end
+            """);
+
+    private static async Task<WrkResult> RunScriptAsync(Uri url, IReadOnlyList<string> authorizations, int seconds, int connections, string work, string requests)
     {
         var values = Path.Combine(work, $"authorizations-{Guid.NewGuid():N}.txt");
         await File.WriteAllLinesAsync(values, authorizations);
-        var script = Path.Combine(work, $"rotate-{Guid.NewGuid():N}.lua");
+        var script = Path.Combine(work, $"script-{Guid.NewGuid():N}.lua");
         await File.WriteAllTextAsync(script, $$"""
             local values = {}
             for line in io.lines("{{values}}") do values[#values + 1] = line end
             local next = 0
-            request = function()
+            next_headers = function()
               local headers = {}
               if #values > 0 then
                 next = next % #values + 1
                 headers["Authorization"] = values[next]
               end
-              return wrk.format("GET", nil, headers)
+              return headers
             end
+            {{requests}}
             """);
 
         var start = new ProcessStartInfo("wrk") { RedirectStandardOutput = true, RedirectStandardError = true };
