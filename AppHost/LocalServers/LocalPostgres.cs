@@ -83,7 +83,7 @@ public static class LocalPostgresExtensions
             .WithEndpoint(port: port, targetPort: port, name: LocalPostgresResource.EndpointName, scheme: "tcp", isProxied: false)
             .WithProbe(async (connectionString, ct) =>
             {
-                await using var connection = new NpgsqlConnection(connectionString + ";Database=postgres");
+                await using var connection = LocalPostgresDatabases.Unpooled(connectionString, "postgres");
                 await connection.OpenAsync(ct);
             });
     }
@@ -104,7 +104,7 @@ public static class LocalPostgresExtensions
             })
             .WithProbe(async (connectionString, ct) =>
             {
-                await using var connection = new NpgsqlConnection(connectionString);
+                await using var connection = LocalPostgresDatabases.Unpooled(connectionString);
                 await connection.OpenAsync(ct);
             });
     }

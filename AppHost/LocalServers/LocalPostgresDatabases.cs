@@ -16,7 +16,7 @@ internal static class LocalPostgresDatabases
         // code and generated secrets (hex), and are quoted all the same.
         var roleName = Identifier(role);
         var databaseName = Identifier(database);
-        await using (var server = new NpgsqlConnection(superuser + ";Database=postgres"))
+        await using (var server = Unpooled(superuser, "postgres"))
         {
             await server.OpenAsync(cancellationToken);
             var roleExists = await ExistsAsync(server, "SELECT 1 FROM pg_roles WHERE rolname = @name", role, cancellationToken);
@@ -34,7 +34,7 @@ internal static class LocalPostgresDatabases
         }
 
         // Tables and functions made before the database had its own role move to it.
-        await using var inDatabase = new NpgsqlConnection(superuser + $";Database={database}");
+        await using var inDatabase = Unpooled(superuser, database);
         await inDatabase.OpenAsync(cancellationToken);
         await ExecuteAsync(inDatabase, $$"""
             DO $$
@@ -52,6 +52,21 @@ internal static class LocalPostgresDatabases
                 END LOOP;
             END $$
             """, cancellationToken);
+    }
+
+    /// <summary>
+    /// A connection of its own, not from a pool: the AppHost connects once per start or health
+    /// probe, and a pooled connection would outlive a restart of the server and fail its next use.
+    /// </summary>
+    public static NpgsqlConnection Unpooled(string connectionString, string? database = null)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false };
+        if (database is not null)
+        {
+            builder.Database = database;
+        }
+
+        return new NpgsqlConnection(builder.ConnectionString);
     }
 
     private static async Task<bool> ExistsAsync(NpgsqlConnection connection, string sql, string name, CancellationToken cancellationToken)

@@ -162,8 +162,7 @@ public sealed class ApiKeyIssuingTests(SystemFixture system)
         using var client = api.With(issuer);
         var key = await Api.KeyAsync(client, "team", teamId: team.Id);
 
-        await using var connection = new NpgsqlConnection(await system.ConnectionStringAsync(ResourceNames.KeysDatabase));
-        await connection.OpenAsync();
+        await using var connection = await system.OpenDatabaseAsync(ResourceNames.KeysDatabase);
         await using var query = new NpgsqlCommand(
             "SELECT actor_user_id, team_id, diff::text FROM audit_log WHERE target_table = 'api_keys' AND target_id = @id AND action = 'create'",
             connection);

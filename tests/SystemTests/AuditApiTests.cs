@@ -135,8 +135,7 @@ public sealed class AuditApiTests(SystemFixture system)
     public async Task The_log_is_append_only_even_for_the_database_owner(string change)
     {
         await api.TeamAsync();
-        await using var connection = new NpgsqlConnection(await system.ConnectionStringAsync(ResourceNames.KeysDatabase));
-        await connection.OpenAsync();
+        await using var connection = await system.OpenDatabaseAsync(ResourceNames.KeysDatabase);
         await using var command = new NpgsqlCommand(change, connection);
 
         var refused = await Assert.ThrowsAsync<PostgresException>(() => command.ExecuteNonQueryAsync());

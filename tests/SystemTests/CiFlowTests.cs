@@ -126,9 +126,8 @@ public sealed class CiFlowTests(SystemFixture system)
     {
         var project = await api.ProjectAsync(await api.TeamAsync(), GitRepository.NeverContacted("org/repo"));
         var webhookScan = Guid.NewGuid();
-        await using (var connection = new Npgsql.NpgsqlConnection(await system.ConnectionStringAsync(TrustedOss.AppHost.ResourceNames.ScansDatabase)))
+        await using (var connection = await system.OpenDatabaseAsync(TrustedOss.AppHost.ResourceNames.ScansDatabase))
         {
-            await connection.OpenAsync();
             await using var insert = new Npgsql.NpgsqlCommand(
                 "INSERT INTO scans (id, project_id, kind, status, ref, trigger, created_at, started_at) VALUES (@id, @project, 'source', 'running', 'main', 'webhook', now(), now())",
                 connection);

@@ -383,9 +383,8 @@ public sealed class GatewayAuthenticationTests(SystemFixture system)
 
         // Its expiry passes (as if a day went by) before the key is first used, so the gateway has
         // to learn it from the shared cache entry the Keys service writes on the first lookup.
-        await using (var db = new NpgsqlConnection(await system.ConnectionStringAsync(ResourceNames.KeysDatabase)))
+        await using (var db = await system.OpenDatabaseAsync(ResourceNames.KeysDatabase))
         {
-            await db.OpenAsync();
             await using var expire = new NpgsqlCommand("UPDATE api_keys SET expires_at = now() - interval '1 minute' WHERE id = @id", db);
             expire.Parameters.AddWithValue("id", key.Id);
             Assert.Equal(1, await expire.ExecuteNonQueryAsync());

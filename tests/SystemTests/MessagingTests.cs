@@ -83,8 +83,7 @@ public sealed class MessagingTests(SystemFixture system)
         // Whichever copy arrived first made the scan; the second found it there and added nothing
         // (rather than failing on the duplicate and being retried into the error queue).
         await system.WaitForLogAsync(ResourceNames.Scans, $"Delivery {delivery.DeliveryId} was already turned into scan", "the second copy to be recognised");
-        await using var connection = new NpgsqlConnection(await system.ConnectionStringAsync(ResourceNames.ScansDatabase));
-        await connection.OpenAsync();
+        await using var connection = await system.OpenDatabaseAsync(ResourceNames.ScansDatabase);
         await using var count = new NpgsqlCommand("SELECT count(*) FROM scans WHERE delivery_id = @id", connection);
         count.Parameters.AddWithValue("id", delivery.DeliveryId);
         Assert.Equal(1L, await count.ExecuteScalarAsync());
@@ -167,8 +166,7 @@ public sealed class MessagingTests(SystemFixture system)
 
     private async Task<ScanRow?> FindScanAsync(Guid scanId)
     {
-        await using var connection = new NpgsqlConnection(await system.ConnectionStringAsync(ResourceNames.ScansDatabase));
-        await connection.OpenAsync();
+        await using var connection = await system.OpenDatabaseAsync(ResourceNames.ScansDatabase);
         await using var query = new NpgsqlCommand("SELECT project_id, delivery_id, trigger, ref FROM scans WHERE id = @id", connection);
         query.Parameters.AddWithValue("id", scanId);
         await using var reader = await query.ExecuteReaderAsync();

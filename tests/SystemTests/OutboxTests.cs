@@ -20,8 +20,7 @@ public sealed class OutboxTests(SystemFixture system)
         Assert.Equal("succeeded", (await Scans.FinishedAsync(pipeline, scan.Id)).Status);
 
         // Published means deleted in the same transaction; a row left behind would go out again and again.
-        await using var connection = new NpgsqlConnection(await system.ConnectionStringAsync(ResourceNames.ScansDatabase));
-        await connection.OpenAsync();
+        await using var connection = await system.OpenDatabaseAsync(ResourceNames.ScansDatabase);
         await using var query = new NpgsqlCommand("SELECT count(*) FROM outbox_messages WHERE body::text LIKE @scan", connection);
         query.Parameters.AddWithValue("scan", $"%{scan.Id}%");
         await Eventually.ValueAsync(async () => (long)(await query.ExecuteScalarAsync())! == 0 ? "gone" : null,
@@ -31,8 +30,7 @@ public sealed class OutboxTests(SystemFixture system)
     [Fact]
     public async Task An_unreadable_message_is_set_aside_and_the_ones_after_it_still_go_out()
     {
-        await using var connection = new NpgsqlConnection(await system.ConnectionStringAsync(ResourceNames.ScansDatabase));
-        await connection.OpenAsync();
+        await using var connection = await system.OpenDatabaseAsync(ResourceNames.ScansDatabase);
         long poisonId;
         await using (var insert = new NpgsqlCommand(
             "INSERT INTO outbox_messages (message_type, body, created_at) VALUES ('TrustedOss.Contracts.NoSuchMessage', '{}', now()) RETURNING id",

@@ -16,8 +16,7 @@ public sealed class ServiceDataTests(SystemFixture system)
     [InlineData(ResourceNames.ScansDatabase, "scans", "webhook_deliveries")]
     public async Task Each_service_migrated_its_own_database(string database, string ownTable, string foreignTable)
     {
-        await using var connection = new NpgsqlConnection(await system.ConnectionStringAsync(database));
-        await connection.OpenAsync();
+        await using var connection = await system.OpenDatabaseAsync(database);
 
         // The migration journal shows the service ran its versioned scripts here.
         await using var journal = new NpgsqlCommand("SELECT count(*) FROM schemaversions", connection);
@@ -46,8 +45,7 @@ public sealed class ServiceDataTests(SystemFixture system)
     [Fact]
     public async Task A_services_database_user_is_no_superuser_and_owns_its_tables()
     {
-        await using var connection = new NpgsqlConnection(await system.ConnectionStringAsync(ResourceNames.KeysDatabase));
-        await connection.OpenAsync();
+        await using var connection = await system.OpenDatabaseAsync(ResourceNames.KeysDatabase);
 
         await using var role = new NpgsqlCommand("SELECT rolsuper OR rolcreaterole OR rolcreatedb FROM pg_roles WHERE rolname = current_user", connection);
         Assert.False((bool)(await role.ExecuteScalarAsync())!);

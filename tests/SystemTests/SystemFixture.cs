@@ -2,6 +2,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using TrustedOss.AppHost;
 using TrustedOss.AppHost.LocalServers;
 using TrustedOss.Gateway.Identity;
@@ -117,6 +118,18 @@ public sealed class SystemFixture : IAsyncLifetime
         App.GetConnectionStringAsync(resourceName).AsTask().ContinueWith(
             t => t.Result ?? throw new InvalidOperationException($"{resourceName} has no connection string."),
             TaskScheduler.Default);
+
+    /// <summary>
+    /// An open connection to one of the services' databases, not from a pool: a test that restarted
+    /// PostgreSQL leaves broken connections in a pool, which would fail the next test's first command.
+    /// </summary>
+    public async Task<NpgsqlConnection> OpenDatabaseAsync(string resourceName)
+    {
+        var connectionString = new NpgsqlConnectionStringBuilder(await ConnectionStringAsync(resourceName)) { Pooling = false };
+        var connection = new NpgsqlConnection(connectionString.ConnectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
 
     /// <summary>The instance ids of a resource (a service runs several replicas), from the orchestrator's current state.</summary>
     public async Task<IReadOnlyList<string>> InstancesAsync(string resourceName) =>

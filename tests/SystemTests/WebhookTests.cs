@@ -217,8 +217,7 @@ public sealed class WebhookTests(SystemFixture system) : IDisposable
         await Webhooks.AnsweredAsync(await webhooks.GitHubAsync(secret, "ping", Webhooks.Payload("github-ping", repository.FileUrl)));
         var delivery = Assert.Single(await webhooks.DeliveriesAsync(project.Id)).GetProperty("id").GetGuid();
 
-        await using var connection = new NpgsqlConnection(await system.ConnectionStringAsync(ResourceNames.KeysDatabase));
-        await connection.OpenAsync();
+        await using var connection = await system.OpenDatabaseAsync(ResourceNames.KeysDatabase);
         var settingsDiff = await Eventually.ValueAsync(() => SingleDiffAsync(connection, "project_webhooks", project.Id), TimeSpan.FromSeconds(30),
             "the webhook's audit row");
         var deliveryDiff = await Eventually.ValueAsync(() => SingleDiffAsync(connection, "webhook_deliveries", delivery), TimeSpan.FromSeconds(30),
