@@ -1,21 +1,54 @@
+using System.Net.Http.Json;
 using Npgsql;
 using TrustedOss.AppHost;
 using TrustedOss.SystemTests.Support;
+using TrustedOss.TestSupport;
 
 namespace TrustedOss.SystemTests;
 
-/// <summary>A scan whose runner died must not stay "running" (and block its project's ref) forever.</summary>
+/// <summary>A scan whose runner died or was interrupted must not stay "running" (and block its project's ref) forever.</summary>
 [Collection(SystemTestGroup.Name)]
 public sealed class InterruptedScanTests(SystemFixture system)
 {
+    private readonly Api api = new(system);
+
+    [Fact]
+    public async Task A_scan_running_when_RabbitMQ_restarts_runs_again_once_it_is_back()
+    {
+        // A "repository" that never answers keeps the scan running (until the git timeout, 30 s).
+        using var silent = new SilentServer(SilentServer.AllowedForScans);
+        var project = await api.ProjectAsync(await api.TeamAsync(), silent.RepositoryUrl);
+        using var pipeline = api.With(await api.AdminKeyAsync("org"));
+        var scan = await Scans.TriggeredAsync(pipeline, project.Id);
+        var firstRun = await Eventually.ValueAsync(() => RunningAsync(pipeline, scan.Id), TimeSpan.FromSeconds(30), "the scan to start");
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await system.App.StopResourceAsync(ResourceNames.RabbitMq, timeout.Token);
+        await system.App.StartResourceAsync(ResourceNames.RabbitMq, timeout.Token);
+
+        // The interrupted run put the scan back to queued, so its message's redelivery runs it again
+        // rather than finding it "running" and leaving it for the lease to fail.
+        await Eventually.ValueAsync(
+            async () => await RunningAsync(pipeline, scan.Id) is { } run && run.StartedAt > firstRun.StartedAt ? run : null,
+            TimeSpan.FromSeconds(30), "the scan to run again");
+    }
+
+    /// <summary>The scan while it is running (its <c>started_at</c> tells one run from the next), else null.</summary>
+    private static async Task<Scans.Scan?> RunningAsync(HttpClient client, Guid scanId)
+    {
+        using var response = await client.GetAsync($"/v1/scans/{scanId}");
+        response.EnsureSuccessStatusCode();
+        var scan = (await response.Content.ReadFromJsonAsync<Scans.Scan>(Json.Api))!;
+        return scan.Status == "running" ? scan : null;
+    }
+
     [Fact]
     public async Task A_scan_left_running_past_its_lease_is_failed_and_a_fresh_one_is_not()
     {
         var projectId = Guid.NewGuid();
         var stale = Guid.NewGuid();
         var fresh = Guid.NewGuid();
-        await using var connection = new NpgsqlConnection(await system.ConnectionStringAsync(ResourceNames.ScansDatabase));
-        await connection.OpenAsync();
+        await using var connection = await system.OpenDatabaseAsync(ResourceNames.ScansDatabase);
         await using (var insert = new NpgsqlCommand(
             """
             INSERT INTO scans (id, project_id, kind, status, ref, trigger, created_at, started_at) VALUES

@@ -8,7 +8,8 @@ namespace TrustedOss.Scans.Consumers;
 
 /// <summary>
 /// Runs a queued scan: queued → running → succeeded | failed. Only the delivery that moves the scan
-/// out of queued runs it, so a message delivered twice never runs a scan twice.
+/// out of queued runs it, so a message delivered twice never runs a scan twice; a run the bus
+/// interrupts puts the scan back to queued for the message's next delivery.
 /// </summary>
 internal sealed class ScanRequestedConsumer(
     ScanStore scans, GitRefResolver git, CommitInventory inventory, ActiveScans active, ScanMetrics metrics, TimeProvider time,
@@ -40,6 +41,14 @@ internal sealed class ScanRequestedConsumer(
             await scans.FailAsync(request.ScanId, ex.Error, CancellationToken.None);
             await FinishedAsync(request, ScanStatus.Failed, started);
             logger.LogInformation("Scan {ScanId} failed: {ErrorCode}", request.ScanId, ex.Error.Code);
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            // The bus is stopping or lost its broker: the message goes back to the queue unacknowledged,
+            // and its next delivery (here or on another replica) must find the scan queued to run it.
+            await scans.RequeueAsync(request.ScanId, CancellationToken.None);
+            logger.LogWarning("Scan {ScanId} was interrupted (the bus is stopping or lost RabbitMQ) and is queued again", request.ScanId);
+            throw;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

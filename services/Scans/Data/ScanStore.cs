@@ -96,6 +96,18 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, TimeProvider
             new { id, now = time.UtcNowForDatabase() }, cancellationToken: cancellationToken)) == 1;
     }
 
+    /// <summary>
+    /// Puts a scan whose run was interrupted (its message is being handed back to the queue) back to
+    /// queued, so the message's next delivery runs it instead of finding it "running" and leaving it.
+    /// </summary>
+    public async Task RequeueAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE scans SET status = 'queued', started_at = NULL WHERE id = @id AND status = 'running'",
+            new { id }, cancellationToken: cancellationToken));
+    }
+
     /// <summary>Ends a running scan succeeded, with its document, in one transaction.</summary>
     public async Task SucceedAsync(Guid id, string commitSha, string resolvedRef, InventoryOutcome inventory, CancellationToken cancellationToken)
     {
