@@ -31,7 +31,8 @@ internal static class Extensions
         builder.AddMessaging(bus =>
         {
             bus.AddConsumer<DeliveryReceivedConsumer>();
-            bus.AddConsumer<ScanRequestedConsumer>();
+            bus.AddConsumer<ScanRequestedConsumer>((context, consumer) =>
+                consumer.ConcurrentMessageLimit = context.GetRequiredService<IOptions<ScanRunnerOptions>>().Value.ConcurrentScans);
         });
         builder.AddOutbox(DatabaseName, typeof(ScanRequested));
 

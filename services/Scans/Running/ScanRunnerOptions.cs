@@ -19,6 +19,13 @@ public sealed class ScanRunnerOptions
     [Range(1024, 64 * 1024 * 1024)]
     public int MaxGitOutputBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// The most scans one replica runs at once. The rest wait, durably, in the queue: a burst of
+    /// triggers or deliveries lengthens the queue instead of taking every core from the API.
+    /// </summary>
+    [Range(1, 256)]
+    public int ConcurrentScans { get; set; } = 4;
+
     /// <summary>The longest fetching the scanned commit may take.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:30:00")]
     public TimeSpan FetchTimeout { get; set; } = TimeSpan.FromMinutes(2);
