@@ -1,4 +1,3 @@
-using Npgsql;
 using TrustedOss.AppHost;
 using TrustedOss.SystemTests.Support;
 
@@ -57,16 +56,6 @@ public sealed class DeliveryDurabilityTests(SystemFixture system) : IDisposable
             Assert.Equal("succeeded", (await Scans.FinishedAsync(admin, answer.ScanId!.Value, promised: true)).Status);
         }
 
-        Assert.Equal(Deliveries, await ScansOfProjectAsync(project.Id));
-    }
-
-    /// <summary>Every scan of the project, however it was made: a doubled delivery would show as one more.</summary>
-    private async Task<long> ScansOfProjectAsync(Guid projectId)
-    {
-        await using var connection = new NpgsqlConnection(await system.ConnectionStringAsync(ResourceNames.ScansDatabase));
-        await connection.OpenAsync();
-        await using var count = new NpgsqlCommand("SELECT count(*) FROM scans WHERE project_id = @projectId", connection);
-        count.Parameters.AddWithValue("projectId", projectId);
-        return (long)(await count.ExecuteScalarAsync())!;
+        Assert.Equal(Deliveries, await ScanRows.CountAsync(system, project.Id));
     }
 }

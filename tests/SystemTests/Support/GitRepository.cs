@@ -34,6 +34,18 @@ internal sealed class GitRepository : IDisposable
         return new GitRepository(path, TestGit.Run(path, "rev-parse", "HEAD").Trim());
     }
 
+    /// <summary>Adds branches <c>{prefix}0</c>…, each at <c>main</c>'s head; returns their names.</summary>
+    public IReadOnlyList<string> Branches(string prefix, int count)
+    {
+        var names = Enumerable.Range(0, count).Select(i => $"{prefix}{i}").ToList();
+        foreach (var name in names)
+        {
+            TestGit.Run(Path, "branch", name);
+        }
+
+        return names;
+    }
+
     /// <summary>Adds a commit on <c>main</c>; returns its sha.</summary>
     public string Commit(string message)
     {

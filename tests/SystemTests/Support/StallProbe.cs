@@ -1,10 +1,11 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 
 namespace TrustedOss.SystemTests.Support;
 
 /// <summary>
-/// Clients that keep calling the gateway while a server is paused, each with a client's patience
+/// Clients that keep calling the gateway while a server is paused or restarted, each with a client's patience
 /// (a request unanswered after <see cref="Patience"/> counts as hung), and what each call got.
 /// </summary>
 internal sealed class StallProbe
@@ -65,6 +66,31 @@ internal sealed class StallProbe
             }
         }));
     }
+
+    /// <summary>A GET of the scan: the pipeline's poll.</summary>
+    public static Func<HttpClient, CancellationToken, Task<(HttpResponseMessage, object?)>> Poll(Guid scanId) =>
+        async (client, ct) => (await client.GetAsync($"/v1/scans/{scanId}", ct), null);
+
+    /// <summary>
+    /// What an outage may cost: every call got a 200 or a 503 with Retry-After (no hang, no other
+    /// error), and from <paramref name="fullServiceAt"/> on every call got a 200, with each caller
+    /// still calling by then.
+    /// </summary>
+    public static void AssertOnlyRetryableRefusals(IReadOnlyList<Call> calls, DateTimeOffset fullServiceAt)
+    {
+        var wrong = calls.Where(c => !(c.Status == HttpStatusCode.OK || (c.Status == HttpStatusCode.ServiceUnavailable && c.RetryAfter))).ToList();
+        Assert.True(wrong.Count == 0, $"Only 200s and 503s with Retry-After were expected; got {Describe(wrong)}");
+        var late = calls.Where(c => c.StartedAt >= fullServiceAt && c.Status != HttpStatusCode.OK).ToList();
+        Assert.True(late.Count == 0, $"Full service was expected from {fullServiceAt:HH:mm:ss.fff}; got {Describe(late)}");
+        foreach (var caller in calls.Select(c => c.Caller).Distinct())
+        {
+            Assert.Contains(calls, c => c.Caller == caller && c.StartedAt >= fullServiceAt);
+        }
+    }
+
+    private static string Describe(IEnumerable<Call> calls) =>
+        string.Join("; ", calls.Take(10).Select(c => string.Create(CultureInfo.InvariantCulture,
+            $"{c.Caller} at {c.StartedAt:HH:mm:ss.fff}: {(c.Status is { } s ? ((int)s).ToString(CultureInfo.InvariantCulture) : c.Error)} after {c.Took.TotalMilliseconds:F0} ms")));
 
     public async Task StopAsync()
     {
