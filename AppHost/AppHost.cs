@@ -26,6 +26,7 @@ var keysRedis = redis.AddServiceUser(ResourceNames.KeysRedis, "keys", files,
 var webhookIngestRedis = redis.AddServiceUser(ResourceNames.WebhookIngestRedis, "webhook-ingest", files,
     "%R~active-scan:* ~instances:TrustedOss.WebhookIngest:*");
 var scansRedis = redis.AddServiceUser(ResourceNames.ScansRedis, "scans", files, "~active-scan:* ~instances:TrustedOss.Scans:*");
+var webRedis = redis.AddServiceUser(ResourceNames.WebRedis, "web", files, "~web-sessions:* ~web-reveals:* ~web-data-protection-keys ~instances:TrustedOss.Web:*");
 var rabbitmq = builder.AddLocalRabbitMq(ResourceNames.RabbitMq, files);
 // Each service has its own RabbitMQ user, allowed only the exchanges of the messages it publishes
 // or consumes and the queues of its own consumers (MassTransit's names: message type, kebab-case
@@ -43,6 +44,9 @@ var scansBus = rabbitmq.AddServiceUser(ResourceNames.ScansBus, "scans", files,
 var keysIdentityKey = builder.AddIdentityKey(ResourceNames.Keys, files);
 var webhookIngestIdentityKey = builder.AddIdentityKey(ResourceNames.WebhookIngest, files);
 var scansIdentityKey = builder.AddIdentityKey(ResourceNames.Scans, files);
+// The web page takes no identities (it has its own sessions); the gateway uses its key to vouch for
+// the browser's address to itself when the page calls the API on the person's behalf.
+var webIdentityKey = builder.AddIdentityKey(ResourceNames.Web, files);
 // People's access tokens (issued by keys, validated by the gateway) and the API-key hash pepper.
 var jwtKey = builder.AddGeneratedSecret("jwt-signing-key", files);
 var apiKeyPepper = builder.AddGeneratedSecret("api-key-pepper", files);
@@ -95,10 +99,19 @@ var scans = builder.AddProject<Projects.Scans>(ResourceNames.Scans)
     .WithManagementEndpoint()
     .WithRunSettings(builder);
 
+// The web page: server-rendered, signed-in sessions in Redis, everything it shows from the public
+// API through the gateway (below), and reached only through the gateway.
+var web = builder.AddProject<Projects.Web>(ResourceNames.Web)
+    .DisableForwardedHeaders()
+    .WithReplicas(replicas)
+    .WithReference(webRedis, ResourceNames.Redis).WaitFor(redis)
+    .WithManagementEndpoint()
+    .WithRunSettings(builder);
+
 // The only public door. "Gateway:Port" (default 8080) moves it. It is not behind the
 // orchestrator's proxy, so it sees each client's real address (per-client limits, last_used_ip).
 var gatewayPort = builder.Configuration.GetValue("Gateway:Port", 8080);
-builder.AddProject<Projects.Gateway>(ResourceNames.Gateway)
+var gateway = builder.AddProject<Projects.Gateway>(ResourceNames.Gateway)
     .DisableForwardedHeaders()
     .WithEndpoint("http", endpoint =>
     {
@@ -114,12 +127,16 @@ builder.AddProject<Projects.Gateway>(ResourceNames.Gateway)
     .WithEnvironment("Identity__Audiences__1__Key", webhookIngestIdentityKey)
     .WithEnvironment("Identity__Audiences__2__Name", ResourceNames.Scans)
     .WithEnvironment("Identity__Audiences__2__Key", scansIdentityKey)
+    .WithEnvironment("Identity__Audiences__3__Name", ResourceNames.Web)
+    .WithEnvironment("Identity__Audiences__3__Key", webIdentityKey)
     .WithEnvironment("Jwt__SigningKey", jwtKey)
     .WithEnvironment("ApiKeys__Pepper", apiKeyPepper)
     .WithReference(keys).WaitFor(keys)
     .WithReference(webhookIngest).WaitFor(webhookIngest)
     .WithReference(scans).WaitFor(scans)
+    .WithReference(web)
     .WithManagementEndpoint()
     .WithRunSettings(builder);
+web.WithReference(gateway.GetEndpoint("http"));
 
 builder.Build().Run();

@@ -12,6 +12,7 @@ public static class ResourceNames
     public const string KeysRedis = "redis-keys";
     public const string WebhookIngestRedis = "redis-webhook-ingest";
     public const string ScansRedis = "redis-scans";
+    public const string WebRedis = "redis-web";
     public const string RabbitMq = "rabbitmq";
     public const string RabbitMqEpmd = "rabbitmq-epmd";
     public const string KeysBus = "rabbitmq-keys";
@@ -21,10 +22,11 @@ public static class ResourceNames
     public const string WebhookIngest = "webhook-ingest";
     public const string Scans = "scans";
     public const string Gateway = "gateway";
+    public const string Web = "web";
 
     public static readonly string[] All =
     [
         Postgres, KeysDatabase, WebhooksDatabase, ScansDatabase, Redis, RabbitMq, RabbitMqEpmd, KeysBus, WebhookIngestBus, ScansBus,
-        Keys, WebhookIngest, Scans, Gateway,
+        Keys, WebhookIngest, Scans, Gateway, Web,
     ];
 }

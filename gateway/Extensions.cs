@@ -37,6 +37,7 @@ internal static class Extensions
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
             .AddTransforms(IdentityForwarding.Apply)
+            .AddTransforms(ClientAddressForwarding.Apply)
             .AddServiceDiscoveryDestinationResolver();
     }
 

@@ -1,4 +1,5 @@
 using TrustedOss.Gateway;
+using TrustedOss.Gateway.Identity;
 using TrustedOss.ServiceDefaults;
 using TrustedOss.ServiceDefaults.Http;
 
@@ -8,6 +9,7 @@ builder.AddGatewayServices();
 
 var app = builder.Build();
 app.UseTrustedProxies();
+app.UseAttestedClientAddress();
 app.UseApiDefaults(atEdge: true);
 app.MapDefaultEndpoints();
 app.MapGateway();

@@ -34,7 +34,8 @@ internal static class TrustedProxies
     public static void Configure(ForwardedHeadersOptions forwarded, TrustedProxyOptions trusted)
     {
         // With no known proxy at all the middleware would believe anyone, so then it reads nothing.
-        forwarded.ForwardedHeaders = trusted.TrustedProxies.Length > 0 ? ForwardedHeaders.XForwardedFor : ForwardedHeaders.None;
+        // The scheme too: behind a TLS-terminating balancer, the web page marks its cookie Secure.
+        forwarded.ForwardedHeaders = trusted.TrustedProxies.Length > 0 ? ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto : ForwardedHeaders.None;
         // Each trusted hop is checked on its own, so the chain may be as long as the proxies are.
         forwarded.ForwardLimit = null;
         forwarded.KnownProxies.Clear();

@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # Installs what the system and its tests need on Debian 12: the servers the AppHost runs
-# (PostgreSQL, Redis, RabbitMQ), git for scans, jq and curl for the README walkthrough. Idempotent
-# and quick when done. Run as root, or as a user who may sudo (only the install uses it).
+# (PostgreSQL, Redis, RabbitMQ), git for scans, jq and curl for the README walkthrough, and with
+# --for-tests Chromium for the browser tests. Idempotent and quick when done. Run as root, or as a
+# user who may sudo (only the install uses it).
+# usage: scripts/install-prerequisites.sh [--for-tests]
 set -euo pipefail
 
 packages=(postgresql redis-server rabbitmq-server git jq curl util-linux)
+if [[ "${1:-}" == "--for-tests" ]]; then
+  packages+=(chromium)
+fi
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")

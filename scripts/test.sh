@@ -3,6 +3,6 @@
 # whole system on real servers once per test assembly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/install-prerequisites.sh
+./scripts/install-prerequisites.sh --for-tests
 dotnet build TrustedOss.sln -v quiet -nologo
 dotnet test TrustedOss.sln --no-build "$@"

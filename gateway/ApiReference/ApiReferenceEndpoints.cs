@@ -39,11 +39,15 @@ internal static class ApiReferenceEndpoints
             entry.AbsoluteExpirationRelativeToNow = Lifetime;
             entry.Size = 1;
             var config = proxy.GetConfig();
-            var documents = await Task.WhenAll(config.Clusters.Select(cluster => FetchAsync(http, cluster, cancellationToken)));
+            var documents = await Task.WhenAll(config.Clusters.Where(ServesApi).Select(cluster => FetchAsync(http, cluster, cancellationToken)));
             return OpenApiMerger.Merge(documents, PublicRoute.From(config.Routes), ApiDocument.Name).ToJsonString();
         });
         return Results.Text(merged!, "application/json");
     }
+
+    /// <summary>Every cluster but those whose metadata says they serve no API (<c>"ApiDocument": "none"</c>: the web page).</summary>
+    private static bool ServesApi(ClusterConfig cluster) =>
+        cluster.Metadata?.GetValueOrDefault("ApiDocument") != "none";
 
     /// <summary>A service's own document, from the first address of its cluster (any replica describes the same API).</summary>
     private static async Task<ServiceDocument> FetchAsync(IHttpClientFactory http, ClusterConfig cluster, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Net;
 using Microsoft.Extensions.Options;
 using TrustedOss.ServiceDefaults.Identity;
 
@@ -41,6 +42,9 @@ public sealed class IdentitySigner
     /// <summary>The one service other services ask on a caller's behalf, so every identity carries its tag too.</summary>
     public const string DelegatedAudience = "keys";
 
+    /// <summary>The web page's cluster: its key vouches for browsers' addresses.</summary>
+    public const string WebAudience = "web";
+
     private readonly Dictionary<string, byte[]> keys;
     private readonly TimeSpan lifetime;
     private readonly TimeProvider time;
@@ -58,6 +62,13 @@ public sealed class IdentitySigner
         string[] audiences = binding.Audience == DelegatedAudience ? [DelegatedAudience] : [binding.Audience, DelegatedAudience];
         return ForwardedIdentity.Assemble(payload, audiences.Select(audience => ForwardedIdentity.Tag(KeyOf(audience), payload)));
     }
+
+    /// <summary>The web page's address in a browser's name, for the page to hand back on its API calls (see <see cref="ClientAddressAttestation"/>).</summary>
+    public string AttestClientAddress(IPAddress address) => ClientAddressAttestation.Create(address, time.GetUtcNow(), KeyOf(WebAudience));
+
+    /// <summary>The browser address a value from <see cref="AttestClientAddress"/> names, if it is one and still fresh.</summary>
+    public IPAddress? AttestedClientAddress(string? value) =>
+        keys.TryGetValue(WebAudience, out var key) ? ClientAddressAttestation.Verify(value, time.GetUtcNow(), key) : null;
 
     private byte[] KeyOf(string audience) =>
         keys.TryGetValue(audience, out var key) ? key : throw new InvalidOperationException($"Identity:Audiences has no key for the service '{audience}'.");

@@ -40,7 +40,12 @@ public sealed class SystemFixture : IAsyncLifetime
 
         // Every test's keys are issued by the one bootstrap admin, and a person's scan triggers are
         // limited across all their keys: the suite's own pace would reach the default 60 a minute.
-        builder.CreateResourceBuilder<ProjectResource>(ResourceNames.Gateway).WithEnvironment("RateLimits__TriggersPerUserPerMinute", "150");
+        // The browser tests' Chromium connects from 127.0.0.1 and, as browsers behind a load balancer
+        // do, comes with its own address in X-Forwarded-For, which the gateway believes from there
+        // alone (every other test client connects from 127.1.x.y and is believed about nothing).
+        builder.CreateResourceBuilder<ProjectResource>(ResourceNames.Gateway)
+            .WithEnvironment("RateLimits__TriggersPerUserPerMinute", "150")
+            .WithEnvironment("Gateway__TrustedProxies__0", "127.0.0.1/32");
         // For the same reason the admin may hold more live keys than the default 100.
         builder.CreateResourceBuilder<ProjectResource>(ResourceNames.Keys).WithEnvironment("ApiKeys__MaxLiveKeysPerUser", "300");
 
@@ -216,7 +221,7 @@ public sealed class SystemFixture : IAsyncLifetime
 }
 
 [CollectionDefinition(Name)]
-public sealed class SystemTestGroup : ICollectionFixture<SystemFixture>
+public sealed class SystemTestGroup : ICollectionFixture<SystemFixture>, ICollectionFixture<Browser.BrowserFixture>
 {
     public const string Name = "system";
 }

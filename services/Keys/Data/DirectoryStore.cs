@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using TrustedOss.Data;
 using TrustedOss.Keys.Directory;
 
 namespace TrustedOss.Keys.Data;
@@ -50,6 +51,17 @@ internal sealed class DirectoryStore(NpgsqlDataSource db)
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<UserRow>(new CommandDefinition(
             $"SELECT {UserColumns} FROM users WHERE id = @userId", new { userId }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Every team, newest first.</summary>
+    public async Task<PagedList<DirectoryApi.TeamResponse>> ListTeamsAsync(PageRequest page, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT count(*) FROM teams", cancellationToken: cancellationToken));
+        var items = await connection.QueryAsync<DirectoryApi.TeamResponse>(new CommandDefinition(
+            "SELECT id, name FROM teams ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset",
+            new { limit = page.PageSize, offset = page.Offset }, cancellationToken: cancellationToken));
+        return new PagedList<DirectoryApi.TeamResponse>([.. items], total, page.Page, page.PageSize);
     }
 
     public async Task<bool> TeamExistsAsync(Guid teamId, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.Net.Mail;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
 using TrustedOss.Data;
 using TrustedOss.Keys.ApiKeys;
 using TrustedOss.Keys.Data;
@@ -43,6 +44,10 @@ internal static class DirectoryApi
 
     public sealed record TeamMembershipResponse(Guid TeamId, Guid UserId, string Role);
 
+    public sealed record ListTeamsQuery(
+        [FromQuery(Name = "page")] string? Page,
+        [FromQuery(Name = "page_size")] string? PageSize);
+
     public static IEndpointRouteBuilder MapDirectoryApi(this IEndpointRouteBuilder app)
     {
         var admin = app.MapGroup("/v1/admin").WithTags("Directory").RequireAuthorization(DirectoryPolicies.SuperAdmin)
@@ -53,6 +58,9 @@ internal static class DirectoryApi
         admin.MapPatch("/users/{userId:guid}", UpdateUserAsync).WithSummary("Activate or deactivate a user")
             .WithDescription("A deactivated user's tokens and API keys stop working at once; reactivation restores the keys.")
             .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
+        admin.MapGet("/teams", ListTeamsAsync).WithSummary("List every team")
+            .WithDescription("Newest first; a team admin sees their own teams in GET /auth/me.")
+            .ProducesProblems(StatusCodes.Status422UnprocessableEntity);
         admin.MapPost("/teams", CreateTeamAsync).WithSummary("Create a team")
             .ProducesProblems(StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
         admin.MapPut("/teams/{teamId:guid}/members/{userId:guid}", PutMembershipAsync).WithSummary("Add a member to a team or change their role")
@@ -103,6 +111,14 @@ internal static class DirectoryApi
         // A deactivated issuer's keys stop working everywhere (and work again on reactivation).
         await keyCache.RefreshAfterCommitAsync(new ApiKeyCacheStale(null, userId), http.RequestAborted);
         return TypedResults.Ok(ToResponse((await directory.GetAsync(userId, http.RequestAborted))!));
+    }
+
+    private static async Task<Results<Ok<PagedList<TeamResponse>>, ApiProblem>> ListTeamsAsync(
+        [AsParameters] ListTeamsQuery query, HttpContext http, DirectoryStore directory)
+    {
+        return PageRequest.Parse(query.Page, query.PageSize, out var problem) is { } paging
+            ? TypedResults.Ok(await directory.ListTeamsAsync(paging, http.RequestAborted))
+            : problem!;
     }
 
     private static async Task<Results<Created<TeamResponse>, ApiProblem>> CreateTeamAsync(

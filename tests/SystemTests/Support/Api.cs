@@ -20,7 +20,7 @@ internal sealed class Api(SystemFixture system)
 
     public sealed record Project(Guid Id, Guid TeamId, string Name, string GitUrl);
 
-    public sealed record Key(Guid Id, string KeyPrefix, string Scope, string PermissionBreadth, Guid? TeamId, Guid? ProjectId, string RawKey);
+    public sealed record Key(Guid Id, string KeyPrefix, string Name, string Scope, string PermissionBreadth, Guid? TeamId, Guid? ProjectId, string RawKey);
 
     public static string Unique(string what) => $"{what}-{Guid.NewGuid():N}"[..Math.Min(what.Length + 13, 60)];
 

@@ -1,0 +1,43 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.DataProtection;
+using StackExchange.Redis;
+
+namespace TrustedOss.Web.Session;
+
+/// <summary>
+/// Carries a new key's full value across the redirect that follows its creation (post, redirect,
+/// get), so that reloading the page neither creates a second key nor shows the first again: the
+/// value waits in Redis, encrypted, for at most a minute, for the person who created it, and is
+/// deleted as it is read.
+/// </summary>
+internal sealed class RevealStash(IConnectionMultiplexer redis, IDataProtectionProvider protection)
+{
+    public const string KeyPrefix = "web-reveals:";
+
+    private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(1);
+
+    private readonly IDataProtector protector = protection.CreateProtector("TrustedOss.Web.RevealStash");
+
+    /// <summary>Stores the value for <paramref name="personId"/>; returns the id to fetch it with.</summary>
+    public async Task<string> PutAsync(Guid personId, string value)
+    {
+        var id = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
+        await redis.GetDatabase().StringSetAsync(KeyPrefix + id, protector.Protect($"{personId:N}:{value}"), Lifetime);
+        return id;
+    }
+
+    /// <summary>The value, once: null when it was taken, has expired, or is someone else's.</summary>
+    public async Task<string?> TakeAsync(Guid personId, string id)
+    {
+        var stored = await redis.GetDatabase().StringGetDeleteAsync(KeyPrefix + id);
+        if (!stored.HasValue)
+        {
+            return null;
+        }
+
+        var plain = protector.Unprotect(stored.ToString());
+        var owner = $"{personId:N}:";
+        return plain.StartsWith(owner, StringComparison.Ordinal) ? plain[owner.Length..] : null;
+    }
+}

@@ -1,0 +1,80 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using TrustedOss.SystemTests.Support;
+
+namespace TrustedOss.SystemTests.Browser;
+
+/// <summary>The API keys section of /integrations, as the manual walks through it, in Chromium.</summary>
+[Collection(SystemTestGroup.Name)]
+public sealed partial class ApiKeyPageTests(SystemFixture system, BrowserFixture browsers)
+{
+    private const string OnlyTimeWarning = "This is the only time you will see the full key. If you lose it, you must create a new one.";
+
+    private readonly Api api = new(system);
+
+    [Fact]
+    public async Task Create_reveal_copy_use_and_revoke_a_key()
+    {
+        var team = await api.TeamAsync();
+        var project = await api.ProjectAsync(team, GitRepository.NeverContacted("org/page"));
+        var developer = await api.UserAsync(team, "developer");
+        await using var browser = await WebPage.OpenAsync(browsers, system);
+        await browser.Page.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
+        var page = browser.Page;
+        await browser.SignInAsync(developer.Email, Api.UserPassword);
+
+        // New API key: the dialog asks for a name and scope (a project the developer's team owns).
+        var name = Api.Unique("github-action");
+        await page.GetByRole(AriaRole.Button, new() { Name = "New API key" }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "New API key" });
+        await Assertions.Expect(dialog).ToBeVisibleAsync();
+        await Assertions.Expect(dialog.GetByLabel("Organization: every project")).ToHaveCountAsync(0);
+        await dialog.GetByLabel("Name").FillAsync(name);
+        await dialog.GetByLabel("Project: one project's scans").CheckAsync();
+        await dialog.GetByLabel("Project (for a project key)").SelectOptionAsync(new SelectOptionValue { Value = project.Id.ToString() });
+        await browser.SubmitAsync(dialog.GetByRole(AriaRole.Button, new() { Name = "Create" }));
+
+        // The one-time reveal, with its warning and a Copy button that puts the key on the clipboard.
+        var reveal = page.GetByRole(AriaRole.Dialog, new() { Name = $"Your new API key: {name}" });
+        await Assertions.Expect(reveal).ToBeVisibleAsync();
+        await Assertions.Expect(reveal).ToContainTextAsync(OnlyTimeWarning);
+        await reveal.GetByRole(AriaRole.Button, new() { Name = "Copy" }).ClickAsync();
+        await Assertions.Expect(reveal.GetByRole(AriaRole.Status)).ToHaveTextAsync("Copied to the clipboard.");
+        var copied = await page.EvaluateAsync<string>("() => navigator.clipboard.readText()");
+        Assert.Matches(KeyFormat(), copied);
+
+        // The copied key works against the API.
+        using (var pipeline = system.NewClient(copied))
+        {
+            using var self = await pipeline.GetAsync("/v1/api-keys/self");
+            Assert.Equal(HttpStatusCode.OK, self.StatusCode);
+        }
+
+        // Done: the full key leaves the page, and reloading does not show it again.
+        await reveal.GetByRole(AriaRole.Button, new() { Name = "Done" }).ClickAsync();
+        Assert.DoesNotContain(copied, await page.ContentAsync(), StringComparison.Ordinal);
+        await page.ReloadAsync();
+        Assert.DoesNotContain(copied, await page.ContentAsync(), StringComparison.Ordinal);
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("That key was already shown once; only its prefix is visible now.");
+        var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = name });
+        await Assertions.Expect(row).ToContainTextAsync(copied[..12]);
+
+        // Revoke asks first; then the key stops working.
+        await row.GetByRole(AriaRole.Button, new() { Name = $"Revoke {name}" }).ClickAsync();
+        var confirm = page.GetByRole(AriaRole.Dialog, new() { Name = "Are you sure?" });
+        await Assertions.Expect(confirm).ToContainTextAsync($"Revoke {name}");
+        await browser.SubmitAsync(confirm.GetByRole(AriaRole.Button, new() { Name = "Revoke" }));
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync($"{name} is revoked");
+        await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = name })).ToHaveCountAsync(0);
+        using var refused = system.NewClient(copied);
+        await Eventually.ValueAsync(async () =>
+        {
+            using var response = await refused.GetAsync("/v1/api-keys/self");
+            return response.StatusCode == HttpStatusCode.Unauthorized ? "refused" : null;
+        }, TimeSpan.FromSeconds(10), "the revoked key to be refused");
+    }
+
+    [GeneratedRegex("^tos_[0-9a-f]{8}_[0-9a-f]{32}$")]
+    private static partial Regex KeyFormat();
+}
