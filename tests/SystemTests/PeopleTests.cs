@@ -173,4 +173,22 @@ public sealed class PeopleTests(SystemFixture system)
 
         await Problems.ExpectAsync(response, HttpStatusCode.Forbidden);
     }
+
+    [Fact]
+    public async Task A_super_admin_lists_every_team_newest_first_and_no_one_else_may()
+    {
+        var older = await api.TeamAsync();
+        var newer = await api.TeamAsync();
+        using var admin = await api.AdminAsync();
+        using var teamAdmin = api.With(await api.UserAsync(newer, "team_admin"));
+
+        var page = await (await admin.GetAsync("/v1/admin/teams?page_size=200")).Content.ReadFromJsonAsync<JsonElement>();
+        var ids = page.GetProperty("items").EnumerateArray().Select(t => t.GetProperty("id").GetGuid()).ToList();
+        using var refused = await teamAdmin.GetAsync("/v1/admin/teams");
+
+        Assert.True(ids.IndexOf(newer.Id) >= 0 && ids.IndexOf(newer.Id) < ids.IndexOf(older.Id), "Both teams, the newer first.");
+        Assert.True(page.GetProperty("total").GetInt64() >= 2);
+        Assert.Equal(newer.Name, page.GetProperty("items").EnumerateArray().Single(t => t.GetProperty("id").GetGuid() == newer.Id).GetProperty("name").GetString());
+        await Problems.ExpectAsync(refused, HttpStatusCode.Forbidden);
+    }
 }

@@ -46,7 +46,8 @@ public sealed class ServerRestartTests(SystemFixture system, ITestOutputHelper o
         var polled = await Scans.FinishedAsync(polling, (await Scans.TriggeredAsync(polling, projects[0].Id)).Id);
 
         var probe = new StallProbe();
-        probe.Add("key poll", api.With(key), TimeSpan.FromMilliseconds(50), StallProbe.Poll(polled.Id));
+        // Every 150 ms: within the key's 600 reads a minute for the whole run.
+        probe.Add("key poll", api.With(key), TimeSpan.FromMilliseconds(150), StallProbe.Poll(polled.Id));
         probe.Add("token poll", api.With(developers[0]), TimeSpan.FromMilliseconds(100), StallProbe.Poll(polled.Id));
         var triggered = -1;
         foreach (var (index, developer) in developers.Index())

@@ -5,6 +5,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using TrustedOss.Data;
+using TrustedOss.ServiceDefaults;
 
 namespace TrustedOss.Messaging;
 
@@ -14,9 +16,10 @@ public static class MessagingExtensions
     private const string MassTransitTelemetry = "MassTransit";
 
     /// <summary>
-    /// MassTransit over RabbitMQ. Consumers get bounded exponential retries; a message that still
-    /// fails is moved to the <c>{queue}_error</c> queue (the dead-letter path), never dropped and
-    /// never retried forever. Trace context travels in the message headers.
+    /// MassTransit over RabbitMQ. Consumers get bounded exponential retries, longer ones while a
+    /// dependency is down; a message that still fails is moved to the <c>{queue}_error</c> queue
+    /// (the dead-letter path), never dropped and never retried forever. Trace context travels in
+    /// the message headers.
     /// </summary>
     public static TBuilder AddMessaging<TBuilder>(this TBuilder builder, Action<IBusRegistrationConfigurator>? configure = null)
         where TBuilder : IHostApplicationBuilder
@@ -46,14 +49,25 @@ public static class MessagingExtensions
                     host.Username(amqp.UserName);
                     host.Password(amqp.Password);
                 });
-                rabbit.UseMessageRetry(retry => retry.Exponential(
-                    options.RetryLimit,
-                    options.RetryMinInterval,
-                    options.RetryMaxInterval,
-                    options.RetryMinInterval).Ignore<InvalidMessageException>());
+                // Outer: a dependency that is down is waited out. A message moved to the error queue
+                // because the database restarted would be a scan that never runs.
+                rabbit.UseMessageRetry(retry =>
+                {
+                    retry.Exponential(options.OutageRetryLimit, options.RetryMinInterval, options.OutageRetryMaxInterval, options.RetryMinInterval);
+                    retry.Handle<Exception>(IsOutage);
+                });
+                // Inner: anything else is retried a few times, then goes to the error queue.
+                rabbit.UseMessageRetry(retry =>
+                {
+                    retry.Exponential(options.RetryLimit, options.RetryMinInterval, options.RetryMaxInterval, options.RetryMinInterval);
+                    retry.Ignore<InvalidMessageException>();
+                    retry.Ignore<Exception>(IsOutage);
+                });
                 rabbit.ConfigureEndpoints(context);
             });
         });
         return builder;
     }
+
+    private static bool IsOutage(Exception exception) => DatabaseOutage.Is(exception) || DependencyOutage.Is(exception);
 }

@@ -16,4 +16,14 @@ public sealed class MessagingOptions
 
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan RetryMaxInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Retries while a dependency is down (the database, another service): these wait it out, for
+    /// about ten minutes by default, instead of giving the message up after seconds.
+    /// </summary>
+    [Range(0, 1000)]
+    public int OutageRetryLimit { get; set; } = 30;
+
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan OutageRetryMaxInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -1,5 +1,7 @@
 using MassTransit;
 using TrustedOss.Contracts;
+using TrustedOss.Data;
+using TrustedOss.Messaging;
 using TrustedOss.Scans.Data;
 using TrustedOss.Scans.Inventory;
 using TrustedOss.Scans.Running;
@@ -7,9 +9,11 @@ using TrustedOss.Scans.Running;
 namespace TrustedOss.Scans.Consumers;
 
 /// <summary>
-/// Runs a queued scan: queued → running → succeeded | failed. Only the delivery that moves the scan
-/// out of queued runs it, so a message delivered twice never runs a scan twice; a run the bus
-/// interrupts puts the scan back to queued for the message's next delivery.
+/// Runs a queued scan: queued → running → succeeded | failed. Only the message that moves the scan
+/// out of queued runs it, so a second copy of the request never runs a scan twice. A run cut short
+/// (the bus lost RabbitMQ or is stopping, the database failed before the outcome was written) ends
+/// with the message unacknowledged; its redelivery or retry, carrying the same message id, runs the
+/// scan again.
 /// </summary>
 internal sealed class ScanRequestedConsumer(
     ScanStore scans, GitRefResolver git, CommitInventory inventory, ActiveScans active, ScanMetrics metrics, TimeProvider time,
@@ -19,7 +23,8 @@ internal sealed class ScanRequestedConsumer(
     public async Task Consume(ConsumeContext<ScanRequested> context)
     {
         var request = context.Message;
-        if (!await scans.TryStartAsync(request.ScanId, context.CancellationToken))
+        // MassTransit gives every message an id, kept across redeliveries and retries.
+        if (!await scans.TryStartAsync(request.ScanId, context.MessageId ?? throw new InvalidMessageException("A scan request without a message id."), context.CancellationToken))
         {
             logger.LogInformation("Scan {ScanId} is not queued any more; nothing to run", request.ScanId);
             return;
@@ -42,17 +47,10 @@ internal sealed class ScanRequestedConsumer(
             await FinishedAsync(request, ScanStatus.Failed, started);
             logger.LogInformation("Scan {ScanId} failed: {ErrorCode}", request.ScanId, ex.Error.Code);
         }
-        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is not OperationCanceledException && !DatabaseOutage.Is(ex))
         {
-            // The bus is stopping or lost its broker: the message goes back to the queue unacknowledged,
-            // and its next delivery (here or on another replica) must find the scan queued to run it.
-            await scans.RequeueAsync(request.ScanId, CancellationToken.None);
-            logger.LogWarning("Scan {ScanId} was interrupted (the bus is stopping or lost RabbitMQ) and is queued again", request.ScanId);
-            throw;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The scan has left queued, so a retry would not run it: record the failure instead.
+            // A fault of this code would only fail again on a retry: record it. A database outage
+            // is left to the retry, whose same message id runs the scan again.
             await scans.FailAsync(request.ScanId, ScanError.Internal, CancellationToken.None);
             await FinishedAsync(request, ScanStatus.Failed, started);
             logger.LogError(ex, "Scan {ScanId} stopped on an internal error", request.ScanId);

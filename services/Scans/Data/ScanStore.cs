@@ -87,25 +87,20 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, TimeProvider
             new { projectId, gitRef }, cancellationToken: cancellationToken));
     }
 
-    /// <summary>Moves a queued scan to running; false when another delivery of the message already did.</summary>
-    public async Task<bool> TryStartAsync(Guid id, CancellationToken cancellationToken)
+    /// <summary>
+    /// Moves a queued scan to running for the delivery of <paramref name="messageId"/>; also true for
+    /// a redelivery of that same message while the scan is still running (its run was cut short).
+    /// False when the scan has ended or another message started it.
+    /// </summary>
+    public async Task<bool> TryStartAsync(Guid id, Guid messageId, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE scans SET status = 'running', started_at = @now WHERE id = @id AND status = 'queued'",
-            new { id, now = time.UtcNowForDatabase() }, cancellationToken: cancellationToken)) == 1;
-    }
-
-    /// <summary>
-    /// Puts a scan whose run was interrupted (its message is being handed back to the queue) back to
-    /// queued, so the message's next delivery runs it instead of finding it "running" and leaving it.
-    /// </summary>
-    public async Task RequeueAsync(Guid id, CancellationToken cancellationToken)
-    {
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE scans SET status = 'queued', started_at = NULL WHERE id = @id AND status = 'running'",
-            new { id }, cancellationToken: cancellationToken));
+            """
+            UPDATE scans SET status = 'running', started_at = @now, run_message_id = @messageId
+            WHERE id = @id AND (status = 'queued' OR (status = 'running' AND run_message_id = @messageId))
+            """,
+            new { id, messageId, now = time.UtcNowForDatabase() }, cancellationToken: cancellationToken)) == 1;
     }
 
     /// <summary>Ends a running scan succeeded, with its document, in one transaction.</summary>

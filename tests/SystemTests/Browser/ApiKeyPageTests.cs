@@ -56,7 +56,8 @@ public sealed partial class ApiKeyPageTests(SystemFixture system, BrowserFixture
         Assert.DoesNotContain(copied, await page.ContentAsync(), StringComparison.Ordinal);
         await page.ReloadAsync();
         Assert.DoesNotContain(copied, await page.ContentAsync(), StringComparison.Ordinal);
-        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("That key was already shown once; only its prefix is visible now.");
+        await Assertions.Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "That key was already shown once" })).ToHaveTextAsync(
+            "That key was already shown once; only its prefix is visible now.");
         var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = name });
         await Assertions.Expect(row).ToContainTextAsync(copied[..12]);
 
@@ -65,7 +66,8 @@ public sealed partial class ApiKeyPageTests(SystemFixture system, BrowserFixture
         var confirm = page.GetByRole(AriaRole.Dialog, new() { Name = "Are you sure?" });
         await Assertions.Expect(confirm).ToContainTextAsync($"Revoke {name}");
         await browser.SubmitAsync(confirm.GetByRole(AriaRole.Button, new() { Name = "Revoke" }));
-        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync($"{name} is revoked");
+        await Assertions.Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "is revoked" })).ToHaveTextAsync(
+            $"{name} is revoked: every pipeline using it is refused within seconds.");
         await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = name })).ToHaveCountAsync(0);
         using var refused = system.NewClient(copied);
         await Eventually.ValueAsync(async () =>

@@ -1,0 +1,49 @@
+using Microsoft.Playwright;
+using TrustedOss.SystemTests.Support;
+
+namespace TrustedOss.SystemTests.Browser;
+
+/// <summary>"The page hides actions you cannot perform": each role sees exactly its own, on the same team key.</summary>
+[Collection(SystemTestGroup.Name)]
+public sealed class RoleTests(SystemFixture system, BrowserFixture browsers)
+{
+    private readonly Api api = new(system);
+
+    public static TheoryData<string, bool, string[], bool> Roles() => new()
+    {
+        // role, may issue keys, the scopes the dialog offers, may revoke a team key someone else issued
+        { "super_admin", true, ["Project", "Team", "Organization"], true },
+        { "team_admin", true, ["Project", "Team"], true },
+        { "developer", true, ["Project"], false },
+        { "viewer", false, [], false },
+    };
+
+    [Theory]
+    [MemberData(nameof(Roles))]
+    public async Task Each_role_sees_exactly_the_actions_it_may_perform(string role, bool issues, string[] scopes, bool revokes)
+    {
+        var team = await api.TeamAsync();
+        await api.ProjectAsync(team, GitRepository.NeverContacted("org/roles"));
+        var person = role == "super_admin" ? await api.UserAsync(superuser: true) : await api.UserAsync(team, role);
+        var teamKey = await api.AdminKeyAsync("team", teamId: team.Id);
+        await using var browser = await WebPage.OpenAsync(browsers, system);
+        await browser.SignInAsync(person.Email, Api.UserPassword);
+        var page = browser.Page;
+
+        var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = teamKey.Name });
+        await Assertions.Expect(row).ToHaveCountAsync(1);
+        await Assertions.Expect(row.GetByRole(AriaRole.Button, new() { Name = $"Revoke {teamKey.Name}" })).ToHaveCountAsync(revokes ? 1 : 0);
+        await Assertions.Expect(row.GetByRole(AriaRole.Button, new() { Name = $"Make read-only: {teamKey.Name}" })).ToHaveCountAsync(revokes ? 1 : 0);
+
+        var newKey = page.GetByRole(AriaRole.Button, new() { Name = "New API key" });
+        await Assertions.Expect(newKey).ToHaveCountAsync(issues ? 1 : 0);
+        if (issues)
+        {
+            await newKey.ClickAsync();
+            // The scope choices, in the dialog's first group ("Scope: …").
+            var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "New API key" });
+            var scopeLabels = await dialog.GetByRole(AriaRole.Group).First.Locator("label").AllInnerTextsAsync();
+            Assert.Equal(scopes, scopeLabels.Select(l => l.Split(':')[0].Trim()).ToArray());
+        }
+    }
+}
