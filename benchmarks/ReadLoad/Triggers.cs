@@ -29,8 +29,9 @@ internal static class Triggers
         }
 
         var ids = (await File.ReadAllLinesAsync(acceptedIds)).Select(Guid.Parse).ToList();
+        var distinct = ids.Distinct().ToList();
         var readable = 0;
-        await Parallel.ForEachAsync(ids.Distinct(), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (id, cancellationToken) =>
+        await Parallel.ForEachAsync(distinct, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (id, cancellationToken) =>
         {
             using var response = await admin.GetAsync($"/v1/scans/{id}", cancellationToken);
             if (response.StatusCode == HttpStatusCode.OK)
@@ -40,6 +41,6 @@ internal static class Triggers
         });
 
         var answered200 = results.Append(warmUp).Sum(r => r.Requests - r.Failed);
-        return new Outcome(results, answered200, ids.Count, ids.Distinct().Count(), readable);
+        return new Outcome(results, answered200, ids.Count, distinct.Count, readable);
     }
 }

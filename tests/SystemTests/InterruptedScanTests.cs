@@ -26,7 +26,7 @@ public sealed class InterruptedScanTests(SystemFixture system)
         await system.App.StopResourceAsync(ResourceNames.RabbitMq, timeout.Token);
         await system.App.StartResourceAsync(ResourceNames.RabbitMq, timeout.Token);
 
-        // The interrupted run put the scan back to queued, so its message's redelivery runs it again
+        // The redelivered message carries the interrupted run's message id, so it runs the scan again
         // rather than finding it "running" and leaving it for the lease to fail.
         await Eventually.ValueAsync(
             async () => await RunningAsync(pipeline, scan.Id) is { } run && run.StartedAt > firstRun.StartedAt ? run : null,
