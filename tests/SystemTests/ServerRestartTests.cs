@@ -12,7 +12,9 @@ namespace TrustedOss.SystemTests;
 /// upgrade: while it is down every call gets a 200 or a 503 with Retry-After, never a hang or another
 /// error; from <see cref="FullServiceWithin"/> after its return every call succeeds; and every
 /// trigger answered 200 became exactly one scan that ran to the end. Polls with a key and with a
-/// token and triggers from two people run throughout.
+/// token and triggers from two people run throughout. Afterwards, concurrent reads of every
+/// service's own database all succeed: no service hands out a pooled connection the restart broke,
+/// even one that had no traffic while the server was down.
 /// </summary>
 [Collection(SystemTestGroup.Name)]
 public sealed class ServerRestartTests(SystemFixture system, ITestOutputHelper output)
@@ -21,6 +23,7 @@ public sealed class ServerRestartTests(SystemFixture system, ITestOutputHelper o
     private static readonly TimeSpan FullServiceWithin = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan WatchedAfterReturn = TimeSpan.FromSeconds(14);
     private const int ProjectCount = 20;
+    private const int BurstWidth = 12;
 
     private readonly Api api = new(system);
 
@@ -63,6 +66,11 @@ public sealed class ServerRestartTests(SystemFixture system, ITestOutputHelper o
             });
         }
 
+        // Each service's pool holds a dozen idle connections from before the stop.
+        using var reader = api.With(await api.UserAsync(team, "team_admin"));
+        string[] reads = [$"/v1/api-keys?project_id={projects[0].Id}", $"/v1/projects/{projects[0].Id}", $"/v1/scans/{polled.Id}", $"/v1/projects/{projects[0].Id}/webhook/deliveries"];
+        AssertAllSucceed(await BurstAsync(reader, reads));
+
         await Task.Delay(TimeSpan.FromSeconds(3));
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var stoppingAt = DateTimeOffset.UtcNow;
@@ -77,6 +85,7 @@ public sealed class ServerRestartTests(SystemFixture system, ITestOutputHelper o
         Report(server, calls, stoppingAt, downAt, backAt);
 
         StallProbe.AssertOnlyRetryableRefusals(calls, backAt + FullServiceWithin);
+        AssertAllSucceed(await BurstAsync(reader, reads));
 
         // Nothing accepted is lost, nothing doubled: each 200 is a scan that ends, and the projects
         // hold exactly those scans (and the first, polled one).
@@ -89,6 +98,17 @@ public sealed class ServerRestartTests(SystemFixture system, ITestOutputHelper o
 
         Assert.Equal(accepted.Count + 1, await ScanRows.CountAsync(system, [.. projects.Select(p => p.Id)]));
     }
+
+    /// <summary>Each read <see cref="BurstWidth"/> times at once.</summary>
+    private static async Task<(string Path, HttpStatusCode Status)[]> BurstAsync(HttpClient client, string[] paths) =>
+        await Task.WhenAll(paths.SelectMany(path => Enumerable.Repeat(path, BurstWidth)).Select(async path =>
+        {
+            using var response = await client.GetAsync(path);
+            return (path, response.StatusCode);
+        }));
+
+    private static void AssertAllSucceed((string Path, HttpStatusCode Status)[] answers) =>
+        Assert.All(answers, answer => Assert.True(answer.Status == HttpStatusCode.OK, $"{answer.Path}: {(int)answer.Status}"));
 
     /// <summary>Per caller: the answers while the server was stopping and down, and calls a second around the return.</summary>
     private void Report(string server, IReadOnlyList<StallProbe.Call> calls, DateTimeOffset stoppingAt, DateTimeOffset downAt, DateTimeOffset backAt)

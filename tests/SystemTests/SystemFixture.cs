@@ -15,7 +15,7 @@ namespace TrustedOss.SystemTests;
 /// The whole system, started once for this test assembly on real servers in a fresh temporary
 /// data folder, which is removed afterwards. Tests create their own data and never depend on order.
 /// </summary>
-public sealed class SystemFixture : IAsyncLifetime
+public sealed partial class SystemFixture : IAsyncLifetime
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
     private readonly string dataPath = Directory.CreateTempSubdirectory("trustedoss-tests-").FullName;
@@ -208,11 +208,48 @@ public sealed class SystemFixture : IAsyncLifetime
         return report.ToString();
     }
 
+    /// <summary>
+    /// Every request a service or the gateway failed with an unhandled exception, written to the run's
+    /// output before the logs go: a test that met one saw only a 500, and a rare one must be
+    /// diagnosable from the run that met it.
+    /// </summary>
+    private async Task ReportUnhandledExceptionsAsync()
+    {
+        foreach (var name in new[] { ResourceNames.Gateway, ResourceNames.Keys, ResourceNames.WebhookIngest, ResourceNames.Scans, ResourceNames.Web })
+        {
+            var lines = await LogsAsync(name);
+            for (var i = 0; i < lines.Count; i++)
+            {
+                if (!lines[i].Contains("An unhandled exception has occurred", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                Console.WriteLine($"--- {name}: a request failed with an unhandled exception ---");
+                var end = i + 1;
+                while (end < lines.Count && end - i < 60 && !LogLevelPrefix().IsMatch(lines[end]))
+                {
+                    end++;
+                }
+
+                foreach (var line in lines.Skip(Math.Max(0, i - 1)).Take(end - Math.Max(0, i - 1)))
+                {
+                    Console.WriteLine(line);
+                }
+            }
+        }
+    }
+
+    /// <summary>The start of a console log entry: "info: ", "fail: "…</summary>
+    [System.Text.RegularExpressions.GeneratedRegex("^(trce|dbug|info|warn|fail|crit): ")]
+    private static partial System.Text.RegularExpressions.Regex LogLevelPrefix();
+
     public async Task DisposeAsync()
     {
         Gateway?.Dispose();
         if (App is not null)
         {
+            await ReportUnhandledExceptionsAsync();
             await App.DisposeAsync();
         }
 

@@ -28,6 +28,7 @@ public static class DatabaseExtensions
             // After the cancel request, drop the connection at once instead of waiting up to two
             // more seconds for the server's reply to it: a stalled server sends none.
             dataSource.ConnectionStringBuilder.CancellationTimeout = -1;
+            dataSource.ConnectionStringBuilder.KeepAlive = deadlines.KeepAliveSeconds;
             // A service runs a few dozen distinct statements, each many times: prepared on each
             // pooled connection after its second use, the server parses and plans it once, not
             // on every request (docs/benchmarks.md).

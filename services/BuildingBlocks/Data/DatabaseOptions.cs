@@ -21,4 +21,11 @@ public sealed class DatabaseOptions
     /// <summary>Longest wait for a connection (a new one, or a free one from the pool).</summary>
     [Range(1, 300)]
     public int ConnectTimeoutSeconds { get; set; } = 1;
+
+    /// <summary>
+    /// A connection idle this long sends a trivial query. One the server ended (a restart, a
+    /// failover) fails it and leaves the pool then, not on the next request that takes it.
+    /// </summary>
+    [Range(1, 3600)]
+    public int KeepAliveSeconds { get; set; } = 5;
 }

@@ -5,5 +5,18 @@ namespace TrustedOss.Data;
 /// <summary>PostgreSQL not answering (a transient failure), as opposed to a query that is wrong.</summary>
 public static class DatabaseOutage
 {
-    public static bool Is(Exception exception) => exception is NpgsqlException { IsTransient: true };
+    public static bool Is(Exception exception) => exception switch
+    {
+        PostgresException postgres => postgres.IsTransient || ConnectionEnded(postgres.SqlState),
+        NpgsqlException npgsql => npgsql.IsTransient,
+        _ => false,
+    };
+
+    /// <summary>
+    /// The server ended the connection: it is shutting down or restarting (57P01, 57P02; what a
+    /// pooled connection reports on its first use after a restart), or the connection itself failed
+    /// (class 08). Npgsql counts neither as transient, but the next connection may well succeed.
+    /// </summary>
+    private static bool ConnectionEnded(string sqlState) =>
+        sqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown || sqlState.StartsWith("08", StringComparison.Ordinal);
 }

@@ -28,7 +28,7 @@ internal sealed class Api(SystemFixture system)
     {
         using var client = system.NewClient();
         using var response = await client.PostAsJsonAsync("/auth/login", new { email, password });
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"Sign-in answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         return body.GetProperty("access_token").GetString()!;
     }

@@ -1,0 +1,35 @@
+using Npgsql;
+using TrustedOss.Data;
+
+namespace TrustedOss.BuildingBlocks.Tests;
+
+public sealed class DatabaseOutageTests
+{
+    [Theory]
+    [InlineData(PostgresErrorCodes.AdminShutdown)]
+    [InlineData(PostgresErrorCodes.CrashShutdown)]
+    [InlineData(PostgresErrorCodes.CannotConnectNow)]
+    [InlineData(PostgresErrorCodes.ConnectionFailure)]
+    [InlineData(PostgresErrorCodes.ProtocolViolation)]
+    [InlineData(PostgresErrorCodes.TooManyConnections)]
+    public void A_server_that_ends_or_refuses_the_connection_is_an_outage(string sqlState) =>
+        Assert.True(DatabaseOutage.Is(Server(sqlState)));
+
+    [Theory]
+    [InlineData(PostgresErrorCodes.UniqueViolation)]
+    [InlineData(PostgresErrorCodes.SyntaxError)]
+    [InlineData(PostgresErrorCodes.CharacterNotInRepertoire)]
+    [InlineData(PostgresErrorCodes.QueryCanceled)]
+    public void A_query_the_server_refuses_is_not_an_outage(string sqlState) =>
+        Assert.False(DatabaseOutage.Is(Server(sqlState)));
+
+    [Fact]
+    public void A_server_that_cannot_be_reached_is_an_outage() =>
+        Assert.True(DatabaseOutage.Is(new NpgsqlException("Exception while reading from stream", new EndOfStreamException())));
+
+    [Fact]
+    public void An_error_of_another_kind_is_not_an_outage() =>
+        Assert.False(DatabaseOutage.Is(new InvalidOperationException("a bug")));
+
+    private static PostgresException Server(string sqlState) => new("message", "FATAL", "FATAL", sqlState);
+}
