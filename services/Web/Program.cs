@@ -1,6 +1,7 @@
 using TrustedOss.ServiceDefaults;
 using TrustedOss.Web;
 using TrustedOss.Web.Components;
+using TrustedOss.Web.Components.Scans;
 using TrustedOss.Web.Session;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -16,5 +17,6 @@ app.UseAntiforgery();
 app.MapDefaultEndpoints();
 app.MapStaticAssets();
 app.MapSignOut();
+app.MapSbomDownload();
 app.MapRazorComponents<App>();
 await app.RunAsync();

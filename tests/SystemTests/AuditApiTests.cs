@@ -33,6 +33,27 @@ public sealed class AuditApiTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task A_revocation_row_names_the_key_and_its_actor()
+    {
+        var team = await api.TeamAsync();
+        var issuer = await api.UserAsync(team, "team_admin");
+        using var issuerClient = api.With(issuer);
+        var key = await Api.KeyAsync(issuerClient, "team", teamId: team.Id);
+        using (var revoked = await issuerClient.DeleteAsync($"/v1/api-keys/{key.Id}"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
+        }
+
+        var page = await issuerClient.GetFromJsonAsync<JsonElement>($"/v1/audit?target_table=api_keys&action=update&actor_user_id={issuer.Id}");
+
+        var row = Assert.Single(page.GetProperty("items").EnumerateArray());
+        var diff = row.GetProperty("diff");
+        Assert.Equal((key.Id, issuer.Email), (row.GetProperty("target_id").GetGuid(), row.GetProperty("actor_email").GetString()));
+        Assert.Equal((key.Name, key.KeyPrefix), (diff.GetProperty("name").GetString(), diff.GetProperty("key_prefix").GetString()));
+        Assert.True(diff.GetProperty("revoked_at").GetDateTime() > DateTime.UtcNow.AddMinutes(-1));
+    }
+
+    [Fact]
     public async Task A_row_carries_the_servers_request_id_and_the_clients_own_beside_it()
     {
         var team = await api.TeamAsync();

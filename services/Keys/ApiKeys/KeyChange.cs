@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using TrustedOss.Keys.Data;
 using TrustedOss.Keys.Directory;
 using TrustedOss.ServiceDefaults.Http;
@@ -35,7 +37,7 @@ internal sealed record KeyChange(
         {
             if (await change(transaction) is { } diff)
             {
-                await transaction.RecordAsync("api_keys", KeyId, "update", key.TeamId, diff);
+                await transaction.RecordAsync("api_keys", KeyId, "update", key.TeamId, Naming(key.Name, key.KeyPrefix, diff));
                 await transaction.CacheStaleAsync(new ApiKeyCacheStale(key.KeyPrefix, null));
             }
 
@@ -44,5 +46,17 @@ internal sealed record KeyChange(
 
         await Cache.RefreshAfterCommitAsync(new ApiKeyCacheStale(key.KeyPrefix, null), Http.RequestAborted);
         return null;
+    }
+
+    /// <summary>The change with the key's name and prefix first, so a reader of the log knows which key it was.</summary>
+    private static JsonObject Naming(string name, string keyPrefix, object diff)
+    {
+        var named = new JsonObject { ["name"] = name, ["key_prefix"] = keyPrefix };
+        foreach (var (field, value) in JsonSerializer.SerializeToNode(diff, ApiJson.Options)!.AsObject())
+        {
+            named[field] = value?.DeepClone();
+        }
+
+        return named;
     }
 }

@@ -6,7 +6,7 @@ namespace TrustedOss.Keys.Data;
 
 /// <summary>An audit row as the API shows it (CONTRACT §5).</summary>
 public sealed record AuditEntry(
-    Guid Id, DateTime CreatedAt, Guid? ActorUserId, Guid? ActorApiKeyId, Guid? TeamId, string TargetTable, Guid TargetId, string Action,
+    Guid Id, DateTime CreatedAt, Guid? ActorUserId, string? ActorEmail, Guid? ActorApiKeyId, Guid? TeamId, string TargetTable, Guid TargetId, string Action,
     string? RequestId, string? ClientRequestId, System.Text.Json.JsonElement Diff);
 
 /// <summary>Reading the one audit log, newest first.</summary>
@@ -16,7 +16,7 @@ internal sealed class AuditLogStore(NpgsqlDataSource db)
     public sealed record Filter(string? TargetTable, string? Action, Guid? ActorUserId, DateTime? From, DateTime? To, Guid[]? TeamIds);
 
     private sealed record Row(
-        Guid Id, DateTime CreatedAt, Guid? ActorUserId, Guid? ActorApiKeyId, Guid? TeamId, string TargetTable, Guid TargetId, string Action,
+        Guid Id, DateTime CreatedAt, Guid? ActorUserId, string? ActorEmail, Guid? ActorApiKeyId, Guid? TeamId, string TargetTable, Guid TargetId, string Action,
         string? RequestId, string? ClientRequestId, string Diff);
 
     public async Task<PagedList<AuditEntry>> ListAsync(Filter filter, PageRequest page, CancellationToken cancellationToken)
@@ -39,14 +39,16 @@ internal sealed class AuditLogStore(NpgsqlDataSource db)
             $"SELECT count(*) FROM audit_log {Where}", parameters, cancellationToken: cancellationToken));
         var rows = await connection.QueryAsync<Row>(new CommandDefinition(
             $"""
-            SELECT id, created_at AS CreatedAt, actor_user_id AS ActorUserId, actor_api_key_id AS ActorApiKeyId, team_id AS TeamId,
+            SELECT id, created_at AS CreatedAt, actor_user_id AS ActorUserId,
+                   (SELECT email FROM users WHERE users.id = audit_log.actor_user_id) AS ActorEmail,
+                   actor_api_key_id AS ActorApiKeyId, team_id AS TeamId,
                    target_table AS TargetTable, target_id AS TargetId, action, request_id AS RequestId,
                    client_request_id AS ClientRequestId, diff::text AS Diff
             FROM audit_log {Where} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset
             """,
             parameters, cancellationToken: cancellationToken));
         return new PagedList<AuditEntry>(
-            [.. rows.Select(r => new AuditEntry(r.Id, r.CreatedAt, r.ActorUserId, r.ActorApiKeyId, r.TeamId, r.TargetTable, r.TargetId, r.Action,
+            [.. rows.Select(r => new AuditEntry(r.Id, r.CreatedAt, r.ActorUserId, r.ActorEmail, r.ActorApiKeyId, r.TeamId, r.TargetTable, r.TargetId, r.Action,
                 r.RequestId, r.ClientRequestId, System.Text.Json.JsonDocument.Parse(r.Diff).RootElement.Clone()))],
             total, page.Page, page.PageSize);
     }

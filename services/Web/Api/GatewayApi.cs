@@ -37,11 +37,12 @@ internal sealed class GatewayApi(HttpClient http)
         };
     }
 
-    public Task<Me> MeAsync(string token, CancellationToken cancellationToken) =>
-        GetAsync<Me>("/auth/me", token, cancellationToken);
+    public Task<SignedInPerson> MeAsync(string token, CancellationToken cancellationToken) =>
+        GetAsync<SignedInPerson>("/auth/me", token, cancellationToken);
 
-    public Task<ListPage<ApiKey>> ApiKeysAsync(string token, int page, CancellationToken cancellationToken) =>
-        GetAsync<ListPage<ApiKey>>($"/v1/api-keys?page={page}&page_size=50", token, cancellationToken);
+    /// <summary>A page of the keys the person may see; <paramref name="filter"/> is the API's own query (scope, team_id…).</summary>
+    public Task<(ListPage<ApiKey>? Keys, Problem? Problem)> ApiKeysAsync(string token, string filter, int page, CancellationToken cancellationToken) =>
+        TryGetAsync<ListPage<ApiKey>>($"/v1/api-keys?{filter}&page={page}&page_size={PageSize}", token, cancellationToken);
 
     /// <summary>Every team (super admins only; others know their teams from <see cref="MeAsync"/>).</summary>
     public Task<ListPage<Team>> TeamsAsync(string token, CancellationToken cancellationToken) =>
@@ -73,6 +74,76 @@ internal sealed class GatewayApi(HttpClient http)
     /// <summary>The projects the person can see (the first 200; names for the keys' scopes).</summary>
     public Task<ListPage<Project>> ProjectsAsync(string token, CancellationToken cancellationToken) =>
         GetAsync<ListPage<Project>>("/v1/projects?page_size=200", token, cancellationToken);
+
+    public Task<(Project? Project, Problem? Problem)> ProjectAsync(string token, Guid projectId, CancellationToken cancellationToken) =>
+        TryGetAsync<Project>($"/v1/projects/{projectId}", token, cancellationToken);
+
+    /// <summary>A project's webhook, or the API's problem (404 "Webhook Not Set" before the first one).</summary>
+    public Task<(Webhook? Webhook, Problem? Problem)> WebhookAsync(string token, Guid projectId, CancellationToken cancellationToken) =>
+        TryGetAsync<Webhook>($"/v1/projects/{projectId}/webhook", token, cancellationToken);
+
+    /// <summary>Sets the provider and a new secret at once (the answer shows the secret, this once).</summary>
+    public Task<(Webhook? Webhook, Problem? Problem)> SetWebhookAsync(string token, Guid projectId, string provider, CancellationToken cancellationToken) =>
+        SendForAsync<Webhook>(HttpMethod.Put, $"/v1/projects/{projectId}/webhook", token, new { provider }, cancellationToken);
+
+    /// <summary>A new secret; the previous one keeps verifying for <paramref name="graceHours"/>.</summary>
+    public Task<(Webhook? Webhook, Problem? Problem)> RotateWebhookAsync(string token, Guid projectId, int graceHours, CancellationToken cancellationToken) =>
+        SendForAsync<Webhook>(HttpMethod.Post, $"/v1/projects/{projectId}/webhook/rotate", token, new { grace_hours = graceHours }, cancellationToken);
+
+    public Task<(ListPage<Delivery>? Deliveries, Problem? Problem)> DeliveriesAsync(string token, Guid projectId, int page, CancellationToken cancellationToken) =>
+        TryGetAsync<ListPage<Delivery>>($"/v1/projects/{projectId}/webhook/deliveries?page={page}&page_size={PageSize}", token, cancellationToken);
+
+    public Task<(Scan? Scan, Problem? Problem)> ScanAsync(string token, Guid scanId, CancellationToken cancellationToken) =>
+        TryGetAsync<Scan>($"/v1/scans/{scanId}", token, cancellationToken);
+
+    /// <summary>A scan's SBOM as the API sends it (the caller streams and disposes it); null when there is none to give.</summary>
+    public async Task<HttpResponseMessage?> SbomAsync(string token, Guid scanId, CancellationToken cancellationToken)
+    {
+        using var request = Authorized(HttpMethod.Get, $"/v1/scans/{scanId}/sbom", token);
+        var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.Unauthorized)
+        {
+            response.Dispose();
+            throw new SessionEndedException();
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            response.Dispose();
+            return null;
+        }
+
+        return response;
+    }
+
+    /// <summary>A page of the audit log: the super admins' whole log, or the team admins' view of their teams.</summary>
+    public Task<(ListPage<AuditEntry>? Entries, Problem? Problem)> AuditAsync(
+        string token, bool wholeLog, string filter, int page, CancellationToken cancellationToken) =>
+        TryGetAsync<ListPage<AuditEntry>>($"/v1/{(wholeLog ? "admin/audit" : "audit")}?{filter}&page={page}&page_size={PageSize}", token, cancellationToken);
+
+    /// <summary>Rows a page of any list shows.</summary>
+    public const int PageSize = 50;
+
+    private async Task<(T? Value, Problem? Problem)> TryGetAsync<T>(string path, string token, CancellationToken cancellationToken)
+        where T : class
+    {
+        using var request = Authorized(HttpMethod.Get, path, token);
+        using var response = await SendAsync(request, cancellationToken);
+        return response.IsSuccessStatusCode
+            ? (await response.Content.ReadFromJsonAsync<T>(ApiJson.Options, cancellationToken), null)
+            : (null, await ProblemAsync(response, cancellationToken));
+    }
+
+    private async Task<(T? Value, Problem? Problem)> SendForAsync<T>(HttpMethod method, string path, string token, object body, CancellationToken cancellationToken)
+        where T : class
+    {
+        using var request = Authorized(method, path, token);
+        request.Content = JsonContent.Create(body, options: ApiJson.Options);
+        using var response = await SendAsync(request, cancellationToken);
+        return response.IsSuccessStatusCode
+            ? (await response.Content.ReadFromJsonAsync<T>(ApiJson.Options, cancellationToken), null)
+            : (null, await ProblemAsync(response, cancellationToken));
+    }
 
     private async Task<T> GetAsync<T>(string path, string token, CancellationToken cancellationToken)
     {

@@ -3,10 +3,10 @@ using TrustedOss.Web.Api;
 namespace TrustedOss.Web.Components;
 
 /// <summary>
-/// What the signed-in person may do with API keys (CONTRACT §2), so the page offers only that: the
-/// API decides in the end, and a refusal it gives is shown as it is.
+/// What the signed-in person may do (API keys, CONTRACT §2; webhooks, §4; the audit log, §5), so the
+/// pages offer only that: the API decides in the end, and a refusal it gives is shown as it is.
 /// </summary>
-internal sealed class KeyActions(Me me)
+internal sealed class Permissions(SignedInPerson me)
 {
     public const string TeamAdmin = "team_admin";
     public const string Developer = "developer";
@@ -27,6 +27,12 @@ internal sealed class KeyActions(Me me)
     /// <summary>Whether there is any key the person may issue (a viewer may issue none).</summary>
     public bool CanIssueAny(IEnumerable<Project> projects) =>
         CanIssueOrgKeys || me.Memberships.Any(m => m.Role is TeamAdmin) || projects.Any(CanIssueProjectKey);
+
+    /// <summary>A project's webhook (its secret, its deliveries): super admins, and team admins of the project's team.</summary>
+    public bool CanManageWebhook(Project project) => me.IsSuperuser || RoleIn(project.TeamId) == TeamAdmin;
+
+    /// <summary>The audit log: super admins read all of it, team admins their teams' rows.</summary>
+    public bool CanReadAudit => me.IsSuperuser || me.Memberships.Any(m => m.Role == TeamAdmin);
 
     private string? RoleIn(Guid teamId) => me.Memberships.FirstOrDefault(m => m.TeamId == teamId)?.Role;
 }

@@ -60,4 +60,7 @@ internal static class SessionExtensions
         await http.GetTokenAsync(AccessTokenName) ?? throw new InvalidOperationException("The session holds no access token.");
 
     public const string AccessTokenName = "access_token";
+
+    /// <summary>The audit page the menu offers the person (none when they may read no audit log).</summary>
+    public const string AuditPageClaim = "trustedoss:audit_page";
 }

@@ -77,6 +77,42 @@ public sealed partial class ApiKeyPageTests(SystemFixture system, BrowserFixture
         }, TimeSpan.FromSeconds(10), "the revoked key to be refused");
     }
 
+    [Fact]
+    public async Task Filters_narrow_the_list_and_revoked_keys_show_only_when_asked_for()
+    {
+        var team = await api.TeamAsync();
+        var project = await api.ProjectAsync(team, GitRepository.NeverContacted("org/filters"));
+        var teamAdmin = await api.UserAsync(team, "team_admin");
+        Api.Key projectKey, teamKey, revokedKey;
+        using (var asTeamAdmin = api.With(teamAdmin))
+        {
+            projectKey = await Api.KeyAsync(asTeamAdmin, "project", projectId: project.Id);
+            teamKey = await Api.KeyAsync(asTeamAdmin, "team", teamId: team.Id);
+            revokedKey = await Api.KeyAsync(asTeamAdmin, "team", teamId: team.Id);
+            using var revoked = await asTeamAdmin.DeleteAsync($"/v1/api-keys/{revokedKey.Id}");
+            Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
+        }
+
+        await using var browser = await WebPage.OpenAsync(browsers, system);
+        var page = browser.Page;
+        await browser.SignInAsync(teamAdmin.Email, Api.UserPassword);
+        ILocator Row(Api.Key key) => page.GetByRole(AriaRole.Row).Filter(new() { HasText = key.Name });
+        await Assertions.Expect(Row(projectKey)).ToHaveCountAsync(1);
+        await Assertions.Expect(Row(revokedKey)).ToHaveCountAsync(0);
+
+        var filters = page.GetByRole(AriaRole.Form, new() { Name = "Filter API keys" });
+        await filters.GetByLabel("Scope").SelectOptionAsync(new SelectOptionValue { Label = "Team" });
+        await filters.GetByLabel("Show revoked keys").CheckAsync();
+        await browser.SubmitAsync(filters.GetByRole(AriaRole.Button, new() { Name = "Filter" }));
+
+        await Assertions.Expect(Row(teamKey)).ToHaveCountAsync(1);
+        await Assertions.Expect(Row(projectKey)).ToHaveCountAsync(0);
+        await Assertions.Expect(Row(revokedKey)).ToContainTextAsync("Revoked");
+        await Assertions.Expect(Row(revokedKey).GetByRole(AriaRole.Button)).ToHaveCountAsync(0);
+        Assert.Contains("scope=team", page.Url, StringComparison.Ordinal);
+        await Assertions.Expect(filters.GetByLabel("Show revoked keys")).ToBeCheckedAsync();
+    }
+
     [GeneratedRegex("^tos_[0-9a-f]{8}_[0-9a-f]{32}$")]
     private static partial Regex KeyFormat();
 }

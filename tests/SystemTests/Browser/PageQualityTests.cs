@@ -23,10 +23,13 @@ public sealed class PageQualityTests(SystemFixture system, BrowserFixture browse
         var team = await api.TeamAsync();
         var project = await api.ProjectAsync(team, GitRepository.NeverContacted("org/checkout-service"));
         var teamAdmin = await api.UserAsync(team, "team_admin");
+        Scans.Scan failedScan;
         using (var asTeamAdmin = api.With(teamAdmin))
         {
             await Api.KeyAsync(asTeamAdmin, "project", projectId: project.Id);
             await Api.KeyAsync(asTeamAdmin, "team", teamId: team.Id, breadth: "read_only");
+            // A scan of a repository no scan may reach: it fails, and its page says why.
+            failedScan = await Scans.FinishedAsync(asTeamAdmin, (await Scans.TriggeredAsync(asTeamAdmin, project.Id)).Id);
         }
 
         await using var browser = await WebPage.OpenAsync(browsers, system);
@@ -51,6 +54,20 @@ public sealed class PageQualityTests(SystemFixture system, BrowserFixture browse
         await page.GetByRole(AriaRole.Button, new() { Name = "Done" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Revoke github-action-checkout-service" }).ClickAsync();
         await CheckAsync(page, "revoke-confirmation", violations);
+
+        await page.GotoAsync($"/integrations/projects/{project.Id}/webhook");
+        await page.GetByLabel("GitHub").CheckAsync();
+        await browser.SubmitAsync(page.GetByRole(AriaRole.Button, new() { Name = "Create the secret" }));
+        await Assertions.Expect(page.GetByRole(AriaRole.Dialog)).ToBeVisibleAsync();
+        await CheckAsync(page, "webhook-secret-reveal", violations);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Done" }).ClickAsync();
+        await CheckAsync(page, "project-webhook", violations);
+
+        await page.GotoAsync($"/integrations/scans/{failedScan.Id}");
+        await CheckAsync(page, "scan", violations);
+
+        await page.GotoAsync("/audit");
+        await CheckAsync(page, "audit-log", violations);
 
         Assert.True(violations.Count == 0, string.Join("\n", violations));
     }

@@ -4,7 +4,7 @@ using TrustedOss.Web.Api;
 namespace TrustedOss.Web.Components.ApiKeys;
 
 /// <summary>The New API key dialog's fields; <see cref="ToRequest"/> turns them into the API's body.</summary>
-internal sealed class NewKeyForm
+public sealed class NewKeyForm
 {
     [Required(ErrorMessage = "Name the key: say what it is for.")]
     [StringLength(100, ErrorMessage = "A name has at most 100 characters.")]
