@@ -31,6 +31,9 @@ internal static partial class ScansApi
                 """)
             .Accepts<TriggerRequest>("application/json")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
+        scans.MapGet("/scans", RecentOfKeyAsync).WithSummary("An API key's most recent scans")
+            .WithDescription("api_key_id (required): the scans that key triggered and you may read, newest first; page_size (1-200, default 20) of them.")
+            .ProducesProblems(StatusCodes.Status422UnprocessableEntity);
         scans.MapGet("/scans/{scanId:guid}", GetScanAsync).WithSummary("Get a scan (poll it until it ends)");
         scans.MapGet("/scans/{scanId:guid}/sbom", GetSbomAsync).WithSummary("The CycloneDX 1.6 document a succeeded scan produced")
             .WithDescription("Same access as the scan. 404 until the scan has succeeded. Carries an ETag; If-None-Match gets 304.")
@@ -94,6 +97,64 @@ internal static partial class ScansApi
     {
         var (scan, refused) = await ReadableScanAsync(scanId, caller, http, keys, scans);
         return scan is not null ? TypedResults.Ok(scan) : refused!;
+    }
+
+    internal sealed record RecentScansQuery(
+        [Microsoft.AspNetCore.Mvc.FromQuery(Name = "api_key_id")] string? ApiKeyId,
+        [Microsoft.AspNetCore.Mvc.FromQuery(Name = "page_size")] string? PageSize);
+
+    internal sealed record RecentScans(IReadOnlyList<Scan> Items);
+
+    /// <summary>A key's recent scans, each only if the caller may read it (as <see cref="GetScanAsync"/> judges).</summary>
+    private static async Task<Results<Ok<RecentScans>, ApiProblem>> RecentOfKeyAsync(
+        [AsParameters] RecentScansQuery query, CallerIdentity caller, HttpContext http, KeysClient keys, ScanStore scans)
+    {
+        if (!QueryFilters.TryParseGuid(query.ApiKeyId, "api_key_id", out var apiKeyId, out var problem))
+        {
+            return problem;
+        }
+
+        if (apiKeyId is not { } keyId)
+        {
+            return ApiProblems.Validation("api_key_id", "api_key_id is required: the key whose scans to list.");
+        }
+
+        if (PageRequest.Parse("1", query.PageSize ?? "20", out problem) is not { } paging)
+        {
+            return problem!;
+        }
+
+        var readable = new List<Scan>();
+        var projects = new Dictionary<Guid, bool>();
+        foreach (var (scan, teamId) in await scans.RecentOfKeyAsync(keyId, paging.PageSize, http.RequestAborted))
+        {
+            if (!projects.TryGetValue(scan.ProjectId, out var canRead))
+            {
+                if (caller.IsApiKey && KeyScopes.Covers(caller, scan.ProjectId, teamId) is { } covered)
+                {
+                    canRead = covered;
+                }
+                else
+                {
+                    var (access, refused) = await keys.AccessAsync(scan.ProjectId, http, http.RequestAborted);
+                    if (refused is not null)
+                    {
+                        return refused;
+                    }
+
+                    canRead = access is { CanRead: true };
+                }
+
+                projects[scan.ProjectId] = canRead;
+            }
+
+            if (canRead)
+            {
+                readable.Add(scan);
+            }
+        }
+
+        return TypedResults.Ok(new RecentScans(readable));
     }
 
     /// <summary>Streams the document from the database to the client; a repeat with the same ETag is 304 without a body.</summary>

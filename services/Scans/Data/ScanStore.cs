@@ -31,6 +31,17 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, TimeProvider
 
     private sealed record ScanTeam(Guid? TeamId);
 
+    /// <summary>The scans an API key triggered, newest first, each with its project's team where stored.</summary>
+    public async Task<IReadOnlyList<(Scan Scan, Guid? TeamId)>> RecentOfKeyAsync(Guid apiKeyId, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var found = await connection.QueryAsync<Scan, ScanTeam, (Scan, Guid?)>(new CommandDefinition(
+            $"SELECT {Columns}, team_id AS TeamId FROM scans WHERE api_key_id = @apiKeyId ORDER BY created_at DESC LIMIT @limit",
+            new { apiKeyId, limit }, cancellationToken: cancellationToken),
+            (scan, team) => (scan, team?.TeamId), splitOn: "TeamId");
+        return [.. found];
+    }
+
     /// <summary>
     /// Stores the queued scan and its <see cref="ScanRequested"/> in one transaction. Returns false
     /// (nothing stored) when the scan exists already, or when it is an API scan and another API

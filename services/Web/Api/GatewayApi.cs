@@ -93,6 +93,10 @@ internal sealed class GatewayApi(HttpClient http)
     public Task<(ListPage<Delivery>? Deliveries, Problem? Problem)> DeliveriesAsync(string token, Guid projectId, int page, CancellationToken cancellationToken) =>
         TryGetAsync<ListPage<Delivery>>($"/v1/projects/{projectId}/webhook/deliveries?page={page}&page_size={PageSize}", token, cancellationToken);
 
+    /// <summary>The scans a key triggered that the person may read, newest first.</summary>
+    public Task<(RecentScans? Scans, Problem? Problem)> RecentScansAsync(string token, Guid keyId, CancellationToken cancellationToken) =>
+        TryGetAsync<RecentScans>($"/v1/scans?api_key_id={keyId}&page_size={PageSize}", token, cancellationToken);
+
     public Task<(Scan? Scan, Problem? Problem)> ScanAsync(string token, Guid scanId, CancellationToken cancellationToken) =>
         TryGetAsync<Scan>($"/v1/scans/{scanId}", token, cancellationToken);
 

@@ -81,6 +81,9 @@ public sealed record Scan(
     string? ErrorMessage,
     int? ComponentCount);
 
+/// <summary>A key's recent scans (<c>GET /v1/scans?api_key_id=</c>).</summary>
+public sealed record RecentScans(IReadOnlyList<Scan> Items);
+
 /// <summary>An audit row (CONTRACT §5): who changed what, and the change.</summary>
 public sealed record AuditEntry(
     Guid Id, DateTime CreatedAt, Guid? ActorUserId, string? ActorEmail, Guid? ActorApiKeyId, Guid? TeamId, string TargetTable, Guid TargetId,

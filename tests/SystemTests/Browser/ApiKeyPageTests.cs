@@ -53,6 +53,8 @@ public sealed partial class ApiKeyPageTests(SystemFixture system, BrowserFixture
 
         // Done: the full key leaves the page, and reloading does not show it again.
         await reveal.GetByRole(AriaRole.Button, new() { Name = "Done" }).ClickAsync();
+        // The dialog's close event removes the secret: it fires just after the dialog closes.
+        await Assertions.Expect(page.Locator("[data-secret]")).ToHaveCountAsync(0);
         Assert.DoesNotContain(copied, await page.ContentAsync(), StringComparison.Ordinal);
         await page.ReloadAsync();
         Assert.DoesNotContain(copied, await page.ContentAsync(), StringComparison.Ordinal);
@@ -111,6 +113,36 @@ public sealed partial class ApiKeyPageTests(SystemFixture system, BrowserFixture
         await Assertions.Expect(Row(revokedKey).GetByRole(AriaRole.Button)).ToHaveCountAsync(0);
         Assert.Contains("scope=team", page.Url, StringComparison.Ordinal);
         await Assertions.Expect(filters.GetByLabel("Show revoked keys")).ToBeCheckedAsync();
+    }
+
+    [Fact]
+    public async Task A_keys_recent_scans_lead_to_each_scan()
+    {
+        var team = await api.TeamAsync();
+        var project = await api.ProjectAsync(team, GitRepository.NeverContacted("org/recent-scans"));
+        var developer = await api.UserAsync(team, "developer");
+        Api.Key key;
+        using (var asDeveloper = api.With(developer))
+        {
+            key = await Api.KeyAsync(asDeveloper, "project", projectId: project.Id);
+        }
+
+        Scans.Scan scan;
+        using (var pipeline = api.With(key))
+        {
+            scan = await Scans.TriggeredAsync(pipeline, project.Id);
+        }
+
+        await using var browser = await WebPage.OpenAsync(browsers, system);
+        var page = browser.Page;
+        await browser.SignInAsync(developer.Email, Api.UserPassword);
+        await page.GetByRole(AriaRole.Link, new() { Name = $"Recent scans of {key.Name}" }).ClickAsync();
+
+        var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = project.Name });
+        await Assertions.Expect(row).ToHaveCountAsync(1);
+        await row.GetByRole(AriaRole.Link, new() { Name = $"View scan {scan.Id}" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"Scan of {project.Name}" })).ToBeVisibleAsync();
+        Assert.EndsWith($"/integrations/scans/{scan.Id}", page.Url, StringComparison.Ordinal);
     }
 
     [GeneratedRegex("^tos_[0-9a-f]{8}_[0-9a-f]{32}$")]

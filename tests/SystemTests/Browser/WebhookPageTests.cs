@@ -56,18 +56,17 @@ public sealed class WebhookPageTests(SystemFixture system, BrowserFixture browse
         var old = await Webhooks.AnsweredAsync(await webhooks.GitHubAsync(first, "ping", Webhooks.Payload("github-ping", repository.FileUrl)));
         Assert.Equal("ignored", old.Status);
 
-        // The delivery in the list, and its scan.
-        await page.ReloadAsync();
-        var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = deliveryId });
-        await Assertions.Expect(row).ToContainTextAsync("Scan queued");
-        await row.GetByRole(AriaRole.Link, new() { Name = $"View scan of delivery {deliveryId}" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"Scan of {project.Name}" })).ToBeVisibleAsync();
+        // The delivery in the list, and its scan once it has run.
         using (var admin = await api.AdminAsync())
         {
             await Scans.FinishedAsync(admin, answer.ScanId!.Value, promised: true);
         }
 
         await page.ReloadAsync();
+        var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = deliveryId });
+        await Assertions.Expect(row).ToContainTextAsync("Became a scan");
+        await row.GetByRole(AriaRole.Link, new() { Name = $"View scan of delivery {deliveryId}" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"Scan of {project.Name}" })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByText("Succeeded", new() { Exact = true })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByText(head)).ToBeVisibleAsync();
 
@@ -106,6 +105,8 @@ public sealed class WebhookPageTests(SystemFixture system, BrowserFixture browse
         var secret = await page.EvaluateAsync<string>("() => navigator.clipboard.readText()");
         Assert.False(string.IsNullOrWhiteSpace(secret));
         await reveal.GetByRole(AriaRole.Button, new() { Name = "Done" }).ClickAsync();
+        // The dialog's close event removes the secret: it fires just after the dialog closes.
+        await Assertions.Expect(page.Locator("[data-secret]")).ToHaveCountAsync(0);
         Assert.DoesNotContain(secret, await page.ContentAsync(), StringComparison.Ordinal);
         return secret;
     }

@@ -5,7 +5,7 @@ public static class DeliveryOutcomes
 {
     public static string Describe(string outcome) => outcome switch
     {
-        "enqueued" => "Scan queued",
+        "enqueued" => "Became a scan",
         "skipped_active_scan" => "No new scan: one of this ref was already queued or running",
         "ignored" => "Ignored: not a push or pull request event",
         "duplicate" => "Duplicate: already received",
