@@ -28,6 +28,19 @@ public sealed class DatabaseOutageTests
         Assert.True(DatabaseOutage.Is(new NpgsqlException("Exception while reading from stream", new EndOfStreamException())));
 
     [Fact]
+    public void Npgsql_losing_track_of_the_protocol_is_an_outage()
+    {
+        // Npgsql throws exactly this type, from its own assembly.
+#pragma warning disable CA2201
+        var lost = new Exception("Received unexpected backend message DataRow. Please file a bug.") { Source = "Npgsql" };
+        var ours = new Exception("Received unexpected backend message DataRow. Please file a bug.");
+#pragma warning restore CA2201
+
+        Assert.True(DatabaseOutage.Is(lost));
+        Assert.False(DatabaseOutage.Is(ours));
+    }
+
+    [Fact]
     public void An_error_of_another_kind_is_not_an_outage() =>
         Assert.False(DatabaseOutage.Is(new InvalidOperationException("a bug")));
 

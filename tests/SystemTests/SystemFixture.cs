@@ -215,9 +215,11 @@ public sealed partial class SystemFixture : IAsyncLifetime
     /// </summary>
     private async Task ReportUnhandledExceptionsAsync()
     {
+        var folder = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "service-logs")).FullName;
         foreach (var name in new[] { ResourceNames.Gateway, ResourceNames.Keys, ResourceNames.WebhookIngest, ResourceNames.Scans, ResourceNames.Web })
         {
             var lines = await LogsAsync(name);
+            await File.WriteAllLinesAsync(Path.Combine(folder, $"{name}.log"), lines);
             for (var i = 0; i < lines.Count; i++)
             {
                 if (!lines[i].Contains("An unhandled exception has occurred", StringComparison.Ordinal))

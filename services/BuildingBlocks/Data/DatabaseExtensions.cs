@@ -45,17 +45,28 @@ public static class DatabaseExtensions
                 .ConfigureBatchFilter(_ => Activity.Current is not null)
                 .EnablePhysicalOpenTracing(false));
         });
-        builder.Services.AddExceptionAnswer(exception => exception switch
+        builder.Services.AddSingleton(services => new ExceptionAnswer(exception => exception switch
         {
             // 22021/22P05: text with NUL or characters the database cannot store is the client's 422.
             PostgresException { SqlState: "22021" or "22P05" } =>
                 ApiProblems.Validation("body", "Text fields may not contain NUL or other characters that cannot be stored."),
-            _ when DatabaseOutage.Is(exception) => ExceptionAnswer.Outage(),
+            _ when DatabaseOutage.Is(exception) => AfterOutage(services.GetRequiredService<NpgsqlDataSource>()),
             _ => null,
-        });
+        }));
         builder.Services.AddSingleton(new MigrationSource(connectionName, migrations));
         builder.Services.AddSingleton<DatabaseMigrator>();
         return builder;
+    }
+
+    /// <summary>
+    /// The 503 of an outage, after emptying the pool: when the server went away (a restart, a
+    /// failover) every idle connection went with it, and each would otherwise fail one more request.
+    /// Connections in use are dropped as they come back.
+    /// </summary>
+    private static ApiProblem AfterOutage(NpgsqlDataSource db)
+    {
+        db.Clear();
+        return ExceptionAnswer.Outage();
     }
 
     public static Task MigrateDatabaseAsync(this WebApplication app, CancellationToken cancellationToken = default) =>

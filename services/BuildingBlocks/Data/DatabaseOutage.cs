@@ -9,8 +9,17 @@ public static class DatabaseOutage
     {
         PostgresException postgres => postgres.IsTransient || ConnectionEnded(postgres.SqlState),
         NpgsqlException npgsql => npgsql.IsTransient,
-        _ => false,
+        _ => LostTrack(exception),
     };
+
+    /// <summary>
+    /// Npgsql's own "Received unexpected backend message … Please file a bug": it lost track of the
+    /// protocol on a connection (seen after the server ended connections under load) and has
+    /// dropped that connection. Nothing about the query was wrong; the next connection works.
+    /// </summary>
+    private static bool LostTrack(Exception exception) =>
+        exception.GetType() == typeof(Exception) && exception.Source == typeof(NpgsqlConnection).Assembly.GetName().Name
+        && exception.Message.Contains("backend message", StringComparison.Ordinal);
 
     /// <summary>
     /// The server ended the connection: it is shutting down or restarting (57P01, 57P02; what a

@@ -49,15 +49,8 @@ internal sealed class GatewayApi(HttpClient http)
         GetAsync<ListPage<Team>>("/v1/admin/teams?page_size=200", token, cancellationToken);
 
     /// <summary>Issues a key: the created key (with its full value, this once) or the API's problem.</summary>
-    public async Task<(CreatedApiKey? Key, Problem? Problem)> CreateKeyAsync(string token, NewApiKey key, CancellationToken cancellationToken)
-    {
-        using var request = Authorized(HttpMethod.Post, "/v1/api-keys", token);
-        request.Content = JsonContent.Create(key, options: OmitNulls);
-        using var response = await SendAsync(request, cancellationToken);
-        return response.IsSuccessStatusCode
-            ? (await response.Content.ReadFromJsonAsync<CreatedApiKey>(ApiJson.Options, cancellationToken), null)
-            : (null, await ProblemAsync(response, cancellationToken));
-    }
+    public Task<(CreatedApiKey? Key, Problem? Problem)> CreateKeyAsync(string token, NewApiKey key, CancellationToken cancellationToken) =>
+        SendForAsync<CreatedApiKey>(HttpMethod.Post, "/v1/api-keys", token, key, cancellationToken);
 
     /// <summary>Revokes a key (repeatable); the API's problem when it refused.</summary>
     public Task<Problem?> RevokeKeyAsync(string token, Guid keyId, CancellationToken cancellationToken) =>
@@ -128,25 +121,30 @@ internal sealed class GatewayApi(HttpClient http)
     /// <summary>Rows a page of any list shows.</summary>
     public const int PageSize = 50;
 
-    private async Task<(T? Value, Problem? Problem)> TryGetAsync<T>(string path, string token, CancellationToken cancellationToken)
+    private Task<(T? Value, Problem? Problem)> TryGetAsync<T>(string path, string token, CancellationToken cancellationToken)
+        where T : class =>
+        ExchangeAsync<T>(Authorized(HttpMethod.Get, path, token), cancellationToken);
+
+    /// <summary>Sends a JSON body (optional fields left out rather than sent as null).</summary>
+    private Task<(T? Value, Problem? Problem)> SendForAsync<T>(HttpMethod method, string path, string token, object body, CancellationToken cancellationToken)
         where T : class
     {
-        using var request = Authorized(HttpMethod.Get, path, token);
-        using var response = await SendAsync(request, cancellationToken);
-        return response.IsSuccessStatusCode
-            ? (await response.Content.ReadFromJsonAsync<T>(ApiJson.Options, cancellationToken), null)
-            : (null, await ProblemAsync(response, cancellationToken));
+        var request = Authorized(method, path, token);
+        request.Content = JsonContent.Create(body, options: OmitNulls);
+        return ExchangeAsync<T>(request, cancellationToken);
     }
 
-    private async Task<(T? Value, Problem? Problem)> SendForAsync<T>(HttpMethod method, string path, string token, object body, CancellationToken cancellationToken)
+    /// <summary>The answer's body, or the API's problem when it refused.</summary>
+    private async Task<(T? Value, Problem? Problem)> ExchangeAsync<T>(HttpRequestMessage request, CancellationToken cancellationToken)
         where T : class
     {
-        using var request = Authorized(method, path, token);
-        request.Content = JsonContent.Create(body, options: ApiJson.Options);
-        using var response = await SendAsync(request, cancellationToken);
-        return response.IsSuccessStatusCode
-            ? (await response.Content.ReadFromJsonAsync<T>(ApiJson.Options, cancellationToken), null)
-            : (null, await ProblemAsync(response, cancellationToken));
+        using (request)
+        {
+            using var response = await SendAsync(request, cancellationToken);
+            return response.IsSuccessStatusCode
+                ? (await response.Content.ReadFromJsonAsync<T>(ApiJson.Options, cancellationToken), null)
+                : (null, await ProblemAsync(response, cancellationToken));
+        }
     }
 
     private async Task<T> GetAsync<T>(string path, string token, CancellationToken cancellationToken)

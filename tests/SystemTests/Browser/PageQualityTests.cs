@@ -23,13 +23,18 @@ public sealed class PageQualityTests(SystemFixture system, BrowserFixture browse
         var team = await api.TeamAsync();
         var project = await api.ProjectAsync(team, GitRepository.NeverContacted("org/checkout-service"));
         var teamAdmin = await api.UserAsync(team, "team_admin");
+        Api.Key projectKey;
         Scans.Scan failedScan;
         using (var asTeamAdmin = api.With(teamAdmin))
         {
-            await Api.KeyAsync(asTeamAdmin, "project", projectId: project.Id);
+            projectKey = await Api.KeyAsync(asTeamAdmin, "project", projectId: project.Id);
             await Api.KeyAsync(asTeamAdmin, "team", teamId: team.Id, breadth: "read_only");
-            // A scan of a repository no scan may reach: it fails, and its page says why.
-            failedScan = await Scans.FinishedAsync(asTeamAdmin, (await Scans.TriggeredAsync(asTeamAdmin, project.Id)).Id);
+        }
+
+        // A scan of a repository no scan may reach, triggered with the key: it fails, and its page says why.
+        using (var pipeline = api.With(projectKey))
+        {
+            failedScan = await Scans.FinishedAsync(pipeline, (await Scans.TriggeredAsync(pipeline, project.Id)).Id);
         }
 
         await using var browser = await WebPage.OpenAsync(browsers, system);
@@ -65,6 +70,9 @@ public sealed class PageQualityTests(SystemFixture system, BrowserFixture browse
 
         await page.GotoAsync($"/integrations/scans/{failedScan.Id}");
         await CheckAsync(page, "scan", violations);
+
+        await page.GotoAsync($"/integrations/keys/{projectKey.Id}/scans");
+        await CheckAsync(page, "key-scans", violations);
 
         await page.GotoAsync("/audit");
         await CheckAsync(page, "audit-log", violations);
