@@ -8,8 +8,7 @@ namespace TrustedOss.SystemTests;
 /// <summary>
 /// PostgreSQL ends a service's connections (as a restart, a failover or an operator's
 /// pg_terminate_backend does): requests that meet one of them get a 503 with Retry-After, never a
-/// 500; the first such answer empties the pool (and an idle connection's keep-alive finds the
-/// rest), so the requests after them all succeed.
+/// 500; the first such answer empties the pool, so the requests after them all succeed.
 /// </summary>
 [Collection(SystemTestGroup.Name)]
 public sealed class ConnectionLossTests(SystemFixture system, Xunit.Abstractions.ITestOutputHelper output)

@@ -22,10 +22,4 @@ public sealed class DatabaseOptions
     [Range(1, 300)]
     public int ConnectTimeoutSeconds { get; set; } = 1;
 
-    /// <summary>
-    /// A connection idle this long sends a trivial query. One the server ended (a restart, a
-    /// failover) fails it and leaves the pool then, not on the next request that takes it.
-    /// </summary>
-    [Range(1, 3600)]
-    public int KeepAliveSeconds { get; set; } = 5;
 }
