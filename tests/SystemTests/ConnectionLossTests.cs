@@ -13,7 +13,6 @@ namespace TrustedOss.SystemTests;
 [Collection(SystemTestGroup.Name)]
 public sealed class ConnectionLossTests(SystemFixture system, Xunit.Abstractions.ITestOutputHelper output)
 {
-    private const int BurstWidth = 12;
 
     private readonly Api api = new(system);
 
@@ -25,7 +24,7 @@ public sealed class ConnectionLossTests(SystemFixture system, Xunit.Abstractions
         using var reader = api.With(await api.UserAsync(team, "team_admin"));
         // Reads of the Keys service's own database, a dozen at once: its pool holds that many connections.
         string[] reads = [$"/v1/api-keys?project_id={project.Id}", $"/v1/projects/{project.Id}"];
-        Assert.All(await BurstAsync(reader, reads), answer => Assert.Equal(HttpStatusCode.OK, answer.Status));
+        Assert.All(await ReadBurst.RunAsync(reader, reads), answer => Assert.Equal(HttpStatusCode.OK, answer.Status));
 
         int ended;
         await using (var connection = await system.OpenDatabaseAsync(ResourceNames.KeysDatabase))
@@ -38,20 +37,13 @@ public sealed class ConnectionLossTests(SystemFixture system, Xunit.Abstractions
             ended = (int)(await command.ExecuteScalarAsync())!;
         }
 
-        var meeting = await BurstAsync(reader, reads);
-        var after = await BurstAsync(reader, reads);
+        var meeting = await ReadBurst.RunAsync(reader, reads);
+        var after = await ReadBurst.RunAsync(reader, reads);
 
         output.WriteLine($"{ended} connections ended; then {string.Join(", ", meeting.GroupBy(a => (int)a.Status).Select(g => $"{g.Count()}×{g.Key}"))}");
         Assert.True(ended > 0, "the Keys service held no connection to end");
         Assert.All(meeting, answer => Assert.True(answer.Status == HttpStatusCode.OK || (answer.Status == HttpStatusCode.ServiceUnavailable && answer.RetryAfter),
             $"{answer.Path}: {(int)answer.Status}"));
-        Assert.All(after, answer => Assert.True(answer.Status == HttpStatusCode.OK, $"{answer.Path}: {(int)answer.Status}"));
+        ReadBurst.AssertAllSucceed(after);
     }
-
-    private static async Task<(string Path, HttpStatusCode Status, bool RetryAfter)[]> BurstAsync(HttpClient client, string[] paths) =>
-        await Task.WhenAll(paths.SelectMany(path => Enumerable.Repeat(path, BurstWidth)).Select(async path =>
-        {
-            using var response = await client.GetAsync(path);
-            return (path, response.StatusCode, response.Headers.RetryAfter is not null);
-        }));
 }

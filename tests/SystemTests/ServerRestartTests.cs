@@ -23,7 +23,6 @@ public sealed class ServerRestartTests(SystemFixture system, ITestOutputHelper o
     private static readonly TimeSpan FullServiceWithin = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan WatchedAfterReturn = TimeSpan.FromSeconds(14);
     private const int ProjectCount = 20;
-    private const int BurstWidth = 12;
 
     private readonly Api api = new(system);
 
@@ -52,7 +51,7 @@ public sealed class ServerRestartTests(SystemFixture system, ITestOutputHelper o
         // is not this test's: an earlier test may have left the servers just restarted).
         using var reader = api.With(await api.UserAsync(team, "team_admin"));
         string[] reads = [$"/v1/api-keys?project_id={projects[0].Id}", $"/v1/projects/{projects[0].Id}", $"/v1/scans/{polled.Id}", $"/v1/projects/{projects[0].Id}/webhook/deliveries"];
-        await BurstAsync(reader, reads);
+        await ReadBurst.RunAsync(reader, reads);
 
         var probe = new StallProbe();
         // Every 150 ms: within the key's 600 reads a minute for the whole run.
@@ -89,8 +88,8 @@ public sealed class ServerRestartTests(SystemFixture system, ITestOutputHelper o
         StallProbe.AssertOnlyRetryableRefusals(calls, backAt + FullServiceWithin);
         // A replica that had no request while the server was down still holds connections it ended:
         // the first requests that meet them get 503s (and empty the pool), the next all succeed.
-        Assert.All(await BurstAsync(reader, reads), answer => Assert.True(answer.Status is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, $"{answer.Path}: {(int)answer.Status}"));
-        AssertAllSucceed(await BurstAsync(reader, reads));
+        Assert.All(await ReadBurst.RunAsync(reader, reads), answer => Assert.True(answer.Status is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, $"{answer.Path}: {(int)answer.Status}"));
+        ReadBurst.AssertAllSucceed(await ReadBurst.RunAsync(reader, reads));
 
         // Nothing accepted is lost, nothing doubled: each 200 is a scan that ends, and the projects
         // hold exactly those scans (and the first, polled one).
@@ -103,17 +102,6 @@ public sealed class ServerRestartTests(SystemFixture system, ITestOutputHelper o
 
         Assert.Equal(accepted.Count + 1, await ScanRows.CountAsync(system, [.. projects.Select(p => p.Id)]));
     }
-
-    /// <summary>Each read <see cref="BurstWidth"/> times at once.</summary>
-    private static async Task<(string Path, HttpStatusCode Status)[]> BurstAsync(HttpClient client, string[] paths) =>
-        await Task.WhenAll(paths.SelectMany(path => Enumerable.Repeat(path, BurstWidth)).Select(async path =>
-        {
-            using var response = await client.GetAsync(path);
-            return (path, response.StatusCode);
-        }));
-
-    private static void AssertAllSucceed((string Path, HttpStatusCode Status)[] answers) =>
-        Assert.All(answers, answer => Assert.True(answer.Status == HttpStatusCode.OK, $"{answer.Path}: {(int)answer.Status}"));
 
     /// <summary>Per caller: the answers while the server was stopping and down, and calls a second around the return.</summary>
     private void Report(string server, IReadOnlyList<StallProbe.Call> calls, DateTimeOffset stoppingAt, DateTimeOffset downAt, DateTimeOffset backAt)
