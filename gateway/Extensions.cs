@@ -2,6 +2,7 @@ using TrustedOss.Credentials.RateLimits;
 using TrustedOss.Gateway.ApiReference;
 using TrustedOss.Gateway.Authentication;
 using TrustedOss.Gateway.Identity;
+using TrustedOss.Gateway.RateLimiting;
 using TrustedOss.Redis;
 
 namespace TrustedOss.Gateway;
@@ -26,6 +27,8 @@ internal static class Extensions
             .BindConfiguration(KeyRateLimitOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddSingleton<BatchedRateCounter>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<BatchedRateCounter>());
         builder.Services.AddOptions<GatewayRateLimitOptions>()
             .BindConfiguration(GatewayRateLimitOptions.SectionName)
             .ValidateDataAnnotations()

@@ -2,6 +2,8 @@ using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using TrustedOss.Credentials.RateLimits;
 using TrustedOss.Gateway.Authentication;
+using TrustedOss.Gateway.RateLimiting;
+using TrustedOss.ServiceDefaults.Identity;
 using TrustedOss.Redis;
 using TrustedOss.ServiceDefaults.Http;
 using Yarp.ReverseProxy.Model;
@@ -19,11 +21,12 @@ namespace TrustedOss.Gateway;
 /// </summary>
 internal sealed class RateLimitMiddleware(
     RequestDelegate next, IConnectionMultiplexer redis, IOptions<KeyRateLimitOptions> keyLimits, IOptions<GatewayRateLimitOptions> limits,
-    RedisDeadline redisDeadline, TimeProvider time, GatewayMetrics metrics,
+    BatchedRateCounter batched, RedisDeadline redisDeadline, TimeProvider time, GatewayMetrics metrics,
     ILogger<RateLimitMiddleware> logger)
 {
     private const string TriggerRouteId = "project-scans";
     private const string WebhooksRouteId = "webhooks";
+    private const string KeySelfRouteId = "api-keys-self";
     private const string WebhooksPolicy = "webhooks";
     private const string UserTriggersPolicy = "user-triggers";
     private const string ProjectTriggersPolicy = "project-triggers";
@@ -33,17 +36,14 @@ internal sealed class RateLimitMiddleware(
 
     public async Task InvokeAsync(HttpContext context)
     {
-        var counting = Counts(context, time.GetUtcNow());
-        if (counting.Count == 0)
-        {
-            await next(context);
-            return;
-        }
-
-        Counted[] counted;
+        Counted? closest;
         try
         {
-            counted = await redisDeadline.WithinAsync(Task.WhenAll(counting));
+            var caller = GatewayCaller.Get(context);
+            var route = RouteId(context);
+            closest = route == TriggerRouteId && HttpMethods.IsPost(context.Request.Method)
+                ? await CountTriggerAsync(context, caller, time.GetUtcNow())
+                : await CountHighVolumeAsync(context, caller, route);
         }
         catch (Exception ex) when (RedisOutage.Is(ex))
         {
@@ -53,7 +53,12 @@ internal sealed class RateLimitMiddleware(
             return;
         }
 
-        var closest = counted.OrderBy(c => c.State.Exceeded ? -1 : c.State.Remaining).First();
+        if (closest is null)
+        {
+            await next(context);
+            return;
+        }
+
         context.Response.Headers["RateLimit-Policy"] = closest.State.PolicyHeader;
         context.Response.Headers["RateLimit"] = closest.State.StateHeader;
         if (!closest.State.Exceeded)
@@ -69,43 +74,67 @@ internal sealed class RateLimitMiddleware(
             .ExecuteAsync(context);
     }
 
-    private List<Task<Counted>> Counts(HttpContext context, DateTimeOffset now)
+    /// <summary>
+    /// A scan trigger counts against its key, the person behind it and its project, each in Redis
+    /// before it goes on (the limits are small); the one closest to running out is answered.
+    /// </summary>
+    private async Task<Counted?> CountTriggerAsync(HttpContext context, CallerIdentity? caller, DateTimeOffset now)
     {
-        var caller = GatewayCaller.Get(context);
-        var route = RouteId(context);
         var database = redis.GetDatabase();
         List<Task<Counted>> counts = [];
-        if (route == TriggerRouteId && HttpMethods.IsPost(context.Request.Method))
+        if (caller is { IsApiKey: true, ApiKeyId: { } keyId })
         {
-            if (caller is { IsApiKey: true, ApiKeyId: { } keyId })
-            {
-                counts.Add(As("This API key", KeyRateLimits.CountAsync(database, keyId, KeyRateLimits.Triggers, keyLimits.Value, now)));
-            }
-
-            // An API key counts against the person who issued it.
-            if (caller?.UserId is { } userId)
-            {
-                counts.Add(As("You (your token and your keys together)",
-                    CountAsync($"rate:user:{userId:N}:triggers", UserTriggersPolicy, limits.Value.TriggersPerUserPerMinute, now)));
-            }
-
-            if (Guid.TryParse(context.GetRouteValue("projectId") as string, out var projectId))
-            {
-                counts.Add(As("This project",
-                    CountAsync($"rate:project:{projectId:N}:triggers", ProjectTriggersPolicy, limits.Value.TriggersPerProjectPerMinute, now)));
-            }
+            counts.Add(As("This API key", KeyRateLimits.CountAsync(database, keyId, KeyRateLimits.Triggers, keyLimits.Value, now)));
         }
-        else if (caller is { IsApiKey: true, ApiKeyId: { } keyId })
+
+        // An API key counts against the person who issued it.
+        if (caller?.UserId is { } userId)
         {
-            counts.Add(As("This API key", KeyRateLimits.CountAsync(database, keyId, KeyRateLimits.Reads, keyLimits.Value, now)));
+            counts.Add(As("You (your token and your keys together)",
+                CountAsync($"rate:user:{userId:N}:triggers", UserTriggersPolicy, limits.Value.TriggersPerUserPerMinute, now)));
+        }
+
+        if (Guid.TryParse(context.GetRouteValue("projectId") as string, out var projectId))
+        {
+            counts.Add(As("This project",
+                CountAsync($"rate:project:{projectId:N}:triggers", ProjectTriggersPolicy, limits.Value.TriggersPerProjectPerMinute, now)));
+        }
+
+        if (counts.Count == 0)
+        {
+            return null;
+        }
+
+        var counted = await redisDeadline.WithinAsync(Task.WhenAll(counts));
+        return counted.OrderBy(c => c.State.Exceeded ? -1 : c.State.Remaining).First();
+    }
+
+    /// <summary>
+    /// A key's reads, or an address's webhook deliveries: many a second, with large limits, so most
+    /// are counted in this process and sent to Redis in batches (<see cref="BatchedRateCounter"/>).
+    /// A key asking for its own limits is counted in Redis at once, since the answer reads the shared count.
+    /// </summary>
+    private async ValueTask<Counted?> CountHighVolumeAsync(HttpContext context, CallerIdentity? caller, string route)
+    {
+        string who, policy, counter;
+        int limit;
+        if (caller is { IsApiKey: true, ApiKeyId: { } keyId })
+        {
+            (who, policy, counter, limit) = ("This API key", KeyRateLimits.Reads, KeyRateLimits.CounterName(keyId, KeyRateLimits.Reads), keyLimits.Value.LimitOf(KeyRateLimits.Reads));
         }
         else if (route == WebhooksRouteId)
         {
-            counts.Add(As("This address",
-                CountAsync($"rate:webhooks:{context.Connection.RemoteIpAddress}", WebhooksPolicy, limits.Value.WebhooksPerMinute, now)));
+            (who, policy, counter, limit) = ("This address", WebhooksPolicy, $"rate:webhooks:{context.Connection.RemoteIpAddress}", limits.Value.WebhooksPerMinute);
+        }
+        else
+        {
+            return null;
         }
 
-        return counts;
+        var (used, resetSeconds) = route == KeySelfRouteId
+            ? await batched.CountExactlyAsync(counter, KeyRateLimits.Window)
+            : await batched.CountAsync(counter, KeyRateLimits.Window, limit);
+        return new Counted(who, new RateLimitState(policy, limit, (int)Math.Min(used, int.MaxValue), resetSeconds));
     }
 
     private async Task<RateLimitState> CountAsync(string counter, string policy, int limit, DateTimeOffset now)

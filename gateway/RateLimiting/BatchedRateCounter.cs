@@ -1,0 +1,182 @@
+using System.Collections.Concurrent;
+using StackExchange.Redis;
+using TrustedOss.Credentials.RateLimits;
+using TrustedOss.Redis;
+
+namespace TrustedOss.Gateway.RateLimiting;
+
+/// <summary>
+/// Counts high-volume limits (each key's reads, each address's webhook deliveries) in the windows
+/// every replica shares in Redis, without a Redis round trip on most requests: far below the limit
+/// a request is counted here (<see cref="WindowTally"/>) and the counts go to Redis in one batch
+/// every <see cref="FlushInterval"/>; near the limit, after a pause, or with too much unsent, the
+/// request is counted in Redis before it goes on. A flush that fails drops its counts, as a
+/// request Redis could not count goes through uncounted; so do counts still unsent when their
+/// window ends.
+/// </summary>
+internal sealed class BatchedRateCounter(
+    IConnectionMultiplexer redis, RedisDeadline redisDeadline, TimeProvider time, GatewayMetrics metrics, ILogger<BatchedRateCounter> logger)
+    : BackgroundService
+{
+    public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How often tallies of ended windows are dropped (the cache's bound).</summary>
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(10);
+
+    private readonly ConcurrentDictionary<string, WindowTally> tallies = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<WindowTally> unsent = new();
+
+    /// <summary>Counts one request of <paramref name="counter"/>: the window's total so far (estimated far from the limit) and the seconds until it ends.</summary>
+    public ValueTask<(long Used, int ResetSeconds)> CountAsync(string counter, TimeSpan window, int limit)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var tally = TallyOf(counter, window, now);
+        var resetSeconds = FixedWindow.Seconds(tally.EndsAtMs - now);
+        if (tally.TryCount(limit, now, out var firstUnsent) is { } estimate)
+        {
+            if (firstUnsent)
+            {
+                unsent.Enqueue(tally);
+            }
+
+            return ValueTask.FromResult((estimate, resetSeconds));
+        }
+
+        return new ValueTask<(long, int)>(CountInRedisAsync(tally, now, extra: 1));
+    }
+
+    /// <summary>Counts one request of <paramref name="counter"/> in Redis now, with any counts still unsent: for answers that read the shared total.</summary>
+    public async Task<(long Used, int ResetSeconds)> CountExactlyAsync(string counter, TimeSpan window)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        return await CountInRedisAsync(TallyOf(counter, window, now), now, extra: 1);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(FlushInterval, time);
+        var nextSweep = time.GetUtcNow() + SweepInterval;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await FlushAsync();
+                if (time.GetUtcNow() >= nextSweep)
+                {
+                    Sweep();
+                    nextSweep = time.GetUtcNow() + SweepInterval;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        // Stopping: what is still unsent goes now, so a replica that leaves loses no counts.
+        await FlushAsync();
+    }
+
+    private async Task<(long Used, int ResetSeconds)> CountInRedisAsync(WindowTally tally, long now, int extra)
+    {
+        var sending = tally.Take(extra);
+        try
+        {
+            var (total, resetSeconds) = await redisDeadline.WithinAsync(
+                FixedWindowCounter.AddAsync(redis.GetDatabase(), tally.RedisKey, Math.Max(1, tally.EndsAtMs - now), sending));
+            tally.Settled(sending, total, time.GetUtcNow().ToUnixTimeMilliseconds());
+            return (total, resetSeconds);
+        }
+        catch
+        {
+            tally.Lost(sending);
+            throw;
+        }
+    }
+
+    private WindowTally TallyOf(string counter, TimeSpan window, long now)
+    {
+        var windowMs = (long)window.TotalMilliseconds;
+        var endsAt = ((now / windowMs) + 1) * windowMs;
+        if (tallies.TryGetValue(counter, out var current) && current.EndsAtMs == endsAt)
+        {
+            return current;
+        }
+
+        var fresh = new WindowTally(FixedWindow.Key(counter, window, DateTimeOffset.FromUnixTimeMilliseconds(now)), endsAt);
+        return tallies.AddOrUpdate(counter, fresh, (_, existing) => existing.EndsAtMs == endsAt ? existing : fresh);
+    }
+
+    /// <summary>Sends every waiting count in one batch and learns each window's total.</summary>
+    private async Task FlushAsync()
+    {
+        if (unsent.IsEmpty)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var batch = redis.GetDatabase().CreateBatch();
+        var sends = new List<(WindowTally Tally, int Count, Task<(long Total, int ResetSeconds)> Answer)>();
+        while (unsent.TryDequeue(out var tally))
+        {
+            var count = tally.Take(0);
+            if (count == 0)
+            {
+                continue;
+            }
+
+            if (tally.EndsAtMs <= now)
+            {
+                tally.Lost(count);
+                continue;
+            }
+
+            sends.Add((tally, count, FixedWindowCounter.AddAsync(batch, tally.RedisKey, tally.EndsAtMs - now, count)));
+        }
+
+        batch.Execute();
+        Exception? failure = null;
+        try
+        {
+            await redisDeadline.WithinAsync(Task.WhenAll(sends.Select(s => s.Answer)));
+        }
+        catch (Exception ex) when (RedisOutage.Is(ex))
+        {
+            failure = ex;
+        }
+
+        var settledAt = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var lost = 0;
+        foreach (var (tally, count, answer) in sends)
+        {
+            if (answer.IsCompletedSuccessfully)
+            {
+                tally.Settled(count, answer.Result.Total, settledAt);
+            }
+            else
+            {
+                tally.Lost(count);
+                lost += count;
+            }
+        }
+
+        if (failure is not null)
+        {
+            metrics.RedisFailOpen.Add(lost, new KeyValuePair<string, object?>("step", "rate_limit_flush"));
+            logger.LogWarning("{Count} rate-limit counts could not be sent to Redis ({Reason}); they are dropped", lost, failure.Message);
+        }
+    }
+
+    /// <summary>Drops the tallies of windows that ended, once nothing of theirs is pending.</summary>
+    private void Sweep()
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        foreach (var entry in tallies)
+        {
+            if (entry.Value.EndsAtMs <= now && entry.Value.Idle)
+            {
+                tallies.TryRemove(entry);
+            }
+        }
+    }
+}
