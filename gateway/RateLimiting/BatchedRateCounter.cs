@@ -60,11 +60,19 @@ internal sealed class BatchedRateCounter(
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                await FlushAsync();
-                if (time.GetUtcNow() >= nextSweep)
+                try
                 {
-                    Sweep();
-                    nextSweep = time.GetUtcNow() + SweepInterval;
+                    await FlushAsync();
+                    if (time.GetUtcNow() >= nextSweep)
+                    {
+                        Sweep();
+                        nextSweep = time.GetUtcNow() + SweepInterval;
+                    }
+                }
+                catch (Exception ex)
+                {
+                    // Counting must never stop the gateway: whatever failed, the next flush tries again.
+                    logger.LogError(ex, "Sending rate-limit counts to Redis failed");
                 }
             }
         }
@@ -134,10 +142,11 @@ internal sealed class BatchedRateCounter(
             sends.Add((tally, count, FixedWindowCounter.AddAsync(batch, tally.RedisKey, tally.EndsAtMs - now, count)));
         }
 
-        batch.Execute();
         Exception? failure = null;
         try
         {
+            // Throws at once while Redis is disconnected; the counts are then dropped like any that fail.
+            batch.Execute();
             await redisDeadline.WithinAsync(Task.WhenAll(sends.Select(s => s.Answer)));
         }
         catch (Exception ex) when (RedisOutage.Is(ex))
@@ -157,6 +166,7 @@ internal sealed class BatchedRateCounter(
             {
                 tally.Lost(count);
                 lost += count;
+                _ = answer.ContinueWith(static a => a.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             }
         }
 

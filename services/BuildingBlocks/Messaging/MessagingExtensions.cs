@@ -40,6 +40,9 @@ public static class MessagingExtensions
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetKebabCaseEndpointNameFormatter();
+            // MassTransit otherwise posts usage statistics to its vendor's server a few minutes after
+            // start: nothing about this system leaves for a third party.
+            bus.DisableUsageTelemetry();
             configure?.Invoke(bus);
             bus.UsingRabbitMq((context, rabbit) =>
             {

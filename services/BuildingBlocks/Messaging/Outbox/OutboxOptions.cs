@@ -13,6 +13,13 @@ public sealed class OutboxOptions
     [Range(1, 1000)]
     public int BatchSize { get; set; } = 100;
 
+    /// <summary>
+    /// How long a batch may take to be published and confirmed. Past it the batch is given up and
+    /// sent again (its rows were never deleted), so a publish that never completes cannot stop the relay.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The message types this service may publish, by name (filled by <c>AddOutbox</c>).</summary>
     internal Dictionary<string, Type> MessageTypes { get; } = [];
 }

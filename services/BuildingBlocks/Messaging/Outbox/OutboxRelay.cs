@@ -66,6 +66,10 @@ internal sealed class OutboxRelay(
             return 0;
         }
 
+        // The rows stay locked while their batch is published: a publish that never ends would hold
+        // them, and this relay, for good.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(options.Value.PublishTimeout);
         var publishing = new List<(long Id, Task Publish)>();
         foreach (var (id, type, body, traceParent) in messages)
         {
@@ -75,7 +79,7 @@ internal sealed class OutboxRelay(
                 continue;
             }
 
-            publishing.Add((id, PublishAsync(message, type, traceParent, cancellationToken)));
+            publishing.Add((id, PublishAsync(message, type, traceParent, deadline.Token)));
         }
 
         // The batch is published at once, each message waiting only for its own confirm. If any
