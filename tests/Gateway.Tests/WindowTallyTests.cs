@@ -37,7 +37,8 @@ public sealed class WindowTallyTests
         var tally = Synced(total: 539);
 
         Assert.Equal(540, tally.TryCount(Limit, Now, out _));
-        Assert.Null(tally.TryCount(Limit, Now, out _));
+        Assert.Null(tally.TryCount(Limit, Now, out var first));
+        Assert.False(first);
     }
 
     [Fact]
