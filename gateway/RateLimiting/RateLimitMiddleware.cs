@@ -2,13 +2,12 @@ using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using TrustedOss.Credentials.RateLimits;
 using TrustedOss.Gateway.Authentication;
-using TrustedOss.Gateway.RateLimiting;
-using TrustedOss.ServiceDefaults.Identity;
 using TrustedOss.Redis;
 using TrustedOss.ServiceDefaults.Http;
+using TrustedOss.ServiceDefaults.Identity;
 using Yarp.ReverseProxy.Model;
 
-namespace TrustedOss.Gateway;
+namespace TrustedOss.Gateway.RateLimiting;
 
 /// <summary>
 /// Counts requests in one-minute windows shared by every replica and answers a spent limit with 429
