@@ -67,15 +67,17 @@ internal sealed class Load : IAsyncDisposable
             try
             {
                 using var response = await client.SendAsync(message, CancellationToken.None);
-                Answers.Enqueue(new Answer(clock.Elapsed, trigger, (int)response.StatusCode, response.Headers.RetryAfter is not null));
                 if (trigger && response.StatusCode == HttpStatusCode.OK)
                 {
                     var scan = await response.Content.ReadFromJsonAsync<JsonElement>(CancellationToken.None);
                     AcceptedScans.Enqueue(scan.GetProperty("id").GetGuid());
                 }
+
+                Answers.Enqueue(new Answer(clock.Elapsed, trigger, (int)response.StatusCode, response.Headers.RetryAfter is not null));
             }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            catch (Exception)
             {
+                // No answer, or one that could not be read: counted as no answer, and the load goes on.
                 Answers.Enqueue(new Answer(clock.Elapsed, trigger, 0, false));
             }
 

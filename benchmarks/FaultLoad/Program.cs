@@ -52,7 +52,7 @@ try
     }
 
     Report.Print(restarts, [.. load.Answers], watchedFor);
-    await Report.PrintTriggersAsync(app, prepared.ProjectId, [.. load.AcceptedScans], [.. load.Answers]);
+    await Report.PrintTriggersAsync(app, prepared.ProjectId, prepared.ScanId, [.. load.AcceptedScans], [.. load.Answers]);
     Console.WriteLine($"The services' logs of this run: {serviceLog.Path}");
 }
 finally

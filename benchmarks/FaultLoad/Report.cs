@@ -16,7 +16,7 @@ internal static class Report
     public static void Print(IReadOnlyList<Restart> restarts, IReadOnlyList<Answer> answers, TimeSpan watchedFor)
     {
         Console.WriteLine();
-        Console.WriteLine("| server | down | polls answered 200 a second before | while down: 200 / 503 with Retry-After / anything else | after its return: 200 / 503 with Retry-After / anything else | back to 90 % of the polls before |");
+        Console.WriteLine("| server | down | polls answered 200 a second before | while down: 200 / 503 with Retry-After / anything else | after its return: 200 / 503 with Retry-After / anything else | first second at 90 % of the polls before, from its return |");
         Console.WriteLine("|---|---:|---:|---|---|---:|");
         foreach (var restart in restarts)
         {
@@ -25,7 +25,7 @@ internal static class Report
             var after = answers.Where(a => a.At >= restart.Back && a.At < restart.Back + watchedFor).ToList();
             var recovered = Recovery(answers, restart.Back, watchedFor, before);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {restart.Server} | {(restart.Back - restart.Stopped).TotalSeconds:0.0} s | {before:N0} | {Counts(down)} | {Counts(after)} | {(recovered is { } r ? $"{r.TotalSeconds:0.00} s" : $"not within {watchedFor.TotalSeconds:0} s")} |"));
+                $"| {restart.Server} | {(restart.Back - restart.Stopped).TotalSeconds:0.0} s | {before:N0} | {Counts(down)} | {Counts(after)} | {(recovered is { } r ? $"{r.TotalSeconds:0.00} s" : $"none within {watchedFor.TotalSeconds:0} s")} |"));
         }
 
         var unexpected = answers.Where(a => !Expected(a)).GroupBy(a => (a.Trigger ? "trigger" : "poll", a.Status, a.RetryAfter)).ToList();
@@ -34,14 +34,15 @@ internal static class Report
             : "Other answers: " + string.Join(", ", unexpected.Select(g => $"{g.Key.Item1} {(g.Key.Status == 0 ? "no answer" : g.Key.Status)}{(g.Key.RetryAfter ? " with Retry-After" : "")}: {g.Count()}")));
     }
 
-    public static async Task PrintTriggersAsync(DistributedApplication app, Guid projectId, IReadOnlyList<Guid> accepted, IReadOnlyList<Answer> answers)
+    public static async Task PrintTriggersAsync(DistributedApplication app, Guid projectId, Guid preparedScanId, IReadOnlyList<Guid> accepted, IReadOnlyList<Answer> answers)
     {
         await using var db = NpgsqlDataSource.Create((await app.GetConnectionStringAsync(ResourceNames.ScansDatabase))!);
         var unanswered = answers.Count(a => a.Trigger && a.Status == 0);
         var stored = await ScansAsync(db, projectId);
         var missing = accepted.Count(id => !stored.ContainsKey(id));
-        // The project's first scan is the preparation's; a trigger that got no answer may have made one too.
-        var extra = stored.Count - 1 - accepted.Distinct().Count();
+        // Besides the preparation's scan, only a trigger that got no answer may have made one.
+        var acceptedIds = accepted.ToHashSet();
+        var extra = stored.Keys.Count(id => id != preparedScanId && !acceptedIds.Contains(id));
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Triggers: {accepted.Count:N0} answered 200 ({accepted.Distinct().Count():N0} distinct scan ids), {unanswered} got no answer; the project holds {stored.Count - 1:N0} triggered scans: {missing} accepted and missing, {extra} not answered 200 (at most {unanswered} expected)."));
@@ -72,7 +73,10 @@ internal static class Report
     private static string Counts(IReadOnlyList<Answer> answers) => string.Create(CultureInfo.InvariantCulture,
         $"{answers.Count(a => a.Status == 200):N0} / {answers.Count(a => a.Status == 503 && a.RetryAfter):N0} / {answers.Count(a => !Expected(a)):N0}");
 
-    /// <summary>How long after the return the polls first reached 90 % of their rate before the stop, over one second.</summary>
+    /// <summary>
+    /// How long after the return the first one-second window began (in steps of 250 ms) whose polls
+    /// reached 90 % of their rate before the stop: 0 when the first second after the return already did.
+    /// </summary>
     private static TimeSpan? Recovery(IReadOnlyList<Answer> answers, TimeSpan back, TimeSpan watchedFor, double perSecondBefore)
     {
         for (var start = back; start + Window <= back + watchedFor; start += Step)
@@ -80,7 +84,7 @@ internal static class Report
             var served = answers.Count(a => !a.Trigger && a.Status == 200 && a.At >= start && a.At < start + Window);
             if (served >= 0.9 * perSecondBefore * Window.TotalSeconds)
             {
-                return start + Window - back;
+                return start - back;
             }
         }
 

@@ -20,17 +20,28 @@ internal sealed class BatchedRateCounter(
 {
     public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>How often tallies of ended windows are dropped (the cache's bound).</summary>
+    /// <summary>How often tallies of ended windows are dropped (the cache's bound in time).</summary>
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The cache's bound in size: past it, a counter without a tally (a new key or client address) is
+    /// counted in Redis at once, so addresses made up by the thousand cannot grow this process.
+    /// </summary>
+    private const int MaxTallies = 100_000;
 
     private readonly ConcurrentDictionary<string, WindowTally> tallies = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<WindowTally> unsent = new();
+    private int tallyCount;
 
     /// <summary>Counts one request of <paramref name="counter"/>: the window's total so far (estimated far from the limit) and the seconds until it ends.</summary>
     public ValueTask<(long Used, int ResetSeconds)> CountAsync(string counter, TimeSpan window, int limit)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var tally = TallyOf(counter, window, now);
+        if (TallyOf(counter, window, now) is not { } tally)
+        {
+            return new ValueTask<(long, int)>(CountUntrackedAsync(counter, window, now));
+        }
+
         var resetSeconds = FixedWindow.Seconds(tally.EndsAtMs - now);
         if (tally.TryCount(limit, now, out var firstUnsent) is { } estimate)
         {
@@ -49,7 +60,9 @@ internal sealed class BatchedRateCounter(
     public async Task<(long Used, int ResetSeconds)> CountExactlyAsync(string counter, TimeSpan window)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        return await CountInRedisAsync(TallyOf(counter, window, now), now, extra: 1);
+        return TallyOf(counter, window, now) is { } tally
+            ? await CountInRedisAsync(tally, now, extra: 1)
+            : await CountUntrackedAsync(counter, window, now);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -81,7 +94,14 @@ internal sealed class BatchedRateCounter(
         }
 
         // Stopping: what is still unsent goes now, so a replica that leaves loses no counts.
-        await FlushAsync();
+        try
+        {
+            await FlushAsync();
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Sending the last rate-limit counts to Redis failed");
+        }
     }
 
     private async Task<(long Used, int ResetSeconds)> CountInRedisAsync(WindowTally tally, long now, int extra)
@@ -101,17 +121,49 @@ internal sealed class BatchedRateCounter(
         }
     }
 
-    private WindowTally TallyOf(string counter, TimeSpan window, long now)
+    /// <summary>Counts one request in Redis, for a counter this process keeps no tally of (<see cref="MaxTallies"/>).</summary>
+    private async Task<(long Used, int ResetSeconds)> CountUntrackedAsync(string counter, TimeSpan window, long now)
+    {
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(now);
+        return await redisDeadline.WithinAsync(FixedWindowCounter.AddAsync(
+            redis.GetDatabase(), FixedWindow.Key(counter, window, at), (long)FixedWindow.UntilWindowEnds(window, at).TotalMilliseconds, 1));
+    }
+
+    /// <summary>The counter's tally of the current window; null when the cache is full and the counter has none.</summary>
+    private WindowTally? TallyOf(string counter, TimeSpan window, long now)
     {
         var windowMs = (long)window.TotalMilliseconds;
         var endsAt = ((now / windowMs) + 1) * windowMs;
-        if (tallies.TryGetValue(counter, out var current) && current.EndsAtMs == endsAt)
+        while (true)
         {
-            return current;
-        }
+            if (tallies.TryGetValue(counter, out var current))
+            {
+                if (current.EndsAtMs == endsAt)
+                {
+                    return current;
+                }
 
-        var fresh = new WindowTally(FixedWindow.Key(counter, window, DateTimeOffset.FromUnixTimeMilliseconds(now)), endsAt);
-        return tallies.AddOrUpdate(counter, fresh, (_, existing) => existing.EndsAtMs == endsAt ? existing : fresh);
+                var next = new WindowTally(FixedWindow.Key(counter, window, DateTimeOffset.FromUnixTimeMilliseconds(now)), endsAt);
+                if (tallies.TryUpdate(counter, next, current))
+                {
+                    return next;
+                }
+            }
+            else
+            {
+                if (Volatile.Read(ref tallyCount) >= MaxTallies)
+                {
+                    return null;
+                }
+
+                var fresh = new WindowTally(FixedWindow.Key(counter, window, DateTimeOffset.FromUnixTimeMilliseconds(now)), endsAt);
+                if (tallies.TryAdd(counter, fresh))
+                {
+                    Interlocked.Increment(ref tallyCount);
+                    return fresh;
+                }
+            }
+        }
     }
 
     /// <summary>Sends every waiting count in one batch and learns each window's total.</summary>
@@ -149,8 +201,9 @@ internal sealed class BatchedRateCounter(
             batch.Execute();
             await redisDeadline.WithinAsync(Task.WhenAll(sends.Select(s => s.Answer)));
         }
-        catch (Exception ex) when (RedisOutage.Is(ex))
+        catch (Exception ex)
         {
+            // Whatever failed, each count is settled or dropped below, so none stays in flight for good.
             failure = ex;
         }
 
@@ -183,9 +236,9 @@ internal sealed class BatchedRateCounter(
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         foreach (var entry in tallies)
         {
-            if (entry.Value.EndsAtMs <= now && entry.Value.Idle)
+            if (entry.Value.EndsAtMs <= now && entry.Value.Idle && tallies.TryRemove(entry))
             {
-                tallies.TryRemove(entry);
+                Interlocked.Decrement(ref tallyCount);
             }
         }
     }

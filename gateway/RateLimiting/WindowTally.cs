@@ -74,12 +74,17 @@ internal sealed class WindowTally(string redisKey, long endsAtMs)
         }
     }
 
-    /// <summary>Sending failed: the counts are dropped (a limiter outage lets requests through uncounted).</summary>
+    /// <summary>
+    /// Sending failed: the counts are dropped (a limiter outage lets requests through uncounted). A
+    /// command that timed out may still have counted in Redis, so the total here is no longer
+    /// trusted: the next request is counted in Redis.
+    /// </summary>
     public void Lost(int sent)
     {
         lock (gate)
         {
             inFlight -= sent;
+            syncedAtMs = long.MinValue;
         }
     }
 

@@ -103,7 +103,7 @@ public sealed class WindowTallyTests
     }
 
     [Fact]
-    public void Lost_counts_leave_the_estimate()
+    public void After_lost_counts_the_next_request_is_counted_in_redis_and_leaves_them_out()
     {
         var tally = Synced(total: 10);
         tally.TryCount(Limit, Now, out _);
@@ -112,7 +112,8 @@ public sealed class WindowTallyTests
         tally.Lost(sent);
 
         Assert.True(tally.Idle);
-        Assert.Equal(11, tally.TryCount(Limit, Now, out _));
+        Assert.Null(tally.TryCount(Limit, Now, out _));
+        Assert.Equal(1, tally.Take(1));
     }
 
     private static WindowTally Synced(long total)

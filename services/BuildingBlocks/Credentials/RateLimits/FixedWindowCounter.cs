@@ -12,8 +12,12 @@ public static class FixedWindowCounter
     // One round trip: count the events (ARGV[2] of them) and learn how long the window has left.
     private const string CountScript = """
         local used = redis.call('INCRBY', KEYS[1], ARGV[2])
-        if used == tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-        return { used, redis.call('PTTL', KEYS[1]) }
+        local ttl = redis.call('PTTL', KEYS[1])
+        if ttl < 0 then
+          redis.call('PEXPIRE', KEYS[1], ARGV[1])
+          ttl = tonumber(ARGV[1])
+        end
+        return { used, ttl }
         """;
 
     /// <summary>Counts one event of <paramref name="name"/>; returns the count so far and the seconds until the window ends.</summary>
@@ -25,7 +29,7 @@ public static class FixedWindowCounter
 
     /// <summary>
     /// Adds <paramref name="count"/> events to the window counter <paramref name="windowKey"/>, which
-    /// expires in <paramref name="expiresInMs"/> if this creates it; returns its total and the seconds
+    /// expires in <paramref name="expiresInMs"/> if it has no expiry yet (this creates it); returns its total and the seconds
     /// until the window ends. Takes a batch too, so many counters go to Redis in one write.
     /// </summary>
     public static async Task<(long Total, int ResetSeconds)> AddAsync(IDatabaseAsync redis, string windowKey, long expiresInMs, long count)

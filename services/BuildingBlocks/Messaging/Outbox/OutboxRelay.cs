@@ -84,7 +84,8 @@ internal sealed class OutboxRelay(
 
         // The batch is published at once, each message waiting only for its own confirm. If any
         // fails, nothing is deleted: the batch is sent again, and consumers ignore what they saw.
-        await Task.WhenAll(publishing.Select(p => p.Publish));
+        // The deadline also bounds the wait itself, should a publish not heed its cancellation.
+        await Task.WhenAll(publishing.Select(p => p.Publish)).WaitAsync(options.Value.PublishTimeout, cancellationToken);
         var sent = publishing.Select(p => p.Id).ToList();
 
         await using (var delete = new NpgsqlCommand("DELETE FROM outbox_messages WHERE id = ANY(@ids)", connection, transaction))
