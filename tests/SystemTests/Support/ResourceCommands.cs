@@ -14,13 +14,7 @@ internal static class ResourceCommands
     /// <summary>Stops every instance of <paramref name="name"/> and waits until each has exited.</summary>
     public static async Task StopResourceAsync(this DistributedApplication app, string name, CancellationToken cancellationToken)
     {
-        var instances = await InstanceIdsAsync(app, name, cancellationToken);
-        var result = await app.ResourceCommands.ExecuteCommandAsync(Resource(app, name), KnownResourceCommands.StopCommand, cancellationToken);
-        if (!result.Success)
-        {
-            throw new InvalidOperationException($"Stopping {name} failed: {result.Message}");
-        }
-
+        var instances = await ExecuteAsync(app, name, KnownResourceCommands.StopCommand, cancellationToken);
         foreach (var id in instances)
         {
             await app.ResourceNotifications.WaitForResourceAsync(name, e => e.ResourceId == id && IsDown(e.Snapshot.State?.Text), cancellationToken);
@@ -30,13 +24,7 @@ internal static class ResourceCommands
     /// <summary>Starts every instance of <paramref name="name"/> again (same command line, same ports) and waits until each is healthy.</summary>
     public static async Task StartResourceAsync(this DistributedApplication app, string name, CancellationToken cancellationToken)
     {
-        var instances = await InstanceIdsAsync(app, name, cancellationToken);
-        var result = await app.ResourceCommands.ExecuteCommandAsync(Resource(app, name), KnownResourceCommands.StartCommand, cancellationToken);
-        if (!result.Success)
-        {
-            throw new InvalidOperationException($"Starting {name} failed: {result.Message}");
-        }
-
+        var instances = await ExecuteAsync(app, name, KnownResourceCommands.StartCommand, cancellationToken);
         foreach (var id in instances)
         {
             // Health reports are reset when a start begins, so a stale "Healthy" cannot end this wait.
@@ -48,6 +36,14 @@ internal static class ResourceCommands
                 throw new InvalidOperationException($"{id} failed to start.");
             }
         }
+    }
+
+    /// <summary>Runs the dashboard's command on the resource; returns its instances' ids, taken before the command.</summary>
+    private static async Task<IReadOnlyList<string>> ExecuteAsync(DistributedApplication app, string name, string command, CancellationToken cancellationToken)
+    {
+        var instances = await InstanceIdsAsync(app, name, cancellationToken);
+        var result = await app.ResourceCommands.ExecuteCommandAsync(Resource(app, name), command, cancellationToken);
+        return result.Success ? instances : throw new InvalidOperationException($"{command} of {name} failed: {result.Message}");
     }
 
     private static IResource Resource(DistributedApplication app, string name) =>
