@@ -32,9 +32,10 @@ var rabbitmq = builder.AddLocalRabbitMq(ResourceNames.RabbitMq, files);
 // or consumes and the queues of its own consumers (MassTransit's names: message type, kebab-case
 // consumer).
 var keysBus = rabbitmq.AddServiceUser(ResourceNames.KeysBus, "keys", files,
-    ["TrustedOss.Contracts:AuditRecorded", "TrustedOss.Keys.ApiKeys:ApiKeyCacheStale"], ["audit-recorded", "api-key-cache-stale"]);
+    ["TrustedOss.Contracts:AuditRecorded", "TrustedOss.Contracts:AuditBatchRecorded", "TrustedOss.Keys.ApiKeys:ApiKeyCacheStale"],
+    ["audit-recorded", "api-key-cache-stale"]);
 var webhookIngestBus = rabbitmq.AddServiceUser(ResourceNames.WebhookIngestBus, "webhook-ingest", files,
-    ["TrustedOss.Contracts:DeliveryReceived", "TrustedOss.Contracts:AuditRecorded"], []);
+    ["TrustedOss.Contracts:DeliveryReceived", "TrustedOss.Contracts:AuditRecorded", "TrustedOss.Contracts:AuditBatchRecorded"], []);
 var scansBus = rabbitmq.AddServiceUser(ResourceNames.ScansBus, "scans", files,
     ["TrustedOss.Contracts:DeliveryReceived", "TrustedOss.Contracts:ScanRequested"], ["delivery-received", "scan-requested"]);
 

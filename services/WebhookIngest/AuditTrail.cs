@@ -20,7 +20,10 @@ internal sealed class AuditTrail(Outbox outbox, TimeProvider time)
     public Task RecordAsync(
         NpgsqlTransaction transaction, CallerIdentity? caller, HttpContext http, string targetTable, Guid targetId, string action, Guid? teamId,
         object diff) =>
-        outbox.EnqueueAsync(transaction, new AuditRecorded(
-            Guid.CreateVersion7(time.GetUtcNow()), time.GetUtcNow(), caller?.UserId, caller?.ApiKeyId, teamId, targetTable, targetId, action,
-            http.TraceIdentifier, JsonSerializer.Serialize(diff, ApiJson.Options), RequestIdMiddleware.ClientRequestId(http)), http.RequestAborted);
+        outbox.EnqueueAsync(transaction, Row(caller, http, targetTable, targetId, action, teamId, diff), http.RequestAborted);
+
+    /// <summary>The row for a change that is written with others (<see cref="AuditBatchRecorded"/>).</summary>
+    public AuditRecorded Row(CallerIdentity? caller, HttpContext http, string targetTable, Guid targetId, string action, Guid? teamId, object diff) =>
+        new(Guid.CreateVersion7(time.GetUtcNow()), time.GetUtcNow(), caller?.UserId, caller?.ApiKeyId, teamId, targetTable, targetId, action,
+            http.TraceIdentifier, JsonSerializer.Serialize(diff, ApiJson.Options), RequestIdMiddleware.ClientRequestId(http));
 }

@@ -23,7 +23,7 @@ internal static class Extensions
         builder.AddServiceDatabase(DatabaseName, typeof(Extensions).Assembly);
         builder.AddServiceRedis();
         builder.AddMessaging();
-        builder.AddOutbox(DatabaseName, typeof(DeliveryReceived), typeof(AuditRecorded));
+        builder.AddOutbox(DatabaseName, typeof(DeliveryReceived), typeof(AuditRecorded), typeof(AuditBatchRecorded));
         builder.AddCallerIdentity(ServiceName);
         builder.AddProjectAccess();
 
@@ -31,6 +31,8 @@ internal static class Extensions
         builder.Services.AddSingleton<WebhookSecretCipher>();
         builder.Services.AddSingleton<WebhookStore>();
         builder.Services.AddSingleton<AuditTrail>();
+        builder.Services.AddSingleton<DeliveryWriter>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<DeliveryWriter>());
         builder.Services.AddSingleton<DeliveryReceiver>();
     }
 }

@@ -114,6 +114,54 @@ public sealed class WebhookTests(SystemFixture system) : IDisposable
         Assert.Equal(("enqueued", "duplicate", first.ScanId), (first.Status, retry.Status, retry.ScanId));
     }
 
+    [Fact]
+    public async Task Deliveries_arriving_together_are_each_answered_for_themselves_copies_among_them_stored_once_and_a_refused_one_fails_alone()
+    {
+        using var hooked = await HookedProjectAsync("github");
+        var (repository, project, secret) = (hooked.Repository, hooked.Project, hooked.Secret);
+        var ping = Webhooks.Payload("github-ping", repository.FileUrl);
+        var push = Webhooks.Payload("github-push-new-branch", repository.FileUrl, sha: repository.HeadSha);
+        var repeated = Guid.NewGuid().ToString();
+
+        // Sent together, they are stored many to a transaction: each answer must still be its own,
+        // and the one the database refuses (a NUL in its ref) must fail alone, with its 422.
+        var refused = Webhooks.Payload("github-push-new-branch", repository.FileUrl, gitRef: "bad\u0000ref", sha: repository.HeadSha);
+        var sends = new List<Func<Task<HttpResponseMessage>>>
+        {
+            () => webhooks.GitHubAsync(secret, "push", refused),
+        };
+        sends.AddRange(Enumerable.Range(0, 40).Select(_ => (Func<Task<HttpResponseMessage>>)(() => webhooks.GitHubAsync(secret, "ping", ping))));
+        sends.AddRange(Enumerable.Range(0, 10).Select(_ => (Func<Task<HttpResponseMessage>>)(() => webhooks.GitHubAsync(secret, "push", push, repeated))));
+        var responses = new System.Collections.Concurrent.ConcurrentBag<(HttpStatusCode Status, string Body)>();
+        await Parallel.ForEachAsync(sends, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (send, token) =>
+        {
+            using var response = await send();
+            responses.Add((response.StatusCode, await response.Content.ReadAsStringAsync(token)));
+        });
+
+        Assert.Single(responses, r => r.Status == HttpStatusCode.UnprocessableEntity);
+        var answers = responses.Where(r => r.Status != HttpStatusCode.UnprocessableEntity)
+            .Select(r => r.Status == HttpStatusCode.OK ? JsonSerializer.Deserialize<Webhooks.Answer>(r.Body, Json.Api)! : throw new Xunit.Sdk.XunitException(r.Body))
+            .ToList();
+        var pings = answers.Where(a => a.DeliveryId != repeated).ToList();
+        var copies = answers.Where(a => a.DeliveryId == repeated).ToList();
+        Assert.Equal(40, pings.Select(a => a.DeliveryId).Distinct().Count());
+        Assert.All(pings, a => Assert.Equal(("ignored", null), (a.Status, a.ScanId)));
+        Assert.Equal(["duplicate", "enqueued"], copies.Select(a => a.Status).Distinct().Order());
+        Assert.Single(copies, a => a.Status == "enqueued");
+        var scanId = Assert.Single(copies.Select(a => a.ScanId).Distinct())!.Value;
+
+        await using var webhooksDb = await system.OpenDatabaseAsync(ResourceNames.WebhooksDatabase);
+        var stored = await DeliveryIdsAsync(webhooksDb, project.Id);
+        Assert.Equal(41, stored.Count);
+        await using var keysDb = await system.OpenDatabaseAsync(ResourceNames.KeysDatabase);
+        await Eventually.ValueAsync(async () => await AuditRowCountAsync(keysDb, stored) >= stored.Count ? (object)true : null, TimeSpan.FromSeconds(30),
+            "an audit row for each stored delivery");
+        Assert.Equal(stored.Count, await AuditRowCountAsync(keysDb, stored));
+        using var admin = await api.AdminAsync();
+        Assert.Equal("succeeded", (await Scans.FinishedAsync(admin, scanId, promised: true)).Status);
+    }
+
     [Theory]
     [InlineData("github", "ping", "github-ping")]
     [InlineData("github", "pull_request", "github-pull_request-closed")]
@@ -289,6 +337,29 @@ public sealed class WebhookTests(SystemFixture system) : IDisposable
     private sealed record HookedProject(GitRepository Repository, Api.Project Project, string Secret) : IDisposable
     {
         public void Dispose() => Repository.Dispose();
+    }
+
+    private static async Task<List<Guid>> DeliveryIdsAsync(NpgsqlConnection connection, Guid projectId)
+    {
+        await using var query = new NpgsqlCommand("SELECT id FROM webhook_deliveries WHERE project_id = @projectId", connection);
+        query.Parameters.AddWithValue("projectId", projectId);
+        var ids = new List<Guid>();
+        await using var reader = await query.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetGuid(0));
+        }
+
+        return ids;
+    }
+
+    /// <summary>Audit rows of these deliveries, repeats counted (the log must hold each exactly once).</summary>
+    private static async Task<long> AuditRowCountAsync(NpgsqlConnection connection, List<Guid> deliveryIds)
+    {
+        await using var query = new NpgsqlCommand(
+            "SELECT count(*) FROM audit_log WHERE target_table = 'webhook_deliveries' AND target_id = ANY(@ids)", connection);
+        query.Parameters.AddWithValue("ids", deliveryIds.ToArray());
+        return (long)(await query.ExecuteScalarAsync())!;
     }
 
     private static async Task<string?> SingleDiffAsync(NpgsqlConnection connection, string table, Guid id)

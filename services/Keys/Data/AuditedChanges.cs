@@ -33,6 +33,38 @@ internal sealed class AuditedChanges(NpgsqlDataSource db, Outbox outbox, TimePro
             cancellationToken: cancellationToken)) == 1;
     }
 
+    /// <summary>Appends many rows in one statement; returns how many were new.</summary>
+    public async Task<int> AppendAllAsync(IReadOnlyList<AuditRecorded> rows, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO audit_log (id, created_at, actor_user_id, actor_api_key_id, team_id, target_table, target_id, action, request_id,
+                                   client_request_id, diff)
+            SELECT id, created_at, actor_user_id, actor_api_key_id, team_id, target_table, target_id, action, request_id, client_request_id,
+                   diff::jsonb
+            FROM unnest(@ids, @createdAt, @actorUserIds, @actorApiKeyIds, @teamIds, @targetTables, @targetIds, @actions, @requestIds,
+                        @clientRequestIds, @diffs)
+                AS r(id, created_at, actor_user_id, actor_api_key_id, team_id, target_table, target_id, action, request_id, client_request_id, diff)
+            ON CONFLICT (id) DO NOTHING
+            """,
+            new
+            {
+                ids = rows.Select(r => r.Id).ToArray(),
+                createdAt = rows.Select(r => r.CreatedAt.UtcDateTime).ToArray(),
+                actorUserIds = rows.Select(r => r.ActorUserId).ToArray(),
+                actorApiKeyIds = rows.Select(r => r.ActorApiKeyId).ToArray(),
+                teamIds = rows.Select(r => r.TeamId).ToArray(),
+                targetTables = rows.Select(r => r.TargetTable).ToArray(),
+                targetIds = rows.Select(r => r.TargetId).ToArray(),
+                actions = rows.Select(r => r.Action).ToArray(),
+                requestIds = rows.Select(r => r.RequestId).ToArray(),
+                clientRequestIds = rows.Select(r => r.ClientRequestId).ToArray(),
+                diffs = rows.Select(r => r.Diff).ToArray(),
+            },
+            cancellationToken: cancellationToken));
+    }
+
     public async Task<AuditedTransaction> BeginAsync(CallerIdentity caller, HttpContext http)
     {
         var connection = await db.OpenConnectionAsync(http.RequestAborted);

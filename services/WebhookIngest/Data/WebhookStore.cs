@@ -76,20 +76,35 @@ internal sealed class WebhookStore(NpgsqlDataSource db)
             new { provider, deliveryId }, cancellationToken: cancellationToken));
     }
 
-    /// <summary>Stores the delivery; false when (provider, delivery id) is already stored (a redelivery racing this one).</summary>
-    public static async Task<bool> TryAddDeliveryAsync(NpgsqlTransaction transaction, DeliveryRow delivery, string requestId) =>
-        await transaction.Connection!.ExecuteAsync(new CommandDefinition(
+    /// <summary>
+    /// Stores the deliveries whose (provider, delivery id) is not stored yet, the first of any
+    /// repeated within them; returns the ids stored.
+    /// </summary>
+    public static async Task<HashSet<Guid>> TryAddDeliveriesAsync(NpgsqlTransaction transaction, IReadOnlyList<(DeliveryRow Delivery, string RequestId)> deliveries)
+    {
+        var rows = deliveries.Select(d => d.Delivery).ToList();
+        var stored = await transaction.Connection!.QueryAsync<Guid>(new CommandDefinition(
             """
             INSERT INTO webhook_deliveries (id, provider, delivery_id, project_id, event_type, outcome, scan_id, request_id, received_at)
-            VALUES (@Id, @Provider, @DeliveryId, @ProjectId, @EventType, @Outcome, @ScanId, @requestId, @ReceivedAt)
+            SELECT * FROM unnest(@ids, @providers, @deliveryIds, @projectIds, @eventTypes, @outcomes, @scanIds, @requestIds, @receivedAt)
             ON CONFLICT (provider, delivery_id) DO NOTHING
+            RETURNING id
             """,
             new
             {
-                delivery.Id, delivery.Provider, delivery.DeliveryId, delivery.ProjectId, delivery.EventType, delivery.Outcome, delivery.ScanId,
-                requestId, delivery.ReceivedAt,
+                ids = rows.Select(r => r.Id).ToArray(),
+                providers = rows.Select(r => r.Provider).ToArray(),
+                deliveryIds = rows.Select(r => r.DeliveryId).ToArray(),
+                projectIds = rows.Select(r => r.ProjectId).ToArray(),
+                eventTypes = rows.Select(r => r.EventType).ToArray(),
+                outcomes = rows.Select(r => r.Outcome).ToArray(),
+                scanIds = rows.Select(r => r.ScanId).ToArray(),
+                requestIds = deliveries.Select(d => d.RequestId).ToArray(),
+                receivedAt = rows.Select(r => r.ReceivedAt).ToArray(),
             },
-            transaction)) == 1;
+            transaction));
+        return [.. stored];
+    }
 
     public async Task<PagedList<DeliveryRow>> ListDeliveriesAsync(Guid projectId, PageRequest page, CancellationToken cancellationToken)
     {

@@ -1,9 +1,9 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using StackExchange.Redis;
 using TrustedOss.Contracts;
 using TrustedOss.Data;
-using TrustedOss.Messaging.Outbox;
 using TrustedOss.Redis;
 using TrustedOss.ServiceDefaults.Http;
 using TrustedOss.WebhookIngest.Data;
@@ -15,11 +15,11 @@ namespace TrustedOss.WebhookIngest.Receiving;
 /// CONTRACT §4 steps 4–8 for a delivery whose body and headers are in order: find the project by
 /// its repository, verify the signature with its secret (during a rotation, the previous one
 /// too), recognise a repeat, decide what the event asks for, and store the delivery with its
-/// <see cref="DeliveryReceived"/> (and audit row) in one transaction before answering. The scan id
+/// <see cref="DeliveryReceived"/> and audit row, committed together (<see cref="DeliveryWriter"/>), before answering. The scan id
 /// in the answer is the one the Scan service will create, whatever restarts in between.
 /// </summary>
 internal sealed class DeliveryReceiver(
-    WebhookStore store, WebhookSecretCipher cipher, Outbox outbox, AuditTrail audit, IConnectionMultiplexer redis, RedisDeadline redisDeadline,
+    WebhookStore store, DeliveryWriter writer, WebhookSecretCipher cipher, AuditTrail audit, IConnectionMultiplexer redis, RedisDeadline redisDeadline,
     TimeProvider time, ILogger<DeliveryReceiver> logger)
 {
     public async Task<Results<Ok<WebhookAnswer>, ApiProblem>> ReceiveAsync(string provider, HttpContext http, byte[] body, JsonElement json)
@@ -45,28 +45,18 @@ internal sealed class DeliveryReceiver(
         };
         var delivery = new DeliveryRow(Guid.CreateVersion7(time.GetUtcNow()), webhook.ProjectId, provider, deliveryId, providerEvent.EventType,
             outcome, scanId, time.UtcNowForDatabase());
-        var (connection, transaction) = await store.BeginAsync(http.RequestAborted);
-        await using (connection)
-        await using (transaction)
+        var scan = outcome == DeliveryOutcome.Enqueued
+            ? new DeliveryReceived(delivery.Id, scanId!.Value, webhook.ProjectId, webhook.RepositoryUrl, provider, providerEvent.EventType,
+                providerEvent.Ref, providerEvent.CommitSha, time.GetUtcNow())
+            : null;
+        var audited = audit.Row(caller: null, http, "webhook_deliveries", delivery.Id, "create", webhook.TeamId,
+            new { delivery.Provider, delivery.DeliveryId, delivery.EventType, delivery.Outcome, delivery.ScanId, delivery.ProjectId });
+        if (!await writer.StoreAsync(new DeliveryWrite(delivery, http.TraceIdentifier, scan, audited, Activity.Current?.Id)))
         {
-            if (!await WebhookStore.TryAddDeliveryAsync(transaction, delivery, http.TraceIdentifier))
-            {
-                // A repeat (a retry, or one racing this answer): the first delivery stands and nothing new is stored.
-                return Duplicate((await store.FindDeliveryAsync(provider, deliveryId, http.RequestAborted))!);
-            }
-
-            if (outcome == DeliveryOutcome.Enqueued)
-            {
-                await outbox.EnqueueAsync(transaction, new DeliveryReceived(delivery.Id, scanId!.Value, webhook.ProjectId, webhook.RepositoryUrl, provider,
-                    providerEvent.EventType, providerEvent.Ref, providerEvent.CommitSha, time.GetUtcNow()), http.RequestAborted);
-            }
-
-            await audit.RecordAsync(transaction, caller: null, http, "webhook_deliveries", delivery.Id, "create", webhook.TeamId,
-                new { delivery.Provider, delivery.DeliveryId, delivery.EventType, delivery.Outcome, delivery.ScanId, delivery.ProjectId });
-            await transaction.CommitAsync(http.RequestAborted);
+            // A repeat (a retry, or one racing this answer): the first delivery stands and nothing new is stored.
+            return Duplicate((await store.FindDeliveryAsync(provider, deliveryId, http.RequestAborted))!);
         }
 
-        outbox.Flush();
         logger.LogInformation("{Provider} delivery {DeliveryId} ({EventType}) for project {ProjectId}: {Outcome}",
             provider, deliveryId, providerEvent.EventType, webhook.ProjectId, delivery.Outcome);
         return TypedResults.Ok(new WebhookAnswer(delivery.Outcome, deliveryId, scanId));

@@ -10,16 +10,10 @@ public sealed class Outbox(IOptions<OutboxOptions> options, OutboxSignal signal,
 {
     public async Task EnqueueAsync<T>(NpgsqlTransaction transaction, T message, CancellationToken cancellationToken) where T : class
     {
-        var name = typeof(T).FullName!;
-        if (!options.Value.MessageTypes.ContainsKey(name))
-        {
-            throw new InvalidOperationException($"{name} is not registered with AddOutbox.");
-        }
-
         await using var insert = new NpgsqlCommand(
             "INSERT INTO outbox_messages (message_type, body, trace_parent, created_at) VALUES (@type, @body::jsonb, @traceParent, @createdAt)",
             transaction.Connection, transaction);
-        insert.Parameters.AddWithValue("type", name);
+        insert.Parameters.AddWithValue("type", RegisteredName(typeof(T)));
         insert.Parameters.AddWithValue("body", JsonSerializer.Serialize(message));
         // The trace continues when the relay publishes, so one trace spans request, outbox and consumer.
         insert.Parameters.AddWithValue("traceParent", (object?)Activity.Current?.Id ?? DBNull.Value);
@@ -27,9 +21,42 @@ public sealed class Outbox(IOptions<OutboxOptions> options, OutboxSignal signal,
         await insert.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Adds many messages in one statement, each continuing the trace it names (a batch written
+    /// for many requests carries each request's own trace).
+    /// </summary>
+    public async Task EnqueueAllAsync(NpgsqlTransaction transaction, IReadOnlyList<OutboxEntry> entries, CancellationToken cancellationToken)
+    {
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
+        await using var insert = new NpgsqlCommand(
+            """
+            INSERT INTO outbox_messages (message_type, body, trace_parent, created_at)
+            SELECT message_type, body::jsonb, trace_parent, @createdAt FROM unnest(@types, @bodies, @traceParents) AS m(message_type, body, trace_parent)
+            """,
+            transaction.Connection, transaction);
+        insert.Parameters.AddWithValue("types", entries.Select(e => RegisteredName(e.Message.GetType())).ToArray());
+        insert.Parameters.AddWithValue("bodies", entries.Select(e => JsonSerializer.Serialize(e.Message, e.Message.GetType())).ToArray());
+        insert.Parameters.AddWithValue("traceParents", entries.Select(e => e.TraceParent).ToArray());
+        insert.Parameters.AddWithValue("createdAt", time.GetUtcNow().UtcDateTime);
+        await insert.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private string RegisteredName(Type type)
+    {
+        var name = type.FullName!;
+        return options.Value.MessageTypes.ContainsKey(name) ? name : throw new InvalidOperationException($"{name} is not registered with AddOutbox.");
+    }
+
     /// <summary>Call after committing: the relay publishes now instead of at its next poll.</summary>
     public void Flush() => signal.Kick();
 }
+
+/// <summary>A message for <see cref="Outbox.EnqueueAllAsync"/> and the W3C trace parent it continues, if any.</summary>
+public sealed record OutboxEntry(object Message, string? TraceParent);
 
 /// <summary>Wakes the relay in this process; kicks while it is awake fold into one.</summary>
 public sealed class OutboxSignal

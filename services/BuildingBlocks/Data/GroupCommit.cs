@@ -1,0 +1,104 @@
+using System.Threading.Channels;
+
+namespace TrustedOss.Data;
+
+/// <summary>
+/// Many callers' writes to one transaction (group commit): while one batch is being written, the
+/// items that arrive wait and go together in the next, so under load a commit, and its wait for
+/// the disk, is shared; an item alone is written at once. Each caller waits for its own item's
+/// commit, so nothing a caller was told is stored lives only in this process.
+/// </summary>
+/// <param name="write">
+/// Writes the items in one transaction and says, for each in order, whether it was new (false: it
+/// was stored before). It throws when the transaction fails.
+/// </param>
+/// <param name="isOutage">
+/// Whether a failure is the database not answering: then every item of the batch fails with it.
+/// Any other failure (the database refusing one item) is tried again item by item, so only the
+/// item at fault fails.
+/// </param>
+public sealed class GroupCommit<T>(Func<IReadOnlyList<T>, CancellationToken, Task<bool[]>> write, Func<Exception, bool> isOutage, int maxBatch)
+{
+    private readonly Channel<(T Item, TaskCompletionSource<bool> Stored)> waiting =
+        Channel.CreateUnbounded<(T, TaskCompletionSource<bool>)>(new UnboundedChannelOptions { SingleReader = true });
+
+    /// <summary>Called with each batch's size as it is written.</summary>
+    public Action<int>? Writing { get; init; }
+
+    /// <summary>Called when a batch is refused and its items are tried one by one.</summary>
+    public Action<Exception, int>? Refused { get; init; }
+
+    /// <summary>Stores <paramref name="item"/> with the others waiting; false when it was stored before.</summary>
+    public async Task<bool> StoreAsync(T item)
+    {
+        var stored = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!waiting.Writer.TryWrite((item, stored)))
+        {
+            // Stopped: no more batches, this item is written alone.
+            await WriteAsync([(item, stored)]);
+        }
+
+        return await stored.Task;
+    }
+
+    /// <summary>Writes batches until <paramref name="stoppingToken"/> fires, then what is still waiting.</summary>
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (await waiting.Reader.WaitToReadAsync(stoppingToken))
+            {
+                await WriteWaitingAsync();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            waiting.Writer.TryComplete();
+            while (waiting.Reader.TryPeek(out _))
+            {
+                await WriteWaitingAsync();
+            }
+        }
+    }
+
+    private async Task WriteWaitingAsync()
+    {
+        var batch = new List<(T, TaskCompletionSource<bool>)>();
+        while (batch.Count < maxBatch && waiting.Reader.TryRead(out var next))
+        {
+            batch.Add(next);
+        }
+
+        await WriteAsync(batch);
+    }
+
+    /// <summary>Writes the batch and settles each caller; never throws.</summary>
+    private async Task WriteAsync(List<(T Item, TaskCompletionSource<bool> Stored)> batch)
+    {
+        try
+        {
+            Writing?.Invoke(batch.Count);
+            // Not the callers' cancellation: once a batch is under way it is written for all of them.
+            var stored = await write([.. batch.Select(b => b.Item)], CancellationToken.None);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Stored.TrySetResult(stored[i]);
+            }
+        }
+        catch (Exception ex) when (batch.Count > 1 && !isOutage(ex))
+        {
+            Refused?.Invoke(ex, batch.Count);
+            foreach (var one in batch)
+            {
+                await WriteAsync([one]);
+            }
+        }
+        catch (Exception ex)
+        {
+            foreach (var (_, stored) in batch)
+            {
+                stored.TrySetException(ex);
+            }
+        }
+    }
+}

@@ -1,0 +1,146 @@
+using TrustedOss.Data;
+
+namespace TrustedOss.BuildingBlocks.Tests;
+
+/// <summary>Many callers' writes to one transaction: batching, each caller's own answer, and failures.</summary>
+public sealed class GroupCommitTests
+{
+    private static readonly string[] Queued = ["b", "repeat-c", "d", "e", "repeat-f"];
+
+    private readonly List<string[]> batches = [];
+    private readonly TaskCompletionSource firstBatchMayFinish = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource firstBatchStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    [Fact]
+    public async Task A_lone_item_is_written_at_once_and_its_caller_told_whether_it_was_new()
+    {
+        var commits = Commits(maxBatch: 10, holdFirstBatch: false);
+        using var stop = new CancellationTokenSource();
+        var running = commits.RunAsync(stop.Token);
+
+        Assert.True(await commits.StoreAsync("new"));
+        Assert.False(await commits.StoreAsync("repeat"));
+
+        Assert.Equal([["new"], ["repeat"]], batches);
+        await stop.CancelAsync();
+        await running;
+    }
+
+    [Fact]
+    public async Task Items_arriving_while_a_batch_is_written_go_together_in_the_next_up_to_the_limit_each_with_its_own_answer()
+    {
+        var commits = Commits(maxBatch: 3, holdFirstBatch: true);
+        using var stop = new CancellationTokenSource();
+        var running = commits.RunAsync(stop.Token);
+
+        var first = commits.StoreAsync("a");
+        await firstBatchStarted.Task;
+        var waiting = Queued.Select(item => (item, commits.StoreAsync(item))).ToList();
+        firstBatchMayFinish.SetResult();
+
+        Assert.True(await first);
+        foreach (var (item, stored) in waiting)
+        {
+            Assert.Equal(!item.StartsWith("repeat", StringComparison.Ordinal), await stored);
+        }
+
+        Assert.Equal([["a"], ["b", "repeat-c", "d"], ["e", "repeat-f"]], batches);
+        await stop.CancelAsync();
+        await running;
+    }
+
+    [Fact]
+    public async Task A_refused_batch_is_written_item_by_item_and_only_the_item_at_fault_fails()
+    {
+        var refusals = new List<int>();
+        var commits = Commits(maxBatch: 10, holdFirstBatch: true, refused: size => refusals.Add(size));
+        using var stop = new CancellationTokenSource();
+        var running = commits.RunAsync(stop.Token);
+
+        var first = commits.StoreAsync("a");
+        await firstBatchStarted.Task;
+        var good = commits.StoreAsync("b");
+        var bad = commits.StoreAsync("refused");
+        var repeat = commits.StoreAsync("repeat-c");
+        firstBatchMayFinish.SetResult();
+
+        Assert.True(await first);
+        Assert.True(await good);
+        Assert.False(await repeat);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => bad);
+        Assert.Equal([3], refusals);
+        Assert.Equal([["a"], ["b", "refused", "repeat-c"], ["b"], ["refused"], ["repeat-c"]], batches);
+        await stop.CancelAsync();
+        await running;
+    }
+
+    [Fact]
+    public async Task An_outage_fails_every_item_of_its_batch_without_trying_them_one_by_one()
+    {
+        var commits = Commits(maxBatch: 10, holdFirstBatch: true);
+        using var stop = new CancellationTokenSource();
+        var running = commits.RunAsync(stop.Token);
+
+        var first = commits.StoreAsync("a");
+        await firstBatchStarted.Task;
+        var down = new[] { commits.StoreAsync("b"), commits.StoreAsync("outage"), commits.StoreAsync("c") };
+        firstBatchMayFinish.SetResult();
+
+        Assert.True(await first);
+        foreach (var stored in down)
+        {
+            await Assert.ThrowsAsync<TimeoutException>(() => stored);
+        }
+
+        Assert.Equal(2, batches.Count);
+        await stop.CancelAsync();
+        await running;
+    }
+
+    [Fact]
+    public async Task Items_waiting_when_it_stops_are_still_written_and_later_ones_are_written_alone()
+    {
+        var commits = Commits(maxBatch: 10, holdFirstBatch: true);
+        using var stop = new CancellationTokenSource();
+        var running = commits.RunAsync(stop.Token);
+
+        var first = commits.StoreAsync("a");
+        await firstBatchStarted.Task;
+        var waiting = new[] { commits.StoreAsync("b"), commits.StoreAsync("c") };
+        await stop.CancelAsync();
+        firstBatchMayFinish.SetResult();
+        await running;
+
+        Assert.True(await first);
+        var answers = await Task.WhenAll(waiting);
+        Assert.Equal([true, true], answers);
+        Assert.True(await commits.StoreAsync("d"));
+        Assert.Equal([["a"], ["b", "c"], ["d"]], batches);
+    }
+
+    /// <summary>
+    /// Items named "repeat…" were stored before; a batch holding "refused" is refused by the
+    /// database; one holding "outage" meets a database that does not answer. The first batch can
+    /// be held until the test lets it finish, so that others queue behind it.
+    /// </summary>
+    private GroupCommit<string> Commits(int maxBatch, bool holdFirstBatch, Action<int>? refused = null) =>
+        new(async (items, _) =>
+        {
+            lock (batches)
+            {
+                batches.Add([.. items]);
+            }
+
+            if (firstBatchStarted.TrySetResult() && holdFirstBatch)
+            {
+                await firstBatchMayFinish.Task;
+            }
+
+            return items.Contains("outage") ? throw new TimeoutException()
+                : items.Contains("refused") ? throw new InvalidOperationException("refused")
+                : [.. items.Select(item => !item.StartsWith("repeat", StringComparison.Ordinal))];
+        }, ex => ex is TimeoutException, maxBatch)
+        {
+            Refused = (_, size) => refused?.Invoke(size),
+        };
+}
