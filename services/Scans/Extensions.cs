@@ -1,4 +1,5 @@
 using System.Net;
+using MassTransit;
 using Microsoft.Extensions.Options;
 using TrustedOss.Access;
 using TrustedOss.Contracts;
@@ -30,7 +31,7 @@ internal static class Extensions
         builder.AddProjectAccess();
         builder.AddMessaging(bus =>
         {
-            bus.AddConsumer<DeliveryReceivedConsumer>();
+            bus.AddConsumer<DeliveryReceivedConsumer, DeliveryReceivedConsumerDefinition>();
             bus.AddConsumer<ScanRequestedConsumer>((context, consumer) =>
                 consumer.ConcurrentMessageLimit = context.GetRequiredService<IOptions<ScanRunnerOptions>>().Value.ConcurrentScans);
         });
@@ -51,6 +52,8 @@ internal static class Extensions
         builder.Services.AddSingleton<CommitInventory>();
         builder.Services.AddHostedService<StaleScanReaper>();
         builder.Services.AddSingleton<ScanStore>();
+        builder.Services.AddSingleton<WebhookScanWriter>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<WebhookScanWriter>());
         builder.Services.AddSingleton<ScanMetrics>();
         builder.Services.AddSingleton<ActiveScans>();
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MassTransit;
 using TrustedOss.Contracts;
 using TrustedOss.Scans.Data;
@@ -12,7 +13,7 @@ namespace TrustedOss.Scans.Consumers;
 /// <see cref="DeliveryReceived.ScanId"/>) and queues it to run: a redelivered message finds the
 /// scan already there and changes nothing.
 /// </summary>
-internal sealed class DeliveryReceivedConsumer(ScanStore scans, ActiveScans active, TimeProvider time, ILogger<DeliveryReceivedConsumer> logger)
+internal sealed class DeliveryReceivedConsumer(WebhookScanWriter scans, ActiveScans active, TimeProvider time, ILogger<DeliveryReceivedConsumer> logger)
     : IConsumer<DeliveryReceived>
 {
     public async Task Consume(ConsumeContext<DeliveryReceived> context)
@@ -29,7 +30,7 @@ internal sealed class DeliveryReceivedConsumer(ScanStore scans, ActiveScans acti
             ScanTrigger.Webhook, RequestedByUserId: null, ApiKeyId: null, delivery.DeliveryId,
             CreatedAt: time.UtcNowForDatabase(), StartedAt: null, CompletedAt: null, ErrorCode: null, ErrorMessage: null, ComponentCount: null);
 
-        if (await scans.TryQueueAsync(scan, teamId: null, delivery.RepositoryUrl, context.CancellationToken))
+        if (await scans.TryQueueAsync(new QueuedScan(scan, delivery.RepositoryUrl, Activity.Current?.Id)))
         {
             await active.StartedAsync(scan);
             logger.LogInformation("Scan {ScanId} queued for project {ProjectId} from {Provider} delivery {DeliveryId}",
@@ -39,5 +40,20 @@ internal sealed class DeliveryReceivedConsumer(ScanStore scans, ActiveScans acti
         {
             logger.LogInformation("Delivery {DeliveryId} was already turned into scan {ScanId}", delivery.DeliveryId, delivery.ScanId);
         }
+    }
+}
+
+/// <summary>
+/// Many deliveries at once, so that their scans are stored many to a transaction
+/// (<see cref="WebhookScanWriter"/>): each message still succeeds or fails on its own.
+/// </summary>
+internal sealed class DeliveryReceivedConsumerDefinition : ConsumerDefinition<DeliveryReceivedConsumer>
+{
+    private const int AtOnce = 64;
+
+    public DeliveryReceivedConsumerDefinition()
+    {
+        ConcurrentMessageLimit = AtOnce;
+        Endpoint(endpoint => endpoint.PrefetchCount = AtOnce);
     }
 }

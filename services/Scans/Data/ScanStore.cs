@@ -84,6 +84,43 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, TimeProvider
         return inserted == 1;
     }
 
+    /// <summary>
+    /// Stores the queued webhook scans not stored yet and their <see cref="ScanRequested"/> in one
+    /// transaction; says, for each in order, whether it was new. (Webhook scans are exempt from the
+    /// one-active-API-scan rule, so none is refused for another.)
+    /// </summary>
+    public async Task<bool[]> TryQueueAllAsync(IReadOnlyList<QueuedScan> queued, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var scans = queued.Select(q => q.Scan).ToList();
+        var stored = (await connection.QueryAsync<Guid>(new CommandDefinition(
+            """
+            INSERT INTO scans (id, project_id, kind, status, ref, commit_sha, trigger, delivery_id, created_at)
+            SELECT * FROM unnest(@ids, @projectIds, @kinds, @statuses, @refs, @commitShas, @triggers, @deliveryIds, @createdAt)
+            ON CONFLICT (id) DO NOTHING
+            RETURNING id
+            """,
+            new
+            {
+                ids = scans.Select(s => s.Id).ToArray(),
+                projectIds = scans.Select(s => s.ProjectId).ToArray(),
+                kinds = scans.Select(s => s.Kind).ToArray(),
+                statuses = scans.Select(s => s.Status).ToArray(),
+                refs = scans.Select(s => s.Ref).ToArray(),
+                commitShas = scans.Select(s => s.CommitSha).ToArray(),
+                triggers = scans.Select(s => s.Trigger).ToArray(),
+                deliveryIds = scans.Select(s => s.DeliveryId).ToArray(),
+                createdAt = scans.Select(s => s.CreatedAt).ToArray(),
+            },
+            transaction, cancellationToken: cancellationToken))).ToHashSet();
+        await outbox.EnqueueAllAsync(transaction, [.. queued.Where(q => stored.Contains(q.Scan.Id)).Select(q => new OutboxEntry(
+            new ScanRequested(q.Scan.Id, q.Scan.ProjectId, q.RepositoryUrl, q.Scan.Ref, time.GetUtcNow()), q.TraceParent))], cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        outbox.Flush();
+        return [.. scans.Select(s => stored.Contains(s.Id))];
+    }
+
     /// <summary>A queued or running scan of the project at the ref, whatever triggered it.</summary>
     public async Task<Guid?> ActiveScanAsync(Guid projectId, string? gitRef, CancellationToken cancellationToken)
     {
@@ -197,3 +234,6 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, TimeProvider
             new { now = time.UtcNowForDatabase(), runningSince, queuedSince }, cancellationToken: cancellationToken))];
     }
 }
+
+/// <summary>A webhook scan to queue, the repository it scans, and the trace its <see cref="ScanRequested"/> continues.</summary>
+internal sealed record QueuedScan(Scan Scan, string RepositoryUrl, string? TraceParent);
