@@ -31,6 +31,7 @@ internal static class Extensions
         builder.Services.AddSingleton<WebhookSecretCipher>();
         builder.Services.AddSingleton<WebhookStore>();
         builder.Services.AddSingleton<AuditTrail>();
+        builder.Services.AddSingleton<WebhookMetrics>();
         builder.Services.AddSingleton<DeliveryWriter>();
         builder.Services.AddHostedService(services => services.GetRequiredService<DeliveryWriter>());
         builder.Services.AddSingleton<DeliveryReceiver>();

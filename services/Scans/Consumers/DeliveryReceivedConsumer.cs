@@ -33,7 +33,8 @@ internal sealed class DeliveryReceivedConsumer(WebhookScanWriter scans, ActiveSc
         if (await scans.TryQueueAsync(new QueuedScan(scan, delivery.RepositoryUrl, Activity.Current?.Id)))
         {
             await active.StartedAsync(scan);
-            logger.LogInformation("Scan {ScanId} queued for project {ProjectId} from {Provider} delivery {DeliveryId}",
+            // Debug: deliveries arrive by the hundred a second; the scan's outcome is logged when it ends.
+            logger.LogDebug("Scan {ScanId} queued for project {ProjectId} from {Provider} delivery {DeliveryId}",
                 delivery.ScanId, delivery.ProjectId, delivery.Provider, delivery.DeliveryId);
         }
         else

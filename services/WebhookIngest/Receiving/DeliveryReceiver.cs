@@ -20,7 +20,7 @@ namespace TrustedOss.WebhookIngest.Receiving;
 /// </summary>
 internal sealed class DeliveryReceiver(
     WebhookStore store, DeliveryWriter writer, WebhookSecretCipher cipher, AuditTrail audit, IConnectionMultiplexer redis, RedisDeadline redisDeadline,
-    TimeProvider time, ILogger<DeliveryReceiver> logger)
+    WebhookMetrics metrics, TimeProvider time, ILogger<DeliveryReceiver> logger)
 {
     public async Task<Results<Ok<WebhookAnswer>, ApiProblem>> ReceiveAsync(string provider, HttpContext http, byte[] body, JsonElement json)
     {
@@ -54,10 +54,14 @@ internal sealed class DeliveryReceiver(
         if (!await writer.StoreAsync(new DeliveryWrite(delivery, http.TraceIdentifier, scan, audited, Activity.Current?.Id)))
         {
             // A repeat (a retry, or one racing this answer): the first delivery stands and nothing new is stored.
+            metrics.Answered(provider, DeliveryOutcome.Duplicate);
             return Duplicate((await store.FindDeliveryAsync(provider, deliveryId, http.RequestAborted))!);
         }
 
-        logger.LogInformation("{Provider} delivery {DeliveryId} ({EventType}) for project {ProjectId}: {Outcome}",
+        // Counted, and logged only at Debug: at hundreds a second a line each would cost more than
+        // the delivery (each is in the deliveries list, the audit log and its trace).
+        metrics.Answered(provider, delivery.Outcome);
+        logger.LogDebug("{Provider} delivery {DeliveryId} ({EventType}) for project {ProjectId}: {Outcome}",
             provider, deliveryId, providerEvent.EventType, webhook.ProjectId, delivery.Outcome);
         return TypedResults.Ok(new WebhookAnswer(delivery.Outcome, deliveryId, scanId));
     }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using TrustedOss.Contracts;
 using TrustedOss.Data;
 using TrustedOss.Messaging.Outbox;
@@ -29,15 +28,13 @@ internal sealed class DeliveryWriter : BackgroundService
     private readonly Outbox outbox;
     private readonly GroupCommit<DeliveryWrite> batches;
 
-    public DeliveryWriter(WebhookStore store, Outbox outbox, IMeterFactory meters, ILogger<DeliveryWriter> logger)
+    public DeliveryWriter(WebhookStore store, Outbox outbox, WebhookMetrics metrics, ILogger<DeliveryWriter> logger)
     {
         this.store = store;
         this.outbox = outbox;
-        var sizes = meters.Create(Telemetry.NameOf("WebhookIngest")).CreateHistogram<int>(
-            "trustedoss.webhooks.write_batch.size", unit: "{delivery}", description: "Deliveries stored in one transaction.");
         batches = new GroupCommit<DeliveryWrite>(WriteTogetherAsync, DatabaseOutage.Is, MaxBatch)
         {
-            Writing = size => sizes.Record(size),
+            Writing = metrics.Writing,
             Refused = (ex, size) => logger.LogWarning(ex, "A batch of {Count} deliveries was refused; each is written alone", size),
         };
     }
