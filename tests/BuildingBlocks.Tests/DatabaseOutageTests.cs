@@ -34,10 +34,12 @@ public sealed class DatabaseOutageTests
 #pragma warning disable CA2201
         var lost = new Exception("Received unexpected backend message DataRow. Please file a bug.") { Source = "Npgsql" };
         var ours = new Exception("Received unexpected backend message DataRow. Please file a bug.");
+        var otherFromNpgsql = new Exception("Something else went wrong.") { Source = "Npgsql" };
 #pragma warning restore CA2201
 
         Assert.True(DatabaseOutage.Is(lost));
         Assert.False(DatabaseOutage.Is(ours));
+        Assert.False(DatabaseOutage.Is(otherFromNpgsql));
     }
 
     [Fact]

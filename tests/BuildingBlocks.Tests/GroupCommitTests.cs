@@ -8,6 +8,7 @@ public sealed class GroupCommitTests
     private static readonly string[] Queued = ["b", "repeat-c", "d", "e", "repeat-f"];
 
     private readonly List<string[]> batches = [];
+    private readonly List<int> sizes = [];
     private readonly TaskCompletionSource firstBatchMayFinish = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource firstBatchStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -45,6 +46,7 @@ public sealed class GroupCommitTests
         }
 
         Assert.Equal([["a"], ["b", "repeat-c", "d"], ["e", "repeat-f"]], batches);
+        Assert.Equal([1, 3, 2], sizes);
         await stop.CancelAsync();
         await running;
     }
@@ -141,6 +143,7 @@ public sealed class GroupCommitTests
                 : [.. items.Select(item => !item.StartsWith("repeat", StringComparison.Ordinal))];
         }, ex => ex is TimeoutException, maxBatch)
         {
+            Writing = sizes.Add,
             Refused = (_, size) => refused?.Invoke(size),
         };
 }
