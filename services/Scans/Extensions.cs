@@ -52,8 +52,8 @@ internal static class Extensions
         builder.Services.AddSingleton<CommitInventory>();
         builder.Services.AddHostedService<StaleScanReaper>();
         builder.Services.AddSingleton<ScanStore>();
-        builder.Services.AddSingleton<WebhookScanWriter>();
-        builder.Services.AddHostedService(services => services.GetRequiredService<WebhookScanWriter>());
+        builder.Services.AddSingleton<ScanQueue>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ScanQueue>());
         builder.Services.AddSingleton<ScanMetrics>();
         builder.Services.AddSingleton<ActiveScans>();
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -43,7 +44,8 @@ internal static partial class ScansApi
     }
 
     private static async Task<Results<Ok<Scan>, ApiProblem>> TriggerAsync(
-        Guid projectId, CallerIdentity caller, HttpContext http, KeysClient keys, ScanStore scans, ActiveScans activeScans, TimeProvider time)
+        Guid projectId, CallerIdentity caller, HttpContext http, KeysClient keys, ScanStore scans, ScanQueue queue, ActiveScans activeScans,
+        TimeProvider time)
     {
         var (request, invalid) = await ReadTriggerAsync(http);
         if (invalid is not null)
@@ -71,18 +73,13 @@ internal static partial class ScansApi
                     : "This API key's scope does not cover the project.");
         }
 
-        // CONTRACT §3: a queued or running scan of the same project and ref, however it was
-        // triggered, is a 409. The unique index closes the race between two API triggers.
-        if (await scans.ActiveScanAsync(projectId, request!.Ref, http.RequestAborted) is { } active)
-        {
-            return AlreadyActive(request.Ref, active);
-        }
-
         var scan = new Scan(
-            Guid.CreateVersion7(time.GetUtcNow()), projectId, ScanKind.Source, ScanStatus.Queued, request.Ref, CommitSha: null,
+            Guid.CreateVersion7(time.GetUtcNow()), projectId, ScanKind.Source, ScanStatus.Queued, request!.Ref, CommitSha: null,
             ScanTrigger.Api, caller.UserId, caller.ApiKeyId, DeliveryId: null, time.UtcNowForDatabase(),
             StartedAt: null, CompletedAt: null, ErrorCode: null, ErrorMessage: null, ComponentCount: null);
-        if (!await scans.TryQueueAsync(scan, access.TeamId, access.GitUrl, http.RequestAborted))
+        // CONTRACT §3: a queued or running scan of the same project and ref, however it was
+        // triggered, is a 409; the queue checks in the same statement that stores the scan.
+        if (!await queue.TryQueueAsync(new QueuedScan(scan, access.TeamId, access.GitUrl, Activity.Current?.Id)))
         {
             return AlreadyActive(request.Ref, await scans.ActiveScanAsync(projectId, request.Ref, http.RequestAborted));
         }

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using TrustedOss.SystemTests.Support;
 using TrustedOss.TestSupport;
 
@@ -119,6 +121,29 @@ public sealed class CiFlowTests(SystemFixture system)
         Assert.NotEqual(first.Id, other.Id);
         using var sameBranch = await Scans.TriggerAsync(pipeline, project.Id, new { kind = "source", @ref = "refs/heads/release" });
         Assert.Equal(other.Id, (await Problems.ExpectAsync(sameBranch, HttpStatusCode.Conflict)).GetProperty("active_scan_id").GetGuid());
+    }
+
+    [Fact]
+    public async Task Triggers_of_one_ref_sent_together_queue_one_scan_and_the_others_are_conflicts_naming_it()
+    {
+        using var silent = new SilentServer(SilentServer.AllowedForScans);
+        var project = await api.ProjectAsync(await api.TeamAsync(), silent.RepositoryUrl);
+        using var pipeline = api.With(await api.AdminKeyAsync("org"));
+
+        // Stored many to a transaction (and by two replicas): the check and the unique index must
+        // still let exactly one through.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 10).Select(async _ =>
+        {
+            using var response = await Scans.TriggerAsync(pipeline, project.Id);
+            return (response.StatusCode, Body: await response.Content.ReadFromJsonAsync<JsonElement>());
+        }));
+
+        var queued = Assert.Single(answers, a => a.StatusCode == HttpStatusCode.OK).Body.GetProperty("id").GetGuid();
+        Assert.All(answers.Where(a => a.StatusCode != HttpStatusCode.OK), a =>
+        {
+            Assert.Equal(HttpStatusCode.Conflict, a.StatusCode);
+            Assert.Equal(queued, a.Body.GetProperty("active_scan_id").GetGuid());
+        });
     }
 
     [Fact]

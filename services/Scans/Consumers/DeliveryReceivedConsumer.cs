@@ -13,7 +13,7 @@ namespace TrustedOss.Scans.Consumers;
 /// <see cref="DeliveryReceived.ScanId"/>) and queues it to run: a redelivered message finds the
 /// scan already there and changes nothing.
 /// </summary>
-internal sealed class DeliveryReceivedConsumer(WebhookScanWriter scans, ActiveScans active, TimeProvider time, ILogger<DeliveryReceivedConsumer> logger)
+internal sealed class DeliveryReceivedConsumer(ScanQueue scans, ActiveScans active, TimeProvider time, ILogger<DeliveryReceivedConsumer> logger)
     : IConsumer<DeliveryReceived>
 {
     public async Task Consume(ConsumeContext<DeliveryReceived> context)
@@ -30,7 +30,7 @@ internal sealed class DeliveryReceivedConsumer(WebhookScanWriter scans, ActiveSc
             ScanTrigger.Webhook, RequestedByUserId: null, ApiKeyId: null, delivery.DeliveryId,
             CreatedAt: time.UtcNowForDatabase(), StartedAt: null, CompletedAt: null, ErrorCode: null, ErrorMessage: null, ComponentCount: null);
 
-        if (await scans.TryQueueAsync(new QueuedScan(scan, delivery.RepositoryUrl, Activity.Current?.Id)))
+        if (await scans.TryQueueAsync(new QueuedScan(scan, TeamId: null, delivery.RepositoryUrl, Activity.Current?.Id)))
         {
             await active.StartedAsync(scan);
             // Debug: deliveries arrive by the hundred a second; the scan's outcome is logged when it ends.
@@ -46,7 +46,7 @@ internal sealed class DeliveryReceivedConsumer(WebhookScanWriter scans, ActiveSc
 
 /// <summary>
 /// Many deliveries at once, so that their scans are stored many to a transaction
-/// (<see cref="WebhookScanWriter"/>): each message still succeeds or fails on its own.
+/// (<see cref="ScanQueue"/>): each message still succeeds or fails on its own.
 /// </summary>
 internal sealed class DeliveryReceivedConsumerDefinition : ConsumerDefinition<DeliveryReceivedConsumer>
 {

@@ -17,8 +17,6 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, TimeProvider
         error_code AS ErrorCode, error_message AS ErrorMessage, component_count AS ComponentCount
         """;
 
-    private const string OneActiveApiScanIndex = "scans_one_active_api_scan";
-
     /// <summary>The scan and, where it was stored, its project's team.</summary>
     public async Task<(Scan Scan, Guid? TeamId)?> FindAsync(Guid id, CancellationToken cancellationToken)
     {
@@ -43,51 +41,11 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, TimeProvider
     }
 
     /// <summary>
-    /// Stores the queued scan and its <see cref="ScanRequested"/> in one transaction. Returns false
-    /// (nothing stored) when the scan exists already, or when it is an API scan and another API
-    /// scan of the same project and ref is still queued or running.
-    /// </summary>
-    public async Task<bool> TryQueueAsync(Scan scan, Guid? teamId, string repositoryUrl, CancellationToken cancellationToken)
-    {
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        int inserted;
-        try
-        {
-            inserted = await connection.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO scans (id, project_id, team_id, kind, status, ref, commit_sha, trigger, requested_by_user_id,
-                                   api_key_id, delivery_id, created_at)
-                VALUES (@Id, @ProjectId, @TeamId, @Kind, @Status, @Ref, @CommitSha, @Trigger, @RequestedByUserId,
-                        @ApiKeyId, @DeliveryId, @CreatedAt)
-                ON CONFLICT (id) DO NOTHING
-                """,
-                new
-                {
-                    scan.Id, scan.ProjectId, TeamId = teamId, scan.Kind, scan.Status, scan.Ref, scan.CommitSha, scan.Trigger,
-                    scan.RequestedByUserId, scan.ApiKeyId, scan.DeliveryId, scan.CreatedAt,
-                },
-                transaction, cancellationToken: cancellationToken));
-        }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == OneActiveApiScanIndex)
-        {
-            return false;
-        }
-
-        if (inserted == 1)
-        {
-            await outbox.EnqueueAsync(transaction, new ScanRequested(scan.Id, scan.ProjectId, repositoryUrl, scan.Ref, time.GetUtcNow()), cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        outbox.Flush();
-        return inserted == 1;
-    }
-
-    /// <summary>
-    /// Stores the queued webhook scans not stored yet and their <see cref="ScanRequested"/> in one
-    /// transaction; says, for each in order, whether it was new. (Webhook scans are exempt from the
-    /// one-active-API-scan rule, so none is refused for another.)
+    /// Stores the queued scans and their <see cref="ScanRequested"/> in one transaction; says, for
+    /// each in order, whether it was stored. Not stored: a scan stored before (a redelivered
+    /// message), and an API scan while a scan of its project and ref, however triggered, is queued or
+    /// running (CONTRACT §3's 409; the unique index settles two API triggers racing). Webhook scans
+    /// are exempt: the receiver has already promised the provider that scan.
     /// </summary>
     public async Task<bool[]> TryQueueAllAsync(IReadOnlyList<QueuedScan> queued, CancellationToken cancellationToken)
     {
@@ -96,20 +54,29 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, TimeProvider
         var scans = queued.Select(q => q.Scan).ToList();
         var stored = (await connection.QueryAsync<Guid>(new CommandDefinition(
             """
-            INSERT INTO scans (id, project_id, kind, status, ref, commit_sha, trigger, delivery_id, created_at)
-            SELECT * FROM unnest(@ids, @projectIds, @kinds, @statuses, @refs, @commitShas, @triggers, @deliveryIds, @createdAt)
-            ON CONFLICT (id) DO NOTHING
+            INSERT INTO scans (id, project_id, team_id, kind, status, ref, commit_sha, trigger, requested_by_user_id, api_key_id,
+                               delivery_id, created_at)
+            SELECT q.* FROM unnest(@ids, @projectIds, @teamIds, @kinds, @statuses, @refs, @commitShas, @triggers, @userIds, @apiKeyIds,
+                                   @deliveryIds, @createdAt)
+                AS q(id, project_id, team_id, kind, status, ref, commit_sha, trigger, requested_by_user_id, api_key_id, delivery_id, created_at)
+            WHERE q.trigger <> 'api' OR NOT EXISTS (
+                SELECT 1 FROM scans s
+                WHERE s.project_id = q.project_id AND coalesce(s.ref, '') = coalesce(q.ref, '') AND s.status IN ('queued', 'running'))
+            ON CONFLICT DO NOTHING
             RETURNING id
             """,
             new
             {
                 ids = scans.Select(s => s.Id).ToArray(),
                 projectIds = scans.Select(s => s.ProjectId).ToArray(),
+                teamIds = queued.Select(q => q.TeamId).ToArray(),
                 kinds = scans.Select(s => s.Kind).ToArray(),
                 statuses = scans.Select(s => s.Status).ToArray(),
                 refs = scans.Select(s => s.Ref).ToArray(),
                 commitShas = scans.Select(s => s.CommitSha).ToArray(),
                 triggers = scans.Select(s => s.Trigger).ToArray(),
+                userIds = scans.Select(s => s.RequestedByUserId).ToArray(),
+                apiKeyIds = scans.Select(s => s.ApiKeyId).ToArray(),
                 deliveryIds = scans.Select(s => s.DeliveryId).ToArray(),
                 createdAt = scans.Select(s => s.CreatedAt).ToArray(),
             },
@@ -235,5 +202,5 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, TimeProvider
     }
 }
 
-/// <summary>A webhook scan to queue, the repository it scans, and the trace its <see cref="ScanRequested"/> continues.</summary>
-internal sealed record QueuedScan(Scan Scan, string RepositoryUrl, string? TraceParent);
+/// <summary>A scan to queue, its project's team (where known), the repository it scans, and the trace its <see cref="ScanRequested"/> continues.</summary>
+internal sealed record QueuedScan(Scan Scan, Guid? TeamId, string RepositoryUrl, string? TraceParent);
