@@ -78,10 +78,16 @@ internal static partial class ScansApi
             ScanTrigger.Api, caller.UserId, caller.ApiKeyId, DeliveryId: null, time.UtcNowForDatabase(),
             StartedAt: null, CompletedAt: null, ErrorCode: null, ErrorMessage: null, ComponentCount: null);
         // CONTRACT §3: a queued or running scan of the same project and ref, however it was
-        // triggered, is a 409; the queue checks in the same statement that stores the scan.
-        if (!await queue.TryQueueAsync(new QueuedScan(scan, access.TeamId, access.GitUrl, Activity.Current?.Id)))
+        // triggered, is a 409 naming it; the queue checks in the same statement that stores the
+        // scan. A scan that ended between that check and the lookup of its id is no reason to
+        // refuse: the trigger is tried again.
+        for (var attempt = 1; !await queue.TryQueueAsync(new QueuedScan(scan, access.TeamId, access.GitUrl, Activity.Current?.Id)); attempt++)
         {
-            return AlreadyActive(request.Ref, await scans.ActiveScanAsync(projectId, request.Ref, http.RequestAborted));
+            var active = await scans.ActiveScanAsync(projectId, request.Ref, http.RequestAborted);
+            if (active is not null || attempt == 3)
+            {
+                return AlreadyActive(request.Ref, active);
+            }
         }
 
         await activeScans.StartedAsync(scan);

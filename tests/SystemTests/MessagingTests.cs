@@ -130,6 +130,27 @@ public sealed class MessagingTests(SystemFixture system)
         Assert.Contains("InvalidMessageException", Encoding.UTF8.GetString((byte[])headers["MT-Fault-ExceptionType"]!), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_batch_of_audit_rows_with_a_bad_one_keeps_the_good_ones_and_goes_to_the_error_queue()
+    {
+        var rabbitmq = await system.ConnectionStringAsync(ResourceNames.RabbitMq);
+        await using var bus = await TestBus.StartAsync(rabbitmq);
+        var good = new AuditRecorded(Guid.NewGuid(), DateTimeOffset.UtcNow, null, null, null, "webhook_deliveries", Guid.NewGuid(), "create", null, "{}");
+
+        await bus.Publisher.Publish(new AuditBatchRecorded([good, good with { Id = Guid.Empty }]));
+
+        var factory = new ConnectionFactory { Uri = new Uri(rabbitmq) };
+        await using var connection = await factory.CreateConnectionAsync();
+        var message = await Eventually.ValueAsync(
+            () => FindAsync(connection, "audit-recorded_error", good.Id.ToString()), TimeSpan.FromSeconds(60), "the batch in the error queue");
+        Assert.Contains("InvalidMessageException", Encoding.UTF8.GetString((byte[])message.BasicProperties.Headers!["MT-Fault-ExceptionType"]!),
+            StringComparison.Ordinal);
+        await using var keys = await system.OpenDatabaseAsync(ResourceNames.KeysDatabase);
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM audit_log WHERE id = @id", keys);
+        count.Parameters.AddWithValue("id", good.Id);
+        Assert.Equal(1L, await count.ExecuteScalarAsync());
+    }
+
     /// <summary>Takes messages off the queue until the one mentioning <paramref name="marker"/> turns up.</summary>
     private static async Task<BasicGetResult?> FindAsync(IConnection connection, string queue, string marker)
     {

@@ -126,12 +126,11 @@ public sealed class WebhookTests(SystemFixture system) : IDisposable
         // Sent together, they are stored many to a transaction: each answer must still be its own,
         // and the one the database refuses (a NUL in its ref) must fail alone, with its 422.
         var refused = Webhooks.Payload("github-push-new-branch", repository.FileUrl, gitRef: "bad\u0000ref", sha: repository.HeadSha);
-        var sends = new List<Func<Task<HttpResponseMessage>>>
-        {
-            () => webhooks.GitHubAsync(secret, "push", refused),
-        };
+        var sends = new List<Func<Task<HttpResponseMessage>>>();
         sends.AddRange(Enumerable.Range(0, 40).Select(_ => (Func<Task<HttpResponseMessage>>)(() => webhooks.GitHubAsync(secret, "ping", ping))));
         sends.AddRange(Enumerable.Range(0, 10).Select(_ => (Func<Task<HttpResponseMessage>>)(() => webhooks.GitHubAsync(secret, "push", push, repeated))));
+        // Amid the others, so that it is likely to arrive while a batch is being written and join the next.
+        sends.Insert(24, () => webhooks.GitHubAsync(secret, "push", refused));
         var responses = new System.Collections.Concurrent.ConcurrentBag<(HttpStatusCode Status, string Body)>();
         await Parallel.ForEachAsync(sends, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (send, token) =>
         {
@@ -154,6 +153,7 @@ public sealed class WebhookTests(SystemFixture system) : IDisposable
         await using var webhooksDb = await system.OpenDatabaseAsync(ResourceNames.WebhooksDatabase);
         var stored = await DeliveryIdsAsync(webhooksDb, project.Id);
         Assert.Equal(41, stored.Count);
+        Assert.True(await TransactionCountAsync(webhooksDb, project.Id) < stored.Count, "No transaction stored more than one delivery.");
         await using var keysDb = await system.OpenDatabaseAsync(ResourceNames.KeysDatabase);
         await Eventually.ValueAsync(async () => await AuditRowCountAsync(keysDb, stored) >= stored.Count ? (object)true : null, TimeSpan.FromSeconds(30),
             "an audit row for each stored delivery");
@@ -351,6 +351,14 @@ public sealed class WebhookTests(SystemFixture system) : IDisposable
         }
 
         return ids;
+    }
+
+    /// <summary>How many transactions stored the project's deliveries (rows one transaction wrote share its <c>xmin</c>).</summary>
+    private static async Task<long> TransactionCountAsync(NpgsqlConnection connection, Guid projectId)
+    {
+        await using var query = new NpgsqlCommand("SELECT count(DISTINCT xmin::text) FROM webhook_deliveries WHERE project_id = @projectId", connection);
+        query.Parameters.AddWithValue("projectId", projectId);
+        return (long)(await query.ExecuteScalarAsync())!;
     }
 
     /// <summary>Audit rows of these deliveries, repeats counted (the log must hold each exactly once).</summary>

@@ -87,7 +87,15 @@ public sealed class GroupCommit<T>(Func<IReadOnlyList<T>, CancellationToken, Tas
         }
         catch (Exception ex) when (batch.Count > 1 && !isOutage(ex))
         {
-            Refused?.Invoke(ex, batch.Count);
+            try
+            {
+                Refused?.Invoke(ex, batch.Count);
+            }
+            catch (Exception)
+            {
+                // A failing observer must not stop the batches: every caller still gets its answer.
+            }
+
             foreach (var one in batch)
             {
                 await WriteAsync([one]);

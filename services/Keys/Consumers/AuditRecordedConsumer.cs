@@ -21,15 +21,24 @@ internal sealed class AuditRecordedConsumer(AuditedChanges audit, ILogger<AuditR
     public async Task Consume(ConsumeContext<AuditBatchRecorded> context)
     {
         var rows = context.Message.Rows ?? throw new InvalidMessageException("AuditBatchRecorded needs its rows.");
-        var appended = await audit.AppendAllAsync([.. rows.Select(Valid)], context.CancellationToken);
-        if (appended < rows.Count)
+        var valid = rows.Where(IsValid).ToList();
+        var appended = valid.Count == 0 ? 0 : await audit.AppendAllAsync(valid, context.CancellationToken);
+        if (appended < valid.Count)
         {
-            logger.LogInformation("{Count} of a batch's {Total} audit rows were appended before", rows.Count - appended, rows.Count);
+            logger.LogInformation("{Count} of a batch's {Total} audit rows were appended before", valid.Count - appended, valid.Count);
+        }
+
+        if (valid.Count < rows.Count)
+        {
+            // The good rows are in the log; the message goes to the error queue for the rest (appending it again adds nothing twice).
+            throw new InvalidMessageException($"{rows.Count - valid.Count} of the batch's {rows.Count} audit rows lack an id, a target table and id, or an action.");
         }
     }
 
-    private static AuditRecorded Valid(AuditRecorded? row) =>
-        row is null || row.Id == Guid.Empty || row.TargetId == Guid.Empty || string.IsNullOrWhiteSpace(row.TargetTable) || string.IsNullOrWhiteSpace(row.Action)
-            ? throw new InvalidMessageException("AuditRecorded needs an id, a target table and id, and an action.")
-            : row;
+    private static AuditRecorded Valid(AuditRecorded row) =>
+        IsValid(row) ? row : throw new InvalidMessageException("AuditRecorded needs an id, a target table and id, and an action.");
+
+    private static bool IsValid(AuditRecorded? row) =>
+        row is not null && row.Id != Guid.Empty && row.TargetId != Guid.Empty && !string.IsNullOrWhiteSpace(row.TargetTable)
+        && !string.IsNullOrWhiteSpace(row.Action);
 }

@@ -62,6 +62,8 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, TimeProvider
             WHERE q.trigger <> 'api' OR NOT EXISTS (
                 SELECT 1 FROM scans s
                 WHERE s.project_id = q.project_id AND coalesce(s.ref, '') = coalesce(q.ref, '') AND s.status IN ('queued', 'running'))
+            -- Every batch takes its unique keys in one order, so two replicas' batches never deadlock.
+            ORDER BY q.project_id, coalesce(q.ref, ''), q.id
             ON CONFLICT DO NOTHING
             RETURNING id
             """,
@@ -81,11 +83,13 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, TimeProvider
                 createdAt = scans.Select(s => s.CreatedAt).ToArray(),
             },
             transaction, cancellationToken: cancellationToken))).ToHashSet();
-        await outbox.EnqueueAllAsync(transaction, [.. queued.Where(q => stored.Contains(q.Scan.Id)).Select(q => new OutboxEntry(
+        // A scan id twice in one batch (a message delivered twice) is stored once: only its first copy is told so.
+        var isNew = scans.Select(s => stored.Remove(s.Id)).ToArray();
+        await outbox.EnqueueAllAsync(transaction, [.. queued.Where((_, i) => isNew[i]).Select(q => new OutboxEntry(
             new ScanRequested(q.Scan.Id, q.Scan.ProjectId, q.RepositoryUrl, q.Scan.Ref, time.GetUtcNow()), q.TraceParent))], cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         outbox.Flush();
-        return [.. scans.Select(s => stored.Contains(s.Id))];
+        return isNew;
     }
 
     /// <summary>A queued or running scan of the project at the ref, whatever triggered it.</summary>

@@ -87,6 +87,9 @@ internal sealed class WebhookStore(NpgsqlDataSource db)
             """
             INSERT INTO webhook_deliveries (id, provider, delivery_id, project_id, event_type, outcome, scan_id, request_id, received_at)
             SELECT * FROM unnest(@ids, @providers, @deliveryIds, @projectIds, @eventTypes, @outcomes, @scanIds, @requestIds, @receivedAt)
+                AS d(id, provider, delivery_id, project_id, event_type, outcome, scan_id, request_id, received_at)
+            -- Every batch takes its unique keys in one order, so two replicas' batches never deadlock.
+            ORDER BY d.provider, d.delivery_id
             ON CONFLICT (provider, delivery_id) DO NOTHING
             RETURNING id
             """,
