@@ -51,8 +51,28 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, TimeProvider
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // Webhook scans first: an API trigger of the same ref in this batch then finds them active
+        // (a statement does not see its own rows).
+        var stored = new HashSet<Guid>();
+        foreach (var group in queued.GroupBy(q => q.Scan.Trigger == ScanTrigger.Api).OrderBy(g => g.Key))
+        {
+            stored.UnionWith(await InsertAsync(transaction, [.. group], cancellationToken));
+        }
+
+        // A scan id twice in one batch (a message delivered twice) is stored once: only its first copy is told so.
+        var isNew = queued.Select(q => stored.Remove(q.Scan.Id)).ToArray();
+        await outbox.EnqueueAllAsync(transaction, [.. queued.Where((_, i) => isNew[i]).Select(q => new OutboxEntry(
+            new ScanRequested(q.Scan.Id, q.Scan.ProjectId, q.RepositoryUrl, q.Scan.Ref, time.GetUtcNow()), q.TraceParent))], cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        outbox.Flush();
+        return isNew;
+    }
+
+    /// <summary>The scans of <paramref name="queued"/> that were stored (see <see cref="TryQueueAllAsync"/>).</summary>
+    private static async Task<IEnumerable<Guid>> InsertAsync(NpgsqlTransaction transaction, List<QueuedScan> queued, CancellationToken cancellationToken)
+    {
         var scans = queued.Select(q => q.Scan).ToList();
-        var stored = (await connection.QueryAsync<Guid>(new CommandDefinition(
+        return await transaction.Connection!.QueryAsync<Guid>(new CommandDefinition(
             """
             INSERT INTO scans (id, project_id, team_id, kind, status, ref, commit_sha, trigger, requested_by_user_id, api_key_id,
                                delivery_id, created_at)
@@ -82,14 +102,7 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, TimeProvider
                 deliveryIds = scans.Select(s => s.DeliveryId).ToArray(),
                 createdAt = scans.Select(s => s.CreatedAt).ToArray(),
             },
-            transaction, cancellationToken: cancellationToken))).ToHashSet();
-        // A scan id twice in one batch (a message delivered twice) is stored once: only its first copy is told so.
-        var isNew = scans.Select(s => stored.Remove(s.Id)).ToArray();
-        await outbox.EnqueueAllAsync(transaction, [.. queued.Where((_, i) => isNew[i]).Select(q => new OutboxEntry(
-            new ScanRequested(q.Scan.Id, q.Scan.ProjectId, q.RepositoryUrl, q.Scan.Ref, time.GetUtcNow()), q.TraceParent))], cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        outbox.Flush();
-        return isNew;
+            transaction, cancellationToken: cancellationToken));
     }
 
     /// <summary>A queued or running scan of the project at the ref, whatever triggered it.</summary>
