@@ -6,6 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 using TrustedOss.Credentials.ApiKeys;
 using TrustedOss.Gateway.Authentication;
 using TrustedOss.Gateway.Identity;
+using TrustedOss.ServiceDefaults;
 using TrustedOss.ServiceDefaults.Identity;
 
 namespace TrustedOss.Gateway.Benchmarks;

@@ -89,7 +89,7 @@ if (Selected("revocation"))
 if (Selected("scan triggers"))
 {
     Console.WriteLine();
-    Console.WriteLine($"Scan triggers: a 5 s warm-up, then {rounds} rounds of {seconds} s at {connections} connections, each trigger for a ref of its own.");
+    Console.WriteLine($"Scan triggers: a {Triggers.WarmUpSeconds} s warm-up, then {rounds} rounds of {seconds} s at {connections} connections, each trigger for a ref of its own.");
     var triggers = await Triggers.MeasureAsync(
         new Uri(gateway, $"/v1/projects/{prepared.ProjectId}/scans"), bearerKeys, seconds, connections, rounds, work, admin);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

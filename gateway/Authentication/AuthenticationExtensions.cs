@@ -2,9 +2,10 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.IdentityModel.Tokens;
-using TrustedOss.Credentials.ApiKeys;
 using TrustedOss.Credentials;
+using TrustedOss.Credentials.ApiKeys;
 using TrustedOss.Gateway.Identity;
+using TrustedOss.ServiceDefaults;
 
 namespace TrustedOss.Gateway.Authentication;
 

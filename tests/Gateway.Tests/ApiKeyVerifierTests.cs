@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using TrustedOss.Credentials.ApiKeys;
 using TrustedOss.Gateway.Authentication;
+using TrustedOss.ServiceDefaults;
 
 namespace TrustedOss.Gateway.Tests;
 

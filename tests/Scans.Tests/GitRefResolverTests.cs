@@ -272,6 +272,26 @@ public sealed class GitRefResolverTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(10)]
+    [InlineData(0)]
+    public async Task Git_runs_at_the_configured_niceness(int niceness)
+    {
+        var resolver = Resolver(options: new ScanRunnerOptions { AllowFileRepositories = true, GitNiceness = niceness });
+        var remote = await resolver.CheckAsync($"file://{repository}", null, CancellationToken.None);
+        // A shell alias reports its own process's niceness (field 19 of /proc/<pid>/stat), which git's children inherit.
+        var start = resolver.Git(remote, ["-c", "alias.niceness=!awk '{print $19}' /proc/$$/stat", "niceness"]);
+
+        var result = await GitProcess.RunAsync(start, 1024, TimeSpan.FromSeconds(30), CancellationToken.None);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(Nice() + niceness, int.Parse(result.Text.Trim(), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>This test process's own niceness, which git's adds to.</summary>
+    private static int Nice() =>
+        int.Parse(File.ReadAllText("/proc/self/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[16], System.Globalization.CultureInfo.InvariantCulture);
+
     public void Dispose() => Directory.Delete(repository, recursive: true);
 
     /// <summary>A new commit on <paramref name="branch"/> (created from the current one); the default branch stays checked out.</summary>

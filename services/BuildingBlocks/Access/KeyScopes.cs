@@ -34,4 +34,16 @@ public static class KeyScopes
         ApiKeyScope.Project => key.ProjectId == projectId,
         _ => false,
     };
+
+    /// <summary>
+    /// What a key may do with a project (CONTRACT §3, §4): it sees that the project exists (outside
+    /// its scope it gets 403), reads and, when read_write, triggers inside its scope, and never
+    /// manages the project's settings.
+    /// </summary>
+    public static ProjectAccess Access(CallerIdentity key, Guid projectId, Guid teamId, string gitUrl)
+    {
+        var inScope = Covers(key, projectId, teamId) == true;
+        return new ProjectAccess(projectId, teamId, gitUrl, Visible: true, CanRead: inScope,
+            CanTrigger: inScope && key.PermissionBreadth == PermissionBreadth.ReadWrite, CanManage: false);
+    }
 }

@@ -14,12 +14,7 @@ namespace TrustedOss.Keys.Access;
 /// </summary>
 public static class ProjectAccessRules
 {
-    public static ProjectAccess ForKey(Project project, CallerIdentity key)
-    {
-        var inScope = KeyScopes.Covers(key, project.Id, project.TeamId) == true;
-        return new ProjectAccess(project.Id, project.TeamId, project.GitUrl, Visible: true, CanRead: inScope,
-            CanTrigger: inScope && key.PermissionBreadth == PermissionBreadth.ReadWrite, CanManage: false);
-    }
+    public static ProjectAccess ForKey(Project project, CallerIdentity key) => KeyScopes.Access(key, project.Id, project.TeamId, project.GitUrl);
 
     public static ProjectAccess ForUser(Project project, CurrentUser user)
     {

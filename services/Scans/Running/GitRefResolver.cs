@@ -105,7 +105,10 @@ public sealed partial class GitRefResolver(IOptions<ScanRunnerOptions> options, 
     /// </summary>
     public ProcessStartInfo Git(Remote remote, IEnumerable<string> arguments)
     {
-        var start = new ProcessStartInfo("git");
+        // nice (coreutils) lowers git's CPU priority and then becomes git: one process, killed as one.
+        var start = new ProcessStartInfo("nice");
+        start.ArgumentList.Add($"--adjustment={options.Value.GitNiceness}");
+        start.ArgumentList.Add("git");
         foreach (var setting in Settings(remote))
         {
             start.ArgumentList.Add("-c");

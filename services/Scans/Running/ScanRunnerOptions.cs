@@ -26,6 +26,14 @@ public sealed class ScanRunnerOptions
     [Range(1, 256)]
     public int ConcurrentScans { get; set; } = 4;
 
+    /// <summary>
+    /// The CPU niceness git runs at (0, the service's own, to 19). Scans are background work: when
+    /// the cores are busy, answering triggers, polls and deliveries comes first, and the scans, waiting
+    /// durably in their queue, take what is left.
+    /// </summary>
+    [Range(0, 19)]
+    public int GitNiceness { get; set; } = 10;
+
     /// <summary>The longest fetching the scanned commit may take.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:30:00")]
     public TimeSpan FetchTimeout { get; set; } = TimeSpan.FromMinutes(2);

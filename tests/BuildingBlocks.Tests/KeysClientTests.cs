@@ -1,0 +1,144 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Time.Testing;
+using TrustedOss.Access;
+using TrustedOss.ServiceDefaults.Http;
+using TrustedOss.ServiceDefaults.Identity;
+
+namespace TrustedOss.BuildingBlocks.Tests;
+
+public sealed class KeysClientTests : IDisposable
+{
+    private static readonly Guid ProjectId = Guid.NewGuid();
+    private static readonly Guid TeamId = Guid.NewGuid();
+    private const string GitUrl = "https://git.example.com/svc.git";
+
+    private readonly FakeTimeProvider time = new();
+    private readonly ProjectFactsCache facts;
+    private readonly KeysAnswers keys = new();
+    private readonly KeysClient client;
+
+    public KeysClientTests()
+    {
+        facts = new ProjectFactsCache(time);
+        client = new KeysClient(new HttpClient(keys) { BaseAddress = new Uri("http://keys") }, facts);
+    }
+
+    [Fact]
+    public async Task A_key_is_judged_here_once_the_project_is_known()
+    {
+        keys.Answer = HttpStatusCode.OK;
+        var first = await client.AccessAsync(ProjectId, Caller(TeamKey(TeamId, "read_write")), CancellationToken.None);
+        var again = await client.AccessAsync(ProjectId, Caller(TeamKey(TeamId, "read_write")), CancellationToken.None);
+
+        Assert.Equal(1, keys.Calls);
+        Assert.Equal(first.Access, again.Access);
+        Assert.Equal(new ProjectAccess(ProjectId, TeamId, GitUrl, Visible: true, CanRead: true, CanTrigger: true, CanManage: false), again.Access);
+    }
+
+    [Fact]
+    public async Task Another_key_on_a_known_project_gets_its_own_answer_without_a_call()
+    {
+        keys.Answer = HttpStatusCode.OK;
+        await client.AccessAsync(ProjectId, Caller(TeamKey(TeamId, "read_write")), CancellationToken.None);
+
+        var otherTeam = await client.AccessAsync(ProjectId, Caller(TeamKey(Guid.NewGuid(), "read_write")), CancellationToken.None);
+        var readOnly = await client.AccessAsync(ProjectId, Caller(TeamKey(TeamId, "read_only")), CancellationToken.None);
+
+        Assert.Equal(1, keys.Calls);
+        Assert.False(otherTeam.Access!.CanRead);
+        Assert.True(otherTeam.Access.Visible);
+        Assert.True(readOnly.Access!.CanRead);
+        Assert.False(readOnly.Access.CanTrigger);
+    }
+
+    [Fact]
+    public async Task A_person_is_always_asked_of_keys()
+    {
+        keys.Answer = HttpStatusCode.OK;
+        var person = new CallerIdentity(CallerIdentity.User, Guid.NewGuid());
+        await client.AccessAsync(ProjectId, Caller(person), CancellationToken.None);
+        await client.AccessAsync(ProjectId, Caller(person), CancellationToken.None);
+
+        Assert.Equal(2, keys.Calls);
+    }
+
+    [Fact]
+    public async Task An_unknown_project_is_asked_again_every_time()
+    {
+        keys.Answer = HttpStatusCode.NotFound;
+        var first = await client.AccessAsync(ProjectId, Caller(TeamKey(TeamId, "read_write")), CancellationToken.None);
+        var again = await client.AccessAsync(ProjectId, Caller(TeamKey(TeamId, "read_write")), CancellationToken.None);
+
+        Assert.Equal(2, keys.Calls);
+        Assert.Null(first.Access);
+        Assert.Null(again.Access);
+        Assert.Null(again.Refused);
+    }
+
+    [Fact]
+    public async Task Known_facts_are_asked_again_after_their_lifetime()
+    {
+        keys.Answer = HttpStatusCode.OK;
+        await client.AccessAsync(ProjectId, Caller(TeamKey(TeamId, "read_write")), CancellationToken.None);
+        time.Advance(ProjectFactsCache.Lifetime - TimeSpan.FromSeconds(1));
+        await client.AccessAsync(ProjectId, Caller(TeamKey(TeamId, "read_write")), CancellationToken.None);
+        Assert.Equal(1, keys.Calls);
+
+        time.Advance(TimeSpan.FromSeconds(2));
+        await client.AccessAsync(ProjectId, Caller(TeamKey(TeamId, "read_write")), CancellationToken.None);
+        Assert.Equal(2, keys.Calls);
+    }
+
+    [Fact]
+    public async Task A_caller_keys_refuses_is_refused()
+    {
+        keys.Answer = HttpStatusCode.Unauthorized;
+        var (access, refused) = await client.AccessAsync(ProjectId, Caller(TeamKey(TeamId, "read_write")), CancellationToken.None);
+
+        Assert.Null(access);
+        Assert.NotNull(refused);
+        Assert.Null(facts.Find(ProjectId));
+    }
+
+    public void Dispose()
+    {
+        facts.Dispose();
+        keys.Dispose();
+    }
+
+    private static CallerIdentity TeamKey(Guid teamId, string breadth) =>
+        new(CallerIdentity.ApiKey, Guid.NewGuid(), Guid.NewGuid(), ApiKeyScope.Team, teamId, PermissionBreadth: breadth);
+
+    private static DefaultHttpContext Caller(CallerIdentity identity)
+    {
+        var http = new DefaultHttpContext();
+        http.Features.Set(identity);
+        http.Request.Headers[ForwardedIdentity.HeaderName] = "forwarded";
+        return http;
+    }
+
+    /// <summary>The Keys service's internal access endpoint: a team key's answer for the project, or the set status.</summary>
+    private sealed class KeysAnswers : HttpMessageHandler
+    {
+        public HttpStatusCode Answer { get; set; }
+
+        public int Calls { get; private set; }
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Calls++;
+            Assert.Equal($"/internal/projects/{ProjectId}/access", request.RequestUri!.AbsolutePath);
+            Assert.Equal("forwarded", request.Headers.GetValues(ForwardedIdentity.HeaderName).Single());
+            var response = new HttpResponseMessage(Answer);
+            if (Answer == HttpStatusCode.OK)
+            {
+                response.Content = JsonContent.Create(
+                    new ProjectAccess(ProjectId, TeamId, GitUrl, Visible: true, CanRead: true, CanTrigger: true, CanManage: false), options: ApiJson.Options);
+            }
+
+            return Task.FromResult(response);
+        }
+    }
+}
