@@ -89,12 +89,18 @@ if (Selected("revocation"))
 if (Selected("scan triggers"))
 {
     Console.WriteLine();
-    Console.WriteLine($"Scan triggers: a {Triggers.WarmUpSeconds} s warm-up, then {rounds} rounds of {seconds} s at {connections} connections, each trigger for a ref of its own.");
+    Console.WriteLine($"Scan triggers: a {Triggers.WarmUpSeconds} s warm-up, then {rounds} rounds of {seconds} s at {connections} connections, then {rounds} sent at {Triggers.TargetPerSecond} a second, each trigger for a ref of its own.");
     var triggers = await Triggers.MeasureAsync(
         new Uri(gateway, $"/v1/projects/{prepared.ProjectId}/scans"), bearerKeys, seconds, connections, rounds, work, admin);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"Scan triggers: {Median(triggers.Rounds.Select(r => r.RequestsPerSecond)):N0} accepted/s, p50 {Median(triggers.Rounds.Select(r => r.P50Ms)):0.0} ms, p99 {Median(triggers.Rounds.Select(r => r.P99Ms)):0.0} ms (medians), {triggers.Rounds.Sum(r => r.Failed)} not 200; " +
         $"{triggers.Answered200:N0} answered 200, {triggers.Recorded:N0} scan ids recorded, {triggers.Distinct:N0} distinct, {triggers.Readable:N0} readable through the API"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"Scan triggers sent at {Triggers.TargetPerSecond}/s: p50 {Median(triggers.AtRate.Select(r => r.P50Ms)):0.0} ms, p99 {Median(triggers.AtRate.Select(r => r.P99Ms)):0.0} ms, max {Median(triggers.AtRate.Select(r => r.MaxMs)):0.0} ms (medians), {triggers.AtRate.Sum(r => r.Accepted):N0} of {triggers.AtRate.Sum(r => r.Sent):N0} accepted"));
+    foreach (var (answer, count) in triggers.Refused)
+    {
+        Console.WriteLine($"  not accepted, {count} times: {answer}");
+    }
 }
 
 Console.WriteLine();

@@ -19,7 +19,14 @@ internal static class Triggers
 
     /// <param name="Answered200">the 200s wrk counted, warm-up included.</param>
     /// <param name="Recorded">the scan ids recorded from those answers.</param>
-    public sealed record Outcome(IReadOnlyList<WrkResult> Rounds, long Answered200, int Recorded, int Distinct, int Readable);
+    /// <param name="AtRate">the rounds at <see cref="TargetPerSecond"/>, sent on a fixed schedule.</param>
+    /// <param name="Refused">each answer but a 200 (wrk's), by status and body, with its count.</param>
+    public sealed record Outcome(
+        IReadOnlyList<WrkResult> Rounds, IReadOnlyList<RateResult> AtRate, long Answered200, int Recorded, int Distinct, int Readable,
+        IReadOnlyDictionary<string, int> Refused);
+
+    /// <summary>The rate the target names (500 accepted a second, p99 within 50 ms): its latency is measured at it.</summary>
+    public const int TargetPerSecond = 500;
 
     public static async Task<Outcome> MeasureAsync(
         Uri url, IReadOnlyList<string> authorizations, int seconds, int connections, int rounds, string work, HttpClient admin)
@@ -35,6 +42,15 @@ internal static class Triggers
                 $"round {round}: POST /v1/projects/{{id}}/scans: {result.RequestsPerSecond:0} requests/s, p50 {result.P50Ms:0.0} ms, p99 {result.P99Ms:0.0} ms, {result.Failed} not 2xx"));
         }
 
+        var atRate = new List<RateResult>();
+        for (var round = 1; round <= rounds; round++)
+        {
+            var result = await FixedRate.TriggerAsync(url, authorizations, TargetPerSecond, seconds, acceptedIds);
+            atRate.Add(result);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"round {round}: POST /v1/projects/{{id}}/scans at {TargetPerSecond}/s: {result.Accepted} of {result.Sent} accepted, p50 {result.P50Ms:0.0} ms, p99 {result.P99Ms:0.0} ms, max {result.MaxMs:0.0} ms"));
+        }
+
         var ids = (await File.ReadAllLinesAsync(acceptedIds)).Select(Guid.Parse).ToList();
         var distinct = ids.Distinct().ToList();
         var readable = 0;
@@ -47,7 +63,10 @@ internal static class Triggers
             }
         });
 
-        var answered200 = results.Append(warmUp).Sum(r => r.Requests - r.Failed);
-        return new Outcome(results, answered200, ids.Count, distinct.Count, readable);
+        var answered200 = results.Append(warmUp).Sum(r => r.Requests - r.Failed) + atRate.Sum(r => r.Accepted);
+        var refused = File.Exists($"{acceptedIds}.refused") ? await File.ReadAllLinesAsync($"{acceptedIds}.refused") : [];
+        return new Outcome(results, atRate, answered200, ids.Count, distinct.Count, readable,
+            refused.Concat(atRate.SelectMany(r => r.Failures.SelectMany(f => Enumerable.Repeat(f.Key, f.Value))))
+                .GroupBy(r => r).ToDictionary(g => g.Key, g => g.Count()));
     }
 }

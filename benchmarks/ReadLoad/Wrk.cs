@@ -23,7 +23,8 @@ internal static partial class Wrk
 
     /// <summary>
     /// Scan triggers, each for a ref of its own (so no trigger meets a queued scan of its ref), every
-    /// accepted scan's id appended to <paramref name="acceptedIds"/>, one a line.
+    /// accepted scan's id appended to <paramref name="acceptedIds"/>, one a line (and each other
+    /// answer's status and body to the same name with ".refused" added).
     /// </summary>
     public static Task<WrkResult> TriggerAsync(Uri url, IReadOnlyList<string> authorizations, int seconds, int connections, string work, string acceptedIds) =>
         RunScriptAsync(url, authorizations, seconds, connections, work, $$"""
@@ -37,8 +38,11 @@ internal static partial class Wrk
               headers["Content-Type"] = "application/json"
               return wrk.format("POST", nil, headers, string.format('{"kind":"source","ref":"load-%s-%d"}', run, triggered))
             end
+            local refused = io.open("{{acceptedIds}}.refused", "a")
+            refused:setvbuf("line")
             response = function(status, headers, body)
-              if status == 200 then accepted:write(body:match('^{"id":"([^"]+)"'), "\n") end
+              if status == 200 then accepted:write(body:match('^{"id":"([^"]+)"'), "\n")
+              else refused:write(status, " ", (body:gsub("\n", " ")), "\n") end
             end
             """);
 
