@@ -9,7 +9,7 @@ namespace TrustedOss.ReadLoad;
 /// </summary>
 internal static class Memory
 {
-    private static readonly string[] Services = ["TrustedOss.Gateway", "TrustedOss.Keys", "TrustedOss.WebhookIngest", "TrustedOss.Scans"];
+    private static readonly string[] Services = ["TrustedOss.Gateway", "TrustedOss.Keys", "TrustedOss.WebhookIngest", "TrustedOss.Scans", "TrustedOss.Web"];
     private static readonly string[] Servers = ["postgres", "redis-server", "beam.smp", "epmd"];
 
     public static IReadOnlyList<(string Name, long Bytes)> Read()
