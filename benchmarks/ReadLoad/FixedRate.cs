@@ -60,7 +60,8 @@ internal static class FixedRate
                 outcomes[i] = ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
-                    accepted.Enqueue(JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!);
+                    using var scan = JsonDocument.Parse(body);
+                    accepted.Enqueue(scan.RootElement.GetProperty("id").GetString()!);
                 }
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)

@@ -92,13 +92,39 @@ public sealed class KeysClientTests : IDisposable
     }
 
     [Fact]
-    public async Task A_caller_keys_refuses_is_refused()
+    public async Task A_persons_answer_makes_the_project_known_for_keys()
     {
-        keys.Answer = HttpStatusCode.Unauthorized;
+        keys.Answer = HttpStatusCode.OK;
+        await client.AccessAsync(ProjectId, Caller(new CallerIdentity(CallerIdentity.User, Guid.NewGuid())), CancellationToken.None);
+
+        var key = await client.AccessAsync(ProjectId, Caller(TeamKey(TeamId, "read_write")), CancellationToken.None);
+
+        Assert.Equal(1, keys.Calls);
+        Assert.True(key.Access!.CanTrigger);
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.Unauthorized)]
+    [InlineData(HttpStatusCode.Forbidden)]
+    public async Task A_caller_refused_by_keys_is_refused(HttpStatusCode answer)
+    {
+        keys.Answer = answer;
         var (access, refused) = await client.AccessAsync(ProjectId, Caller(TeamKey(TeamId, "read_write")), CancellationToken.None);
 
         Assert.Null(access);
-        Assert.NotNull(refused);
+        Assert.Equal(StatusCodes.Status401Unauthorized, refused!.StatusCode);
+        Assert.Null(facts.Find(ProjectId));
+    }
+
+    [Fact]
+    public async Task An_answer_about_another_project_is_not_kept()
+    {
+        keys.Answer = HttpStatusCode.OK;
+        var asked = Guid.NewGuid();
+
+        await client.AccessAsync(asked, Caller(TeamKey(TeamId, "read_write")), CancellationToken.None);
+
+        Assert.Null(facts.Find(asked));
         Assert.Null(facts.Find(ProjectId));
     }
 
@@ -119,7 +145,7 @@ public sealed class KeysClientTests : IDisposable
         return http;
     }
 
-    /// <summary>The Keys service's internal access endpoint: a team key's answer for the project, or the set status.</summary>
+    /// <summary>The Keys service's internal access endpoint: an answer about <see cref="ProjectId"/> whatever was asked, or the set status.</summary>
     private sealed class KeysAnswers : HttpMessageHandler
     {
         public HttpStatusCode Answer { get; set; }
@@ -129,7 +155,7 @@ public sealed class KeysClientTests : IDisposable
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             Calls++;
-            Assert.Equal($"/internal/projects/{ProjectId}/access", request.RequestUri!.AbsolutePath);
+            Assert.StartsWith("/internal/projects/", request.RequestUri!.AbsolutePath, StringComparison.Ordinal);
             Assert.Equal("forwarded", request.Headers.GetValues(ForwardedIdentity.HeaderName).Single());
             var response = new HttpResponseMessage(Answer);
             if (Answer == HttpStatusCode.OK)

@@ -285,12 +285,27 @@ public sealed class GitRefResolverTests : IDisposable
         var result = await GitProcess.RunAsync(start, 1024, TimeSpan.FromSeconds(30), CancellationToken.None);
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Equal(Nice() + niceness, int.Parse(result.Text.Trim(), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(Math.Min(19, Nice() + niceness), int.Parse(result.Text.Trim(), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task Git_that_cannot_be_run_is_the_servers_fault_not_the_repositorys()
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("nice");
+        start.ArgumentList.Add("trustedoss-no-such-git");
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => GitProcess.RunAsync(start, 1024, TimeSpan.FromSeconds(30), CancellationToken.None));
+
+        Assert.Contains("exit 127", failure.Message, StringComparison.Ordinal);
     }
 
     /// <summary>This test process's own niceness, which git's adds to.</summary>
-    private static int Nice() =>
-        int.Parse(File.ReadAllText("/proc/self/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[16], System.Globalization.CultureInfo.InvariantCulture);
+    private static int Nice()
+    {
+        // Fields after the command name (which may hold ")"); niceness is the 19th field in all.
+        var stat = File.ReadAllText("/proc/self/stat");
+        return int.Parse(stat[(stat.LastIndexOf(')') + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries)[16], System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     public void Dispose() => Directory.Delete(repository, recursive: true);
 

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Npgsql;
+using TrustedOss.AppHost;
 using TrustedOss.SystemTests.Support;
 
 namespace TrustedOss.SystemTests;
@@ -161,6 +163,33 @@ public sealed class PeopleTests(SystemFixture system)
         var problem = await Problems.ExpectAsync(invalid, HttpStatusCode.UnprocessableEntity);
         Assert.True(problem.GetProperty("errors").TryGetProperty("git_url", out _));
         Assert.True(problem.GetProperty("errors").TryGetProperty("name", out _));
+    }
+
+    [Theory]
+    [InlineData("UPDATE projects SET git_url = 'https://git.example.com/elsewhere.git' WHERE id = @id")]
+    [InlineData("UPDATE projects SET team_id = (SELECT id FROM teams WHERE id <> (SELECT team_id FROM projects WHERE id = @id) LIMIT 1) WHERE id = @id")]
+    [InlineData("DELETE FROM projects WHERE id = @id")]
+    public async Task A_projects_team_and_repository_never_change_even_for_the_database_owner(string change)
+    {
+        // The other services keep these facts once told (Access/ProjectFactsCache); a change would outlive their copies.
+        var project = await api.ProjectAsync(await api.TeamAsync(), GitRepository.NeverContacted("org/fixed"));
+        await api.TeamAsync();
+        await using var connection = await system.OpenDatabaseAsync(ResourceNames.KeysDatabase);
+        await using var command = new NpgsqlCommand(change, connection) { Parameters = { new("id", project.Id) } };
+
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => command.ExecuteNonQueryAsync());
+
+        Assert.Contains("never change", refused.MessageText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_projects_name_may_still_be_corrected_by_the_database_owner()
+    {
+        var project = await api.ProjectAsync(await api.TeamAsync(), GitRepository.NeverContacted("org/renamed"));
+        await using var connection = await system.OpenDatabaseAsync(ResourceNames.KeysDatabase);
+        await using var command = new NpgsqlCommand("UPDATE projects SET name = name || '-renamed' WHERE id = @id", connection) { Parameters = { new("id", project.Id) } };
+
+        Assert.Equal(1, await command.ExecuteNonQueryAsync());
     }
 
     [Fact]

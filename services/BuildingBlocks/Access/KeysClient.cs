@@ -44,7 +44,7 @@ public sealed class KeysClient(HttpClient http, ProjectFactsCache projects)
         var access = await response.Content.ReadFromJsonAsync<ProjectAccess>(ApiJson.Options, cancellationToken);
         if (access is not null)
         {
-            projects.Remember(access);
+            projects.Remember(projectId, access);
         }
 
         return (access is { Visible: true } ? access : null, null);

@@ -11,6 +11,8 @@ namespace TrustedOss.Scans.Running;
 public static class GitProcess
 {
     private const int ErrorBytes = 4096;
+    private const int NiceCouldNotRun = 125;
+    private const int NiceFoundNoCommand = 127;
 
     public sealed record Result(int ExitCode, byte[] Output, string Error)
     {
@@ -41,6 +43,13 @@ public static class GitProcess
             await writing;
             var (errorBytes, _) = await error;
             await process.WaitForExitAsync(deadline.Token);
+            if (process.ExitCode is >= NiceCouldNotRun and <= NiceFoundNoCommand)
+            {
+                // nice could not start git (missing, not executable): this server's fault, as a failed
+                // start would be, never the repository's. git itself never exits with these.
+                throw new InvalidOperationException($"{start.FileName} could not run git (exit {process.ExitCode}): {Encoding.UTF8.GetString(errorBytes).Trim()}");
+            }
+
             return new Result(process.ExitCode, outputBytes, Encoding.UTF8.GetString(errorBytes));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

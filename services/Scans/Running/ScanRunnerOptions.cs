@@ -27,7 +27,8 @@ public sealed class ScanRunnerOptions
     public int ConcurrentScans { get; set; } = 4;
 
     /// <summary>
-    /// The CPU niceness git runs at (0, the service's own, to 19). Scans are background work: when
+    /// How much lower git's CPU priority is than the service's: added to its niceness (at most 19;
+    /// 0 runs git at the service's own). Scans are background work: when
     /// the cores are busy, answering triggers, polls and deliveries comes first, and the scans, waiting
     /// durably in their queue, take what is left.
     /// </summary>
