@@ -103,6 +103,31 @@ public sealed class KeysClientTests : IDisposable
         Assert.True(key.Access!.CanTrigger);
     }
 
+    [Fact]
+    public async Task A_project_a_person_may_not_see_is_not_found_but_known_for_keys()
+    {
+        keys.Answer = HttpStatusCode.OK;
+        keys.Visible = false;
+        var person = await client.AccessAsync(ProjectId, Caller(new CallerIdentity(CallerIdentity.User, Guid.NewGuid())), CancellationToken.None);
+
+        var key = await client.AccessAsync(ProjectId, Caller(TeamKey(TeamId, "read_write")), CancellationToken.None);
+
+        Assert.Null(person.Access);
+        Assert.Null(person.Refused);
+        Assert.True(key.Access!.Visible);
+        Assert.Equal(1, keys.Calls);
+    }
+
+    [Fact]
+    public async Task Keys_failing_is_an_error_not_an_answer()
+    {
+        keys.Answer = HttpStatusCode.InternalServerError;
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.AccessAsync(ProjectId, Caller(TeamKey(TeamId, "read_write")), CancellationToken.None));
+
+        Assert.Null(facts.Find(ProjectId));
+    }
+
     [Theory]
     [InlineData(HttpStatusCode.Unauthorized)]
     [InlineData(HttpStatusCode.Forbidden)]
@@ -150,6 +175,8 @@ public sealed class KeysClientTests : IDisposable
     {
         public HttpStatusCode Answer { get; set; }
 
+        public bool Visible { get; set; } = true;
+
         public int Calls { get; private set; }
 
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -161,7 +188,7 @@ public sealed class KeysClientTests : IDisposable
             if (Answer == HttpStatusCode.OK)
             {
                 response.Content = JsonContent.Create(
-                    new ProjectAccess(ProjectId, TeamId, GitUrl, Visible: true, CanRead: true, CanTrigger: true, CanManage: false), options: ApiJson.Options);
+                    new ProjectAccess(ProjectId, TeamId, GitUrl, Visible, CanRead: Visible, CanTrigger: Visible, CanManage: false), options: ApiJson.Options);
             }
 
             return Task.FromResult(response);
