@@ -29,8 +29,8 @@ public sealed class KeysClientTests : IDisposable
     public async Task A_key_is_judged_here_once_the_project_is_known()
     {
         keys.Answer = HttpStatusCode.OK;
-        var first = await client.AccessAsync(ProjectId, Caller(TeamKey(TeamId, "read_write")), CancellationToken.None);
-        var again = await client.AccessAsync(ProjectId, Caller(TeamKey(TeamId, "read_write")), CancellationToken.None);
+        var first = await AskAsync(Writer);
+        var again = await AskAsync(Writer);
 
         Assert.Equal(1, keys.Calls);
         Assert.Equal(first.Access, again.Access);
@@ -41,10 +41,10 @@ public sealed class KeysClientTests : IDisposable
     public async Task Another_key_on_a_known_project_gets_its_own_answer_without_a_call()
     {
         keys.Answer = HttpStatusCode.OK;
-        await client.AccessAsync(ProjectId, Caller(TeamKey(TeamId, "read_write")), CancellationToken.None);
+        await AskAsync(Writer);
 
-        var otherTeam = await client.AccessAsync(ProjectId, Caller(TeamKey(Guid.NewGuid(), "read_write")), CancellationToken.None);
-        var readOnly = await client.AccessAsync(ProjectId, Caller(TeamKey(TeamId, "read_only")), CancellationToken.None);
+        var otherTeam = await AskAsync(TeamKey(Guid.NewGuid(), "read_write"));
+        var readOnly = await AskAsync(TeamKey(TeamId, "read_only"));
 
         Assert.Equal(1, keys.Calls);
         Assert.False(otherTeam.Access!.CanRead);
@@ -57,9 +57,9 @@ public sealed class KeysClientTests : IDisposable
     public async Task A_person_is_always_asked_of_keys()
     {
         keys.Answer = HttpStatusCode.OK;
-        var person = new CallerIdentity(CallerIdentity.User, Guid.NewGuid());
-        await client.AccessAsync(ProjectId, Caller(person), CancellationToken.None);
-        await client.AccessAsync(ProjectId, Caller(person), CancellationToken.None);
+        var person = Person();
+        await AskAsync(person);
+        await AskAsync(person);
 
         Assert.Equal(2, keys.Calls);
     }
@@ -68,8 +68,8 @@ public sealed class KeysClientTests : IDisposable
     public async Task An_unknown_project_is_asked_again_every_time()
     {
         keys.Answer = HttpStatusCode.NotFound;
-        var first = await client.AccessAsync(ProjectId, Caller(TeamKey(TeamId, "read_write")), CancellationToken.None);
-        var again = await client.AccessAsync(ProjectId, Caller(TeamKey(TeamId, "read_write")), CancellationToken.None);
+        var first = await AskAsync(Writer);
+        var again = await AskAsync(Writer);
 
         Assert.Equal(2, keys.Calls);
         Assert.Null(first.Access);
@@ -81,13 +81,13 @@ public sealed class KeysClientTests : IDisposable
     public async Task Known_facts_are_asked_again_after_their_lifetime()
     {
         keys.Answer = HttpStatusCode.OK;
-        await client.AccessAsync(ProjectId, Caller(TeamKey(TeamId, "read_write")), CancellationToken.None);
+        await AskAsync(Writer);
         time.Advance(ProjectFactsCache.Lifetime - TimeSpan.FromSeconds(1));
-        await client.AccessAsync(ProjectId, Caller(TeamKey(TeamId, "read_write")), CancellationToken.None);
+        await AskAsync(Writer);
         Assert.Equal(1, keys.Calls);
 
         time.Advance(TimeSpan.FromSeconds(2));
-        await client.AccessAsync(ProjectId, Caller(TeamKey(TeamId, "read_write")), CancellationToken.None);
+        await AskAsync(Writer);
         Assert.Equal(2, keys.Calls);
     }
 
@@ -95,9 +95,9 @@ public sealed class KeysClientTests : IDisposable
     public async Task A_persons_answer_makes_the_project_known_for_keys()
     {
         keys.Answer = HttpStatusCode.OK;
-        await client.AccessAsync(ProjectId, Caller(new CallerIdentity(CallerIdentity.User, Guid.NewGuid())), CancellationToken.None);
+        await AskAsync(Person());
 
-        var key = await client.AccessAsync(ProjectId, Caller(TeamKey(TeamId, "read_write")), CancellationToken.None);
+        var key = await AskAsync(Writer);
 
         Assert.Equal(1, keys.Calls);
         Assert.True(key.Access!.CanTrigger);
@@ -108,9 +108,9 @@ public sealed class KeysClientTests : IDisposable
     {
         keys.Answer = HttpStatusCode.OK;
         keys.Visible = false;
-        var person = await client.AccessAsync(ProjectId, Caller(new CallerIdentity(CallerIdentity.User, Guid.NewGuid())), CancellationToken.None);
+        var person = await AskAsync(Person());
 
-        var key = await client.AccessAsync(ProjectId, Caller(TeamKey(TeamId, "read_write")), CancellationToken.None);
+        var key = await AskAsync(Writer);
 
         Assert.Null(person.Access);
         Assert.Null(person.Refused);
@@ -123,7 +123,7 @@ public sealed class KeysClientTests : IDisposable
     {
         keys.Answer = HttpStatusCode.InternalServerError;
 
-        await Assert.ThrowsAsync<HttpRequestException>(() => client.AccessAsync(ProjectId, Caller(TeamKey(TeamId, "read_write")), CancellationToken.None));
+        await Assert.ThrowsAsync<HttpRequestException>(() => AskAsync(Writer));
 
         Assert.Null(facts.Find(ProjectId));
     }
@@ -134,7 +134,7 @@ public sealed class KeysClientTests : IDisposable
     public async Task A_caller_refused_by_keys_is_refused(HttpStatusCode answer)
     {
         keys.Answer = answer;
-        var (access, refused) = await client.AccessAsync(ProjectId, Caller(TeamKey(TeamId, "read_write")), CancellationToken.None);
+        var (access, refused) = await AskAsync(Writer);
 
         Assert.Null(access);
         Assert.Equal(StatusCodes.Status401Unauthorized, refused!.StatusCode);
@@ -147,7 +147,7 @@ public sealed class KeysClientTests : IDisposable
         keys.Answer = HttpStatusCode.OK;
         var asked = Guid.NewGuid();
 
-        await client.AccessAsync(asked, Caller(TeamKey(TeamId, "read_write")), CancellationToken.None);
+        await AskAsync(Writer, asked);
 
         Assert.Null(facts.Find(asked));
         Assert.Null(facts.Find(ProjectId));
@@ -158,6 +158,15 @@ public sealed class KeysClientTests : IDisposable
         facts.Dispose();
         keys.Dispose();
     }
+
+    /// <summary>A read_write key of the project's team.</summary>
+    private static CallerIdentity Writer => TeamKey(TeamId, "read_write");
+
+    private static CallerIdentity Person() => new(CallerIdentity.User, Guid.NewGuid());
+
+    /// <summary>The caller's access to the project (or to <paramref name="projectId"/>), as the services ask it.</summary>
+    private Task<(ProjectAccess? Access, ApiProblem? Refused)> AskAsync(CallerIdentity caller, Guid? projectId = null) =>
+        client.AccessAsync(projectId ?? ProjectId, Caller(caller), CancellationToken.None);
 
     private static CallerIdentity TeamKey(Guid teamId, string breadth) =>
         new(CallerIdentity.ApiKey, Guid.NewGuid(), Guid.NewGuid(), ApiKeyScope.Team, teamId, PermissionBreadth: breadth);
