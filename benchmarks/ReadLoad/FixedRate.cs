@@ -17,6 +17,25 @@ internal sealed record RateResult(int Sent, int Accepted, IReadOnlyDictionary<st
 /// </summary>
 internal static class FixedRate
 {
+    /// <summary>A problem's title and detail, which tell one refusal from another; nothing for another body.</summary>
+    private static string Problem(string body)
+    {
+        try
+        {
+            using var problem = JsonDocument.Parse(body);
+            return problem.RootElement.ValueKind == JsonValueKind.Object
+                ? $"{Text(problem, "title")}: {Text(problem, "detail")}"
+                : "";
+        }
+        catch (JsonException)
+        {
+            return "";
+        }
+
+        static string Text(JsonDocument problem, string name) =>
+            problem.RootElement.TryGetProperty(name, out var value) ? value.ToString() : "";
+    }
+
     public static async Task<RateResult> TriggerAsync(Uri url, IReadOnlyList<string> authorizations, int perSecond, int seconds, string acceptedIds)
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) };
@@ -57,11 +76,15 @@ internal static class FixedRate
             {
                 using var response = await client.SendAsync(request);
                 var body = await response.Content.ReadAsStringAsync();
-                outcomes[i] = ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
+                    outcomes[i] = "200";
                     using var scan = JsonDocument.Parse(body);
                     accepted.Enqueue(scan.RootElement.GetProperty("id").GetString()!);
+                }
+                else
+                {
+                    outcomes[i] = $"{(int)response.StatusCode} {Problem(body)}";
                 }
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)

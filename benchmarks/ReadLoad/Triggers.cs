@@ -20,7 +20,7 @@ internal static class Triggers
     /// <param name="Answered200">the 200s counted, wrk's (warm-up included) and the fixed-rate rounds'.</param>
     /// <param name="Recorded">the scan ids recorded from those answers.</param>
     /// <param name="AtRate">the rounds at <see cref="TargetPerSecond"/>, sent on a fixed schedule.</param>
-    /// <param name="Refused">each kind of answer but a 200, with its count: wrk's by status and problem title, the fixed-rate rounds' by status.</param>
+    /// <param name="Refused">each kind of answer but a 200, with its count: by status, problem title and detail.</param>
     public sealed record Outcome(
         IReadOnlyList<WrkResult> Rounds, IReadOnlyList<RateResult> AtRate, long Answered200, int Recorded, int Distinct, int Readable,
         IReadOnlyDictionary<string, int> Refused);

@@ -24,7 +24,7 @@ internal static partial class Wrk
     /// <summary>
     /// Scan triggers, each for a ref of its own (so no trigger meets a queued scan of its ref), every
     /// accepted scan's id appended to <paramref name="acceptedIds"/>, one a line (and each other
-    /// answer's status and problem title to the same name with ".refused" added).
+    /// answer's status, problem title and detail to the same name with ".refused" added).
     /// </summary>
     public static Task<WrkResult> TriggerAsync(Uri url, IReadOnlyList<string> authorizations, int seconds, int connections, string work, string acceptedIds) =>
         RunScriptAsync(url, authorizations, seconds, connections, work, $$"""
@@ -42,7 +42,7 @@ internal static partial class Wrk
             refused:setvbuf("line")
             response = function(status, headers, body)
               if status == 200 then accepted:write(body:match('^{"id":"([^"]+)"'), "\n")
-              else refused:write(status, " ", body:match('"title":"([^"]*)"') or "", "\n") end
+              else refused:write(status, " ", body:match('"title":"([^"]*)"') or "", ": ", body:match('"detail":"([^"]*)"') or "", "\n") end
             end
             """);
 
