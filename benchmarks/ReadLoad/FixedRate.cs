@@ -17,25 +17,6 @@ internal sealed record RateResult(int Sent, int Accepted, IReadOnlyDictionary<st
 /// </summary>
 internal static class FixedRate
 {
-    /// <summary>A problem's title and detail, which tell one refusal from another; nothing for another body.</summary>
-    private static string Problem(string body)
-    {
-        try
-        {
-            using var problem = JsonDocument.Parse(body);
-            return problem.RootElement.ValueKind == JsonValueKind.Object
-                ? $"{Text(problem, "title")}: {Text(problem, "detail")}"
-                : "";
-        }
-        catch (JsonException)
-        {
-            return "";
-        }
-
-        static string Text(JsonDocument problem, string name) =>
-            problem.RootElement.TryGetProperty(name, out var value) ? value.ToString() : "";
-    }
-
     public static async Task<RateResult> TriggerAsync(Uri url, IReadOnlyList<string> authorizations, int perSecond, int seconds, string acceptedIds)
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) };
@@ -94,5 +75,24 @@ internal static class FixedRate
 
             latencies[i] = (clock.Elapsed - due).TotalMilliseconds;
         }
+    }
+
+    /// <summary>A problem's title and detail, which tell one refusal from another; nothing for another body.</summary>
+    private static string Problem(string body)
+    {
+        try
+        {
+            using var problem = JsonDocument.Parse(body);
+            return problem.RootElement.ValueKind == JsonValueKind.Object
+                ? $"{Text(problem, "title")}: {Text(problem, "detail")}"
+                : "";
+        }
+        catch (JsonException)
+        {
+            return "";
+        }
+
+        static string Text(JsonDocument problem, string name) =>
+            problem.RootElement.TryGetProperty(name, out var value) ? value.ToString() : "";
     }
 }
