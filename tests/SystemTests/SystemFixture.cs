@@ -2,6 +2,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 using TrustedOss.AppHost;
 using TrustedOss.AppHost.LocalServers;
@@ -191,17 +192,38 @@ public sealed partial class SystemFixture : IAsyncLifetime
         return lines;
     }
 
-    /// <summary>The last lines of every resource, so a failed start says why without a dashboard.</summary>
+    /// <summary>
+    /// The last lines of every resource, so a failed start says why without a dashboard. Resources
+    /// that became healthy come first and those that did not last, each with its state and its
+    /// health check's failure: a report cut to its end still names what held the start.
+    /// </summary>
     private async Task<string> StartupLogsAsync()
     {
-        var report = new System.Text.StringBuilder();
+        var instances = new List<(string Name, CustomResourceSnapshot Snapshot)>();
         foreach (var name in ResourceNames.All)
         {
-            var lines = await LogsAsync(name);
+            instances.AddRange((await SnapshotsAsync(name)).Values.Select(snapshot => (name, snapshot)));
+        }
+
+        var report = new System.Text.StringBuilder();
+        var stuck = instances.Where(i => i.Snapshot.HealthStatus != HealthStatus.Healthy).Select(i => i.Name).Distinct().ToList();
+        foreach (var name in ResourceNames.All.Except(stuck).Concat(stuck))
+        {
             report.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"--- {name} ---");
-            foreach (var line in lines.TakeLast(30))
+            foreach (var line in (await LogsAsync(name)).TakeLast(30))
             {
                 report.AppendLine(line);
+            }
+        }
+
+        foreach (var (name, snapshot) in instances.Where(i => stuck.Contains(i.Name)))
+        {
+            report.AppendLine(System.Globalization.CultureInfo.InvariantCulture,
+                $"not healthy: {name} ({snapshot.State?.Text ?? "no state"}, exit code {snapshot.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"})");
+            foreach (var check in snapshot.HealthReports.Where(r => r.Status != HealthStatus.Healthy))
+            {
+                report.AppendLine(System.Globalization.CultureInfo.InvariantCulture,
+                    $"  {check.Name}: {check.Status?.ToString() ?? "not run yet"} {check.Description} {check.ExceptionText}");
             }
         }
 
