@@ -24,9 +24,10 @@ public static class Extensions
     /// <summary>The largest request body anywhere except webhook deliveries (64 KiB).</summary>
     public const long MaxRequestBodyBytes = 64 * 1024;
 
-    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    /// <param name="edge">Whether this process takes requests from outside: it then decides which traces are exported (<see cref="TraceSampling.For"/>).</param>
+    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder, bool edge = false) where TBuilder : IHostApplicationBuilder
     {
-        builder.ConfigureOpenTelemetry();
+        builder.ConfigureOpenTelemetry(edge);
         if (builder is WebApplicationBuilder web)
         {
             ManagementPort.Listen(web);
@@ -51,7 +52,7 @@ public static class Extensions
         return builder;
     }
 
-    public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder, bool edge) where TBuilder : IHostApplicationBuilder
     {
         builder.Logging.AddOpenTelemetry(logging =>
         {
@@ -68,7 +69,7 @@ public static class Extensions
                 .AddRuntimeInstrumentation()
                 .AddMeter(Telemetry.NamePattern))
             .WithTracing(tracing => tracing
-                .SetSampler(TraceSampling.For(SampleRatio(builder.Configuration)))
+                .SetSampler(TraceSampling.For(SampleRatio(builder.Configuration), edge))
                 .AddProcessor(new TraceSampling.KeepErrors())
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(Telemetry.NamePattern)

@@ -4,7 +4,7 @@ using TrustedOss.ServiceDefaults;
 using TrustedOss.ServiceDefaults.Http;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults();
+builder.AddServiceDefaults(edge: true);
 builder.AddGatewayServices();
 
 var app = builder.Build();
