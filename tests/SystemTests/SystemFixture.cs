@@ -193,9 +193,10 @@ public sealed partial class SystemFixture : IAsyncLifetime
     }
 
     /// <summary>
-    /// The last lines of every resource, so a failed start says why without a dashboard. Resources
-    /// that became healthy come first and those that did not last, each with its state and its
-    /// health check's failure: a report cut to its end still names what held the start.
+    /// The last lines of every resource, so a failed start says why without a dashboard. The order
+    /// puts the cause at the end, where a report cut to its tail keeps it: first the resources that
+    /// became healthy, then those still waiting for another, then those that started and are not
+    /// healthy (or stopped), each of these with its state and its health checks' failures.
     /// </summary>
     private async Task<string> StartupLogsAsync()
     {
@@ -205,9 +206,11 @@ public sealed partial class SystemFixture : IAsyncLifetime
             instances.AddRange((await SnapshotsAsync(name)).Values.Select(snapshot => (name, snapshot)));
         }
 
+        string[] Names(Func<CustomResourceSnapshot, bool> which) => [.. instances.Where(i => which(i.Snapshot)).Select(i => i.Name).Distinct()];
+        var causes = Names(s => s.HealthStatus != HealthStatus.Healthy && s.State?.Text != KnownResourceStates.Waiting);
+        var waiting = Names(s => s.HealthStatus != HealthStatus.Healthy).Except(causes).ToArray();
         var report = new System.Text.StringBuilder();
-        var stuck = instances.Where(i => i.Snapshot.HealthStatus != HealthStatus.Healthy).Select(i => i.Name).Distinct().ToList();
-        foreach (var name in ResourceNames.All.Except(stuck).Concat(stuck))
+        foreach (var name in ResourceNames.All.Except(waiting).Except(causes).Concat(waiting).Concat(causes))
         {
             report.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"--- {name} ---");
             foreach (var line in (await LogsAsync(name)).TakeLast(30))
@@ -216,7 +219,8 @@ public sealed partial class SystemFixture : IAsyncLifetime
             }
         }
 
-        foreach (var (name, snapshot) in instances.Where(i => stuck.Contains(i.Name)))
+        report.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"waiting for another resource: {string.Join(", ", waiting)}");
+        foreach (var (name, snapshot) in instances.Where(i => causes.Contains(i.Name)))
         {
             report.AppendLine(System.Globalization.CultureInfo.InvariantCulture,
                 $"not healthy: {name} ({snapshot.State?.Text ?? "no state"}, exit code {snapshot.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"})");
