@@ -28,6 +28,16 @@ public sealed class DatabaseOutageTests
         Assert.True(DatabaseOutage.Is(new NpgsqlException("Exception while reading from stream", new EndOfStreamException())));
 
     [Fact]
+    public void A_connection_failing_as_it_opens_is_an_outage_though_Npgsql_does_not_count_it_transient()
+    {
+        // What a connection opening while the server shut down got (the fault run's one 500).
+        var refused = new NpgsqlException("Additional unencrypted data received after SSL negotiation - this should never happen, and may be an indication of a man-in-the-middle attack.");
+
+        Assert.False(refused.IsTransient);
+        Assert.True(DatabaseOutage.Is(refused));
+    }
+
+    [Fact]
     public void Npgsql_losing_track_of_the_protocol_is_an_outage()
     {
         // Npgsql throws exactly this type, from its own assembly.

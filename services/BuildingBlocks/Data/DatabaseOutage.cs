@@ -8,7 +8,12 @@ public static class DatabaseOutage
     public static bool Is(Exception exception) => exception switch
     {
         PostgresException postgres => postgres.IsTransient || ConnectionEnded(postgres.SqlState),
-        NpgsqlException npgsql => npgsql.IsTransient,
+        // The server refusing a query comes as a PostgresException (above), a misuse of the client
+        // as .NET's argument or operation exceptions: an NpgsqlException of its own is the
+        // connection failing, transient or not by Npgsql's count. One seen with the server shutting
+        // down while a connection opened: "Additional unencrypted data received after SSL
+        // negotiation" (its refusal arrived in the same packet as its answer to the SSL request).
+        NpgsqlException => true,
         _ => LostTrack(exception),
     };
 
