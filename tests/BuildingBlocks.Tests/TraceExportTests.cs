@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Trace;
 using TrustedOss.ServiceDefaults;
+using TrustedOss.TestSupport;
 
 namespace TrustedOss.BuildingBlocks.Tests;
 
@@ -21,7 +22,8 @@ public sealed class TraceExportTests
     [Fact]
     public async Task A_service_exports_the_spans_of_a_trace_the_gateway_sampled_whatever_its_own_ratio()
     {
-        await using var app = await StartAsync(edge: false, ratio: 0, out var exported);
+        var (app, exported) = await StartAsync(edge: false, ratio: 0);
+        await using var _ = app;
         var (traceId, parentId) = await GetAsync(app, "/ok", Sampled);
 
         var span = await ExportedAsync(exported, traceId);
@@ -31,7 +33,8 @@ public sealed class TraceExportTests
     [Fact]
     public async Task A_service_exports_nothing_of_a_trace_the_gateway_did_not_sample()
     {
-        await using var app = await StartAsync(edge: false, ratio: 1, out var exported);
+        var (app, exported) = await StartAsync(edge: false, ratio: 1);
+        await using var _ = app;
         var (unsampled, _) = await GetAsync(app, "/ok", NotSampled);
         var (sampled, _) = await GetAsync(app, "/ok", Sampled);
 
@@ -42,7 +45,8 @@ public sealed class TraceExportTests
     [Fact]
     public async Task The_gateway_ignores_a_callers_sampled_flag_but_keeps_its_trace_id_and_always_exports_failures()
     {
-        await using var app = await StartAsync(edge: true, ratio: 0, out var exported);
+        var (app, exported) = await StartAsync(edge: true, ratio: 0);
+        await using var _ = app;
         var (flagged, _) = await GetAsync(app, "/ok", Sampled);
         var (failed, _) = await GetAsync(app, "/fail", NotSampled);
 
@@ -51,18 +55,19 @@ public sealed class TraceExportTests
         Assert.DoesNotContain(exported.Snapshot(), span => span.TraceId == flagged);
     }
 
-    private static Task<WebApplication> StartAsync(bool edge, double ratio, out ExportedSpans exported)
+    private static async Task<(WebApplication App, ExportedSpans Exported)> StartAsync(bool edge, double ratio)
     {
-        var spans = exported = new ExportedSpans();
+        var exported = new ExportedSpans();
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
         builder.Configuration[TraceSampling.RatioKey] = ratio.ToString(System.Globalization.CultureInfo.InvariantCulture);
         builder.AddServiceDefaults(edge);
-        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans));
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(exported));
         var app = builder.Build();
         app.MapGet("/ok", () => "ok");
         app.MapGet("/fail", () => Results.StatusCode(StatusCodes.Status503ServiceUnavailable));
-        return app.StartAsync().ContinueWith(_ => app, TaskScheduler.Default);
+        await app.StartAsync();
+        return (app, exported);
     }
 
     /// <summary>Sends a request as the next hop of a new trace; its trace id and the caller's span id.</summary>
@@ -76,20 +81,10 @@ public sealed class TraceExportTests
     }
 
     /// <summary>The server span of the trace, once exported (a span is exported as it ends, just after its answer).</summary>
-    private static async Task<Activity> ExportedAsync(ExportedSpans exported, ActivityTraceId traceId)
-    {
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            if (exported.Snapshot().FirstOrDefault(span => span.TraceId == traceId && span.Kind == ActivityKind.Server) is { } span)
-            {
-                return span;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new Xunit.Sdk.XunitException($"No server span of trace {traceId} was exported.");
-    }
+    private static Task<Activity> ExportedAsync(ExportedSpans exported, ActivityTraceId traceId) =>
+        Eventually.ValueAsync(
+            () => Task.FromResult(exported.Snapshot().FirstOrDefault(span => span.TraceId == traceId && span.Kind == ActivityKind.Server)),
+            TimeSpan.FromSeconds(5), $"the server span of trace {traceId} to be exported");
 
     /// <summary>The exporter adds spans as requests end, on the server's threads.</summary>
     private sealed class ExportedSpans : System.Collections.ObjectModel.Collection<Activity>

@@ -149,19 +149,20 @@ public sealed partial class SystemFixture : IAsyncLifetime
             .Select(pid => Convert.ToInt32(pid, System.Globalization.CultureInfo.InvariantCulture))];
 
     /// <summary>The latest state of each instance of a resource, as the orchestrator reports it now.</summary>
-    private async Task<Dictionary<string, CustomResourceSnapshot>> SnapshotsAsync(string resourceName)
+    private async Task<Dictionary<string, CustomResourceSnapshot>> SnapshotsAsync(string resourceName) =>
+        (await AllSnapshotsAsync()).Where(s => s.Name == resourceName).ToDictionary(s => s.InstanceId, s => s.Snapshot);
+
+    /// <summary>The latest state of every resource's instances, as the orchestrator reports it now.</summary>
+    private async Task<List<(string Name, string InstanceId, CustomResourceSnapshot Snapshot)>> AllSnapshotsAsync()
     {
-        var snapshots = new Dictionary<string, CustomResourceSnapshot>();
+        var snapshots = new Dictionary<string, (string Name, CustomResourceSnapshot Snapshot)>();
         using var replayed = new CancellationTokenSource(TimeSpan.FromSeconds(1));
         try
         {
             // The watch replays every resource's current state first, then waits for changes.
             await foreach (var change in App.ResourceNotifications.WatchAsync(replayed.Token))
             {
-                if (change.Resource.Name == resourceName)
-                {
-                    snapshots[change.ResourceId] = change.Snapshot;
-                }
+                snapshots[change.ResourceId] = (change.Resource.Name, change.Snapshot);
             }
         }
         catch (OperationCanceledException)
@@ -169,7 +170,7 @@ public sealed partial class SystemFixture : IAsyncLifetime
             // The replay is over.
         }
 
-        return snapshots;
+        return [.. snapshots.Select(s => (s.Value.Name, s.Key, s.Value.Snapshot))];
     }
 
     /// <summary>Waits until one of a resource's instances has logged a line containing <paramref name="text"/>.</summary>
@@ -178,10 +179,12 @@ public sealed partial class SystemFixture : IAsyncLifetime
             TimeSpan.FromSeconds(30), what);
 
     /// <summary>Every line a resource's instances have written to stdout/stderr so far.</summary>
-    public async Task<IReadOnlyList<string>> LogsAsync(string resourceName)
+    public async Task<IReadOnlyList<string>> LogsAsync(string resourceName) => await LogsOfAsync(await InstancesAsync(resourceName));
+
+    private async Task<IReadOnlyList<string>> LogsOfAsync(IEnumerable<string> instanceIds)
     {
         var lines = new List<string>();
-        foreach (var instance in await InstancesAsync(resourceName))
+        foreach (var instance in instanceIds)
         {
             await foreach (var batch in App.Services.GetRequiredService<ResourceLoggerService>().GetAllAsync(instance))
             {
@@ -200,12 +203,7 @@ public sealed partial class SystemFixture : IAsyncLifetime
     /// </summary>
     private async Task<string> StartupLogsAsync()
     {
-        var instances = new List<(string Name, CustomResourceSnapshot Snapshot)>();
-        foreach (var name in ResourceNames.All)
-        {
-            instances.AddRange((await SnapshotsAsync(name)).Values.Select(snapshot => (name, snapshot)));
-        }
-
+        var instances = (await AllSnapshotsAsync()).Where(i => ResourceNames.All.Contains(i.Name)).OrderBy(i => Array.IndexOf(ResourceNames.All, i.Name)).ToList();
         string[] Names(Func<CustomResourceSnapshot, bool> which) => [.. instances.Where(i => which(i.Snapshot)).Select(i => i.Name).Distinct()];
         var causes = Names(s => s.HealthStatus != HealthStatus.Healthy && s.State?.Text != KnownResourceStates.Waiting);
         var waiting = Names(s => s.HealthStatus != HealthStatus.Healthy).Except(causes).ToArray();
@@ -213,14 +211,14 @@ public sealed partial class SystemFixture : IAsyncLifetime
         foreach (var name in ResourceNames.All.Except(waiting).Except(causes).Concat(waiting).Concat(causes))
         {
             report.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"--- {name} ---");
-            foreach (var line in (await LogsAsync(name)).TakeLast(30))
+            foreach (var line in (await LogsOfAsync(instances.Where(i => i.Name == name).Select(i => i.InstanceId).Order(StringComparer.Ordinal))).TakeLast(30))
             {
                 report.AppendLine(line);
             }
         }
 
         report.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"waiting for another resource: {string.Join(", ", waiting)}");
-        foreach (var (name, snapshot) in instances.Where(i => causes.Contains(i.Name)))
+        foreach (var (name, _, snapshot) in instances.Where(i => causes.Contains(i.Name)))
         {
             report.AppendLine(System.Globalization.CultureInfo.InvariantCulture,
                 $"not healthy: {name} ({snapshot.State?.Text ?? "no state"}, exit code {snapshot.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"})");

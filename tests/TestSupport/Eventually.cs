@@ -1,7 +1,7 @@
-namespace TrustedOss.SystemTests.Support;
+namespace TrustedOss.TestSupport;
 
 /// <summary>Polls until a condition holds, for effects that travel through queues.</summary>
-internal static class Eventually
+public static class Eventually
 {
     public static async Task<T> ValueAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, string what)
     {
