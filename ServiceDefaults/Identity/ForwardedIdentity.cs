@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
@@ -22,64 +23,128 @@ public static class ForwardedIdentity
     /// <summary>The most tags a value may carry: its own service's, and the one service that answers on a caller's behalf.</summary>
     private const int MaxTags = 2;
 
-    /// <summary>The claims part: the caller, what the assertion is bound to, and when it expires (Unix seconds).</summary>
-    public static string Payload(CallerIdentity caller, IdentityBinding binding, long expiresUnixSeconds) =>
-        Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new Claims(caller, binding, expiresUnixSeconds), IdentityJson.Default.Claims));
+    /// <summary>The signed part's start, <c>v3.</c>.</summary>
+    private static ReadOnlySpan<byte> Prefix => "v3."u8;
 
-    /// <summary>The tag of <paramref name="payload"/> under one service's identity key.</summary>
-    public static byte[] Tag(byte[] serviceKey, string payload) => HMACSHA256.HashData(serviceKey, Encoding.ASCII.GetBytes($"{Version}.{payload}"));
+    /// <summary>The base64url characters of one tag (an HMAC-SHA256).</summary>
+    private static readonly int TagLength = Base64Url.GetEncodedLength(HMACSHA256.HashSizeInBytes);
 
-    public static string Assemble(string payload, IEnumerable<byte[]> tags) => $"{Version}.{payload}.{string.Join('.', tags.Select(t => Base64Url.EncodeToString(t)))}";
+    /// <summary>The header value for a caller bound to one request, with a tag under each service key.</summary>
+    public static string Create(CallerIdentity caller, IdentityBinding binding, long expiresUnixSeconds, ReadOnlySpan<byte[]> serviceKeys) =>
+        Tagged(JsonSerializer.SerializeToUtf8Bytes(new Claims(caller, binding, expiresUnixSeconds), IdentityJson.Default.Claims), serviceKeys);
 
-    /// <summary>Splits a header value into its claims and tags; false when it is not shaped like one.</summary>
-    public static bool TrySplit(string? value, out string payload, out byte[][] tags)
+    /// <summary>
+    /// <c>v3.{claims}.{tag}…</c> for claims given as JSON. The gateway makes one per request, so the
+    /// value is built in one pooled buffer and becomes one string: the claims encoded in place, each
+    /// tag computed over the bytes before them.
+    /// </summary>
+    public static string Tagged(ReadOnlySpan<byte> claimsJson, ReadOnlySpan<byte[]> serviceKeys)
     {
-        payload = "";
-        tags = [];
-        var parts = value?.Split('.');
-        if (parts is not [Version, { Length: > 0 } claims, ..] || parts.Length - 2 is < 1 or > MaxTags)
-        {
-            return false;
-        }
-
+        var signedLength = Prefix.Length + Base64Url.GetEncodedLength(claimsJson.Length);
+        var length = signedLength + (serviceKeys.Length * (1 + TagLength));
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
         try
         {
-            tags = [.. parts.Skip(2).Select(t => Base64Url.DecodeFromChars(t))];
-            payload = claims;
-            return true;
+            var value = buffer.AsSpan(0, length);
+            Prefix.CopyTo(value);
+            Base64Url.EncodeToUtf8(claimsJson, value[Prefix.Length..signedLength]);
+            Span<byte> tag = stackalloc byte[HMACSHA256.HashSizeInBytes];
+            var at = signedLength;
+            foreach (var key in serviceKeys)
+            {
+                HMACSHA256.HashData(key, value[..signedLength], tag);
+                value[at++] = (byte)'.';
+                at += Base64Url.EncodeToUtf8(tag, value[at..]);
+            }
+
+            return Encoding.ASCII.GetString(value);
         }
-        catch (FormatException)
+        finally
         {
-            return false;
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
-    /// <summary>Whether one of <paramref name="tags"/> is this service's tag of <paramref name="payload"/> (compared in constant time).</summary>
-    public static bool IsTagged(byte[] serviceKey, string payload, byte[][] tags)
+    /// <summary>
+    /// The caller and binding of a header value carrying this service's tag, or null when the value
+    /// is malformed, forged, altered or expired. Every service checks one per request, so the value
+    /// is read in place: the tag computed over its first part, the claims decoded from the rest.
+    /// </summary>
+    public static VerifiedIdentity? Verify(string? value, byte[] serviceKey, DateTimeOffset now)
     {
-        var expected = Tag(serviceKey, payload);
+        if (value is null || !value.StartsWith(Version + ".", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var payloadLength = value.AsSpan(Prefix.Length).IndexOf('.');
+        if (payloadLength <= 0)
+        {
+            return null;
+        }
+
+        var signedLength = Prefix.Length + payloadLength;
+        Span<byte> expected = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        Tag(serviceKey, value.AsSpan(0, signedLength), expected);
+        Span<byte> presented = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        var tags = value.AsSpan(signedLength + 1);
+        var count = 0;
         var found = false;
-        foreach (var tag in tags)
+        foreach (var range in tags.Split('.'))
         {
-            found |= CryptographicOperations.FixedTimeEquals(expected, tag);
+            var tag = tags[range];
+            if (++count > MaxTags || !Base64Url.IsValid(tag, out var decodedLength))
+            {
+                return null;
+            }
+
+            // Compared in constant time; a tag of another length cannot be this service's.
+            found |= decodedLength == presented.Length
+                && Base64Url.DecodeFromChars(tag, presented) == presented.Length
+                && CryptographicOperations.FixedTimeEquals(expected, presented);
         }
 
-        return found;
+        return found ? Read(value.AsSpan(Prefix.Length, payloadLength), now) : null;
     }
 
-    /// <summary>The identity in a payload whose tag verified, or null when expired or unreadable.</summary>
-    public static VerifiedIdentity? Read(string payload, DateTimeOffset now)
+    /// <summary>The HMAC-SHA256 of a value's signed part (<c>v3.{claims}</c>, ASCII) under one service key.</summary>
+    private static void Tag(byte[] serviceKey, ReadOnlySpan<char> signed, Span<byte> tag)
     {
+        var buffer = ArrayPool<byte>.Shared.Rent(signed.Length);
         try
         {
-            var claims = JsonSerializer.Deserialize(Base64Url.DecodeFromChars(payload), IdentityJson.Default.Claims);
+            var bytes = buffer.AsSpan(0, Encoding.ASCII.GetBytes(signed, buffer));
+            HMACSHA256.HashData(serviceKey, bytes, tag);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>The identity in claims whose tag verified, or null when expired or unreadable.</summary>
+    private static VerifiedIdentity? Read(ReadOnlySpan<char> payload, DateTimeOffset now)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(Base64Url.GetMaxDecodedLength(payload.Length));
+        try
+        {
+            if (!Base64Url.TryDecodeFromChars(payload, buffer, out var written))
+            {
+                return null;
+            }
+
+            var claims = JsonSerializer.Deserialize(buffer.AsSpan(0, written), IdentityJson.Default.Claims);
             return claims is { Caller: not null, Binding: not null } && claims.Expires > now.ToUnixTimeSeconds()
                 ? new VerifiedIdentity(claims.Caller, claims.Binding)
                 : null;
         }
-        catch (Exception ex) when (ex is FormatException or JsonException)
+        catch (JsonException)
         {
             return null;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 }

@@ -8,8 +8,5 @@ public sealed class IdentityVerifier(IOptions<IdentityOptions> options, TimeProv
     private readonly byte[] key = IdentityKey.Decode(options.Value.Key);
 
     /// <summary>The caller and its binding, or null when the value is malformed, forged, altered or expired.</summary>
-    public VerifiedIdentity? Verify(string? value) =>
-        ForwardedIdentity.TrySplit(value, out var payload, out var tags) && ForwardedIdentity.IsTagged(key, payload, tags)
-            ? ForwardedIdentity.Read(payload, time.GetUtcNow())
-            : null;
+    public VerifiedIdentity? Verify(string? value) => ForwardedIdentity.Verify(value, key, time.GetUtcNow());
 }

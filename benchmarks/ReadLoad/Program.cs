@@ -18,6 +18,19 @@ await using var second = await SecondGateway.StartAsync(baselines.Direct);
 // The last 20 keys are kept out of the load, to be revoked at the end.
 var revocable = prepared.Keys.TakeLast(20).ToList();
 var bearerKeys = prepared.Keys.SkipLast(20).Select(k => $"Bearer {k.Key}").ToList();
+// READ_LOAD_GATEWAY_VARIANT ("NAME=value NAME=value; NAME=value …"): for each set, a gateway that is the
+// second's twin with these settings, measured beside it in the same rounds (to compare settings
+// against the same baseline).
+List<SecondGateway> variants = [];
+List<(string Name, Uri Url, IReadOnlyList<string> Authorizations)> variantPaths = [];
+foreach (var set in (Environment.GetEnvironmentVariable("READ_LOAD_GATEWAY_VARIANT") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+{
+    var settings = set.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+    var variant = await SecondGateway.StartAsync(baselines.Direct, $"gateway-variant-{variants.Count + 1}", settings);
+    variants.Add(variant);
+    variantPaths.Add(($"gateway alone with {set}: GET /v1/scans/{{id}}, project key, to the bare endpoint", new Uri(variant.Url, $"/v1/scans/{prepared.ScanId}"), bearerKeys));
+}
+
 var all = new (string Name, Uri Url, IReadOnlyList<string> Authorizations)[]
 {
     ("Kestrel endpoint, direct", new Uri(baselines.Direct, "/ok"), []),
@@ -27,6 +40,7 @@ var all = new (string Name, Uri Url, IReadOnlyList<string> Authorizations)[]
     ("GET /v1/api-keys/self, project key", new Uri(gateway, "/v1/api-keys/self"), bearerKeys),
     ("GET /auth/me, person's token", new Uri(gateway, "/auth/me"), [$"Bearer {prepared.PersonToken}"]),
 };
+all = [.. all, .. variantPaths];
 
 // READ_LOAD_ONLY (part of a path's name, "revocation" or "scan triggers") measures that alone,
 // reads beside the baseline: for profiling one path.
@@ -106,4 +120,9 @@ if (Selected("scan triggers"))
 Console.WriteLine();
 Memory.Print("idle, before the load", idle);
 Memory.Print("after the load", Memory.Read());
+foreach (var variant in variants)
+{
+    await variant.DisposeAsync();
+}
+
 Directory.Delete(work, recursive: true);

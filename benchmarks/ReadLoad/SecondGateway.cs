@@ -25,9 +25,12 @@ internal sealed class SecondGateway : IAsyncDisposable
 
     public Uri Url { get; }
 
-    public static async Task<SecondGateway> StartAsync(Uri trivialUpstream)
+    /// <param name="settings">Environment to set over the running gateway's (<c>NAME=value</c>), to compare a setting in the same run;
+    /// <c>executable=path</c> runs another build of the gateway instead (a copy of its output folder), to compare a change.</param>
+    public static async Task<SecondGateway> StartAsync(Uri trivialUpstream, string serviceName = "gateway-2", IReadOnlyList<string>? settings = null)
     {
         var (executable, environment) = RunningGateway();
+        executable = settings?.FirstOrDefault(s => s.StartsWith("executable=", StringComparison.Ordinal))?["executable=".Length..] ?? executable;
         var port = FreePort();
         // Started from its own folder, where its appsettings.json (the routes) is.
         var start = new ProcessStartInfo(executable)
@@ -42,8 +45,13 @@ internal sealed class SecondGateway : IAsyncDisposable
         start.Environment.Remove("HTTP_PORTS");
         start.Environment["ASPNETCORE_URLS"] = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}");
         start.Environment["MANAGEMENT_PORT"] = FreePort().ToString(CultureInfo.InvariantCulture);
-        start.Environment["OTEL_SERVICE_NAME"] = "gateway-2";
+        start.Environment["OTEL_SERVICE_NAME"] = serviceName;
         start.Environment["ReverseProxy__Clusters__scans__Destinations__scans__Address"] = trivialUpstream.ToString();
+        foreach (var setting in (settings ?? []).Where(s => !s.StartsWith("executable=", StringComparison.Ordinal)))
+        {
+            var parts = setting.Split('=', 2);
+            start.Environment[parts[0]] = parts.Length == 2 ? parts[1] : "";
+        }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("The second gateway could not be started.");
         // Its console is not needed, but must be drained so it never blocks on a full pipe.

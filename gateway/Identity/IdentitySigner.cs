@@ -46,6 +46,9 @@ public sealed class IdentitySigner
     public const string WebAudience = "web";
 
     private readonly Dictionary<string, byte[]> keys;
+
+    /// <summary>For each audience, the keys its identities are tagged under: its own, then the Keys service's (once).</summary>
+    private readonly Dictionary<string, byte[][]> tagKeys;
     private readonly TimeSpan lifetime;
     private readonly TimeProvider time;
 
@@ -54,13 +57,17 @@ public sealed class IdentitySigner
         this.time = time;
         lifetime = options.Value.Lifetime;
         keys = options.Value.Audiences.ToDictionary(a => a.Name, a => IdentityKey.Decode(a.Key), StringComparer.Ordinal);
+        tagKeys = keys.TryGetValue(DelegatedAudience, out var delegated)
+            ? keys.ToDictionary(a => a.Key, a => a.Key == DelegatedAudience ? [delegated] : new[] { a.Value, delegated }, StringComparer.Ordinal)
+            : [];
     }
 
     public string Sign(CallerIdentity caller, IdentityBinding binding)
     {
-        var payload = ForwardedIdentity.Payload(caller, binding, time.GetUtcNow().Add(lifetime).ToUnixTimeSeconds());
-        string[] audiences = binding.Audience == DelegatedAudience ? [DelegatedAudience] : [binding.Audience, DelegatedAudience];
-        return ForwardedIdentity.Assemble(payload, audiences.Select(audience => ForwardedIdentity.Tag(KeyOf(audience), payload)));
+        var serviceKeys = tagKeys.TryGetValue(binding.Audience, out var found)
+            ? found
+            : throw new InvalidOperationException($"Identity:Audiences has no key for the service '{binding.Audience}', or none for '{DelegatedAudience}'.");
+        return ForwardedIdentity.Create(caller, binding, time.GetUtcNow().Add(lifetime).ToUnixTimeSeconds(), serviceKeys);
     }
 
     /// <summary>The web page's address in a browser's name, for the page to hand back on its API calls (see <see cref="ClientAddressAttestation"/>).</summary>
