@@ -19,8 +19,8 @@ await using var second = await SecondGateway.StartAsync(baselines.Direct);
 var revocable = prepared.Keys.TakeLast(20).ToList();
 var bearerKeys = prepared.Keys.SkipLast(20).Select(k => $"Bearer {k.Key}").ToList();
 // READ_LOAD_GATEWAY_VARIANT ("NAME=value NAME=value; NAME=value …"): for each set, a gateway that is the
-// second's twin with these settings, measured beside it in the same rounds (to compare settings
-// against the same baseline).
+// second's twin with these settings (executable=path: another build of it), measured beside it in
+// the same rounds, to compare a setting or a change against the same baseline.
 List<SecondGateway> variants = [];
 List<(string Name, Uri Url, IReadOnlyList<string> Authorizations)> variantPaths = [];
 foreach (var set in (Environment.GetEnvironmentVariable("READ_LOAD_GATEWAY_VARIANT") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
