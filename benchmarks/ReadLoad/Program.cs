@@ -37,6 +37,8 @@ var all = new (string Name, Uri Url, IReadOnlyList<string> Authorizations)[]
     ("raw YARP passthrough (baseline)", new Uri(baselines.Yarp, "/ok"), []),
     ("GET /v1/scans/{id}, project key", new Uri(gateway, $"/v1/scans/{prepared.ScanId}"), bearerKeys),
     ("gateway alone: GET /v1/scans/{id}, project key, to the bare endpoint", new Uri(second.Url, $"/v1/scans/{prepared.ScanId}"), bearerKeys),
+    // The same with a person's token: what validating a JWT costs the gateway, against checking a key.
+    ("gateway alone: GET /v1/scans/{id}, person's token, to the bare endpoint", new Uri(second.Url, $"/v1/scans/{prepared.ScanId}"), [$"Bearer {prepared.PersonToken}"]),
     ("GET /v1/api-keys/self, project key", new Uri(gateway, "/v1/api-keys/self"), bearerKeys),
     ("GET /auth/me, person's token", new Uri(gateway, "/auth/me"), [$"Bearer {prepared.PersonToken}"]),
 };
