@@ -24,6 +24,9 @@ public sealed class ApiKeyVerifier(
     /// <summary>The value of cache entries whose presence is the whole message (an unknown prefix, a use already noted).</summary>
     private static readonly object Noted = new();
 
+    /// <summary>Each outcome's metric tag, made once rather than on every request.</summary>
+    private static readonly string[] OutcomeNames = [.. Enum.GetValues<Outcome>().Select(o => o.ToString().ToLowerInvariant())];
+
     /// <summary>The verdict on a presented key; <see cref="RetryAfterSeconds"/> is set when throttled.</summary>
     public sealed record Verdict(Outcome Outcome, VerifiedApiKey? Key = null, int RetryAfterSeconds = 0);
 
@@ -104,7 +107,7 @@ public sealed class ApiKeyVerifier(
 
     private Verdict Counted(Verdict verdict)
     {
-        metrics.ApiKeyVerifications.Add(1, new KeyValuePair<string, object?>("outcome", verdict.Outcome.ToString().ToLowerInvariant()));
+        metrics.ApiKeyVerifications.Add(1, new KeyValuePair<string, object?>("outcome", OutcomeNames[(int)verdict.Outcome]));
         return verdict;
     }
 
