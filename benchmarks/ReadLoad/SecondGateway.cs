@@ -30,7 +30,11 @@ internal sealed class SecondGateway : IAsyncDisposable
     public static async Task<SecondGateway> StartAsync(Uri trivialUpstream, string serviceName = "gateway-2", IReadOnlyList<string>? settings = null)
     {
         var (executable, environment) = RunningGateway();
-        executable = settings?.FirstOrDefault(s => s.StartsWith("executable=", StringComparison.Ordinal))?["executable=".Length..] ?? executable;
+        var overrides = (settings ?? []).Select(s => s.Split('=', 2)).ToDictionary(p => p[0], p => p.Length == 2 ? p[1] : "", StringComparer.Ordinal);
+        if (overrides.Remove("executable", out var otherBuild))
+        {
+            executable = otherBuild;
+        }
         var port = FreePort();
         // Started from its own folder, where its appsettings.json (the routes) is.
         var start = new ProcessStartInfo(executable)
@@ -47,10 +51,9 @@ internal sealed class SecondGateway : IAsyncDisposable
         start.Environment["MANAGEMENT_PORT"] = FreePort().ToString(CultureInfo.InvariantCulture);
         start.Environment["OTEL_SERVICE_NAME"] = serviceName;
         start.Environment["ReverseProxy__Clusters__scans__Destinations__scans__Address"] = trivialUpstream.ToString();
-        foreach (var setting in (settings ?? []).Where(s => !s.StartsWith("executable=", StringComparison.Ordinal)))
+        foreach (var (name, value) in overrides)
         {
-            var parts = setting.Split('=', 2);
-            start.Environment[parts[0]] = parts.Length == 2 ? parts[1] : "";
+            start.Environment[name] = value;
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("The second gateway could not be started.");
