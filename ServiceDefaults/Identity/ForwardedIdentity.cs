@@ -125,14 +125,16 @@ public static class ForwardedIdentity
     /// <summary>The identity in claims whose tag verified, or null when expired or unreadable.</summary>
     private static VerifiedIdentity? Read(ReadOnlySpan<char> payload, DateTimeOffset now)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(Base64Url.GetMaxDecodedLength(payload.Length));
+        // Checked first: decoding throws on characters outside the alphabet rather than failing.
+        if (!Base64Url.IsValid(payload, out var decodedLength))
+        {
+            return null;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(decodedLength);
         try
         {
-            if (!Base64Url.TryDecodeFromChars(payload, buffer, out var written))
-            {
-                return null;
-            }
-
+            var written = Base64Url.DecodeFromChars(payload, buffer);
             var claims = JsonSerializer.Deserialize(buffer.AsSpan(0, written), IdentityJson.Default.Claims);
             return claims is { Caller: not null, Binding: not null } && claims.Expires > now.ToUnixTimeSeconds()
                 ? new VerifiedIdentity(claims.Caller, claims.Binding)

@@ -1,4 +1,6 @@
 using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using TrustedOss.Gateway.Identity;
@@ -167,6 +169,18 @@ public sealed class IdentitySigningTests
         var forged = ForwardedIdentity.Tagged(Base64Url.DecodeFromChars(payload), [Convert.FromBase64String(keys["scans"])]);
 
         Assert.Null(Service().Verify(forged));
+    }
+
+    [Theory]
+    [InlineData("bad*claims")]
+    [InlineData("{}")]
+    public void A_correctly_tagged_value_whose_claims_are_not_base64url_is_refused(string claims)
+    {
+        // The tag is right for exactly these characters, so only the claims' own check can refuse them.
+        var signed = $"v3.{claims}";
+        var tag = HMACSHA256.HashData(Convert.FromBase64String(keys["scans"]), Encoding.ASCII.GetBytes(signed));
+
+        Assert.Null(Service().Verify($"{signed}.{Base64Url.EncodeToString(tag)}"));
     }
 
     [Fact]
