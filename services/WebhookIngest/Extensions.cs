@@ -30,6 +30,7 @@ internal static class Extensions
         builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<WebhookSecretCipher>();
         builder.Services.AddSingleton<WebhookStore>();
+        builder.Services.AddSingleton<WebhookLookup>();
         builder.Services.AddSingleton<AuditTrail>();
         builder.Services.AddSingleton<WebhookMetrics>();
         builder.Services.AddSingleton<DeliveryWriter>();

@@ -19,7 +19,7 @@ namespace TrustedOss.WebhookIngest.Receiving;
 /// in the answer is the one the Scan service will create, whatever restarts in between.
 /// </summary>
 internal sealed class DeliveryReceiver(
-    WebhookStore store, DeliveryWriter writer, WebhookSecretCipher cipher, AuditTrail audit, IConnectionMultiplexer redis, RedisDeadline redisDeadline,
+    WebhookStore store, WebhookLookup lookup, DeliveryWriter writer, WebhookSecretCipher cipher, AuditTrail audit, IConnectionMultiplexer redis, RedisDeadline redisDeadline,
     WebhookMetrics metrics, TimeProvider time, ILogger<DeliveryReceiver> logger)
 {
     public async Task<Results<Ok<WebhookAnswer>, ApiProblem>> ReceiveAsync(string provider, HttpContext http, byte[] body, JsonElement json)
@@ -95,7 +95,7 @@ internal sealed class DeliveryReceiver(
         }
 
         var now = time.GetUtcNow();
-        foreach (var webhook in await store.ForRepositoryAsync(provider, keys, cancellationToken))
+        foreach (var webhook in await lookup.ForRepositoryAsync(provider, keys, cancellationToken))
         {
             if (SecretsOf(webhook, now).Any(secret => WebhookProvider.Verifies(provider, secret, headers, body, now)))
             {

@@ -6,6 +6,7 @@ using TrustedOss.Messaging.Outbox;
 using TrustedOss.ServiceDefaults.Http;
 using TrustedOss.ServiceDefaults.Identity;
 using TrustedOss.WebhookIngest.Data;
+using TrustedOss.WebhookIngest.Receiving;
 
 namespace TrustedOss.WebhookIngest.Settings;
 
@@ -15,7 +16,7 @@ namespace TrustedOss.WebhookIngest.Settings;
 /// </summary>
 internal sealed record WebhookChange(
     Guid ProjectId, CallerIdentity Caller, HttpContext Http, KeysClient Keys, WebhookStore Store, WebhookSecretCipher Cipher, AuditTrail Audit,
-    Outbox Outbox, TimeProvider Time)
+    Outbox Outbox, WebhookLookup Lookup, TimeProvider Time)
 {
     /// <summary>The new secret, encrypted for this project, and when the change happens.</summary>
     public sealed record NewSecret(string Encrypted, DateTime Now);
@@ -50,6 +51,8 @@ internal sealed record WebhookChange(
         }
 
         Outbox.Flush();
+        // Before the answer: once it is seen, no replica verifies with the secret this change replaced.
+        await Lookup.ChangedAsync();
         return TypedResults.Ok(WebhookSettingsApi.Response(Http, (await Store.GetAsync(ProjectId, Http.RequestAborted))!) with { Secret = secret });
     }
 }

@@ -1,0 +1,86 @@
+using System.Collections.Concurrent;
+using StackExchange.Redis;
+using TrustedOss.Redis;
+using TrustedOss.WebhookIngest.Data;
+
+namespace TrustedOss.WebhookIngest.Receiving;
+
+/// <summary>
+/// The webhooks a delivery's repository may belong to, kept in this process between settings
+/// changes, so that a delivery costs no database read while nothing changed. Every change of a
+/// webhook (<see cref="ChangedAsync"/>, after its commit and before its answer) moves a version in
+/// Redis that each delivery reads, on every replica: a replaced secret, or one whose grace was
+/// ended, stops verifying everywhere as soon as the change is answered. Without an answer from Redis
+/// the database is read, as before. Entries are still read again after <see cref="MaxAge"/> (the
+/// bound on a change whose version Redis did not take), and at most <see cref="MaxEntries"/> are
+/// kept; the secrets in them stay encrypted.
+/// </summary>
+internal sealed class WebhookLookup(
+    WebhookStore store, IConnectionMultiplexer redis, RedisDeadline redisDeadline, TimeProvider time, ILogger<WebhookLookup> logger)
+{
+    /// <summary>Moved by every change of any webhook's settings; absent until the first.</summary>
+    internal const string VersionKey = "webhooks:settings-version";
+
+    public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(10);
+
+    /// <summary>Past this many repositories (made-up ones by the thousand, say), the cache starts again empty.</summary>
+    internal const int MaxEntries = 10_000;
+
+    private sealed record Entry(long Version, IReadOnlyList<ProjectWebhookRow> Webhooks, DateTimeOffset ReadAt);
+
+    private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
+
+    /// <summary>The webhooks of <paramref name="provider"/> for any of the repository keys, as <see cref="WebhookStore.ForRepositoryAsync"/> has them.</summary>
+    public async Task<IReadOnlyList<ProjectWebhookRow>> ForRepositoryAsync(string provider, string[] repositoryKeys, CancellationToken cancellationToken)
+    {
+        // Read before the database, so that rows read after a change are never kept under the version before it.
+        var version = await VersionAsync();
+        var key = $"{provider}\n{string.Join('\n', repositoryKeys)}";
+        var now = time.GetUtcNow();
+        if (version is { } current && entries.TryGetValue(key, out var entry) && entry.Version == current && now - entry.ReadAt < MaxAge)
+        {
+            return entry.Webhooks;
+        }
+
+        var webhooks = await store.ForRepositoryAsync(provider, repositoryKeys, cancellationToken);
+        if (version is { } readUnder)
+        {
+            if (entries.Count >= MaxEntries)
+            {
+                entries.Clear();
+            }
+
+            entries[key] = new Entry(readUnder, webhooks, now);
+        }
+
+        return webhooks;
+    }
+
+    /// <summary>Says that a webhook's settings changed (committed): every replica reads them again for its next delivery.</summary>
+    public async Task ChangedAsync()
+    {
+        entries.Clear();
+        try
+        {
+            await redisDeadline.WithinAsync(redis.GetDatabase().StringIncrementAsync(VersionKey));
+        }
+        catch (Exception ex) when (RedisOutage.Is(ex))
+        {
+            logger.LogWarning("A webhook change could not be announced ({Reason}); other replicas see it within {MaxAge}", ex.Message, MaxAge);
+        }
+    }
+
+    /// <summary>The settings' version, 0 before any change; null when Redis does not answer in time.</summary>
+    private async Task<long?> VersionAsync()
+    {
+        try
+        {
+            var value = await redisDeadline.WithinAsync(redis.GetDatabase().StringGetAsync(VersionKey));
+            return value.IsNull ? 0 : (long)value;
+        }
+        catch (Exception ex) when (RedisOutage.Is(ex))
+        {
+            return null;
+        }
+    }
+}
