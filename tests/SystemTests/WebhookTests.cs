@@ -230,15 +230,15 @@ public sealed class WebhookTests(SystemFixture system) : IDisposable
     public async Task A_replaced_secret_stops_verifying_on_every_replica_as_soon_as_the_change_is_answered()
     {
         using var hooked = await HookedProjectAsync("github");
-        var (repository, project, old) = (hooked.Repository, hooked.Project, hooked.Secret);
         using var admin = await api.AdminAsync();
-        var body = Webhooks.Payload("github-ping", repository.FileUrl);
-
+        var ping = Webhooks.Payload("github-ping", hooked.Repository.FileUrl);
         // Sent at once, so that they travel on several connections, to both replicas, each of which then keeps the webhook.
-        var before = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => webhooks.GitHubAsync(old, "ping", body)));
-        var replaced = await Rotated(await admin.PutAsJsonAsync($"/v1/projects/{project.Id}/webhook", new { provider = "github" }));
-        var after = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => webhooks.GitHubAsync(old, "ping", body)));
-        using var withNew = await webhooks.GitHubAsync(replaced.Secret!, "ping", body);
+        Task<HttpResponseMessage[]> PingsAtOnce(string secret) => Task.WhenAll(Enumerable.Range(0, 8).Select(_ => webhooks.GitHubAsync(secret, "ping", ping)));
+
+        var before = await PingsAtOnce(hooked.Secret);
+        var replaced = await Rotated(await admin.PutAsJsonAsync($"/v1/projects/{hooked.Project.Id}/webhook", new { provider = "github" }));
+        var after = await PingsAtOnce(hooked.Secret);
+        using var withNew = await webhooks.GitHubAsync(replaced.Secret!, "ping", ping);
 
         Assert.All(before, answer => Assert.Equal(HttpStatusCode.OK, answer.StatusCode));
         Assert.All(after, answer => Assert.Equal(HttpStatusCode.Unauthorized, answer.StatusCode));

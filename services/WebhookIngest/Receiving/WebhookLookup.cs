@@ -1,6 +1,7 @@
-using System.Collections.Concurrent;
+using Microsoft.Extensions.Caching.Memory;
 using StackExchange.Redis;
 using TrustedOss.Redis;
+using TrustedOss.ServiceDefaults;
 using TrustedOss.WebhookIngest.Data;
 
 namespace TrustedOss.WebhookIngest.Receiving;
@@ -17,18 +18,19 @@ namespace TrustedOss.WebhookIngest.Receiving;
 /// </summary>
 internal sealed class WebhookLookup(
     WebhookStore store, IConnectionMultiplexer redis, RedisDeadline redisDeadline, TimeProvider time, ILogger<WebhookLookup> logger)
+    : IDisposable
 {
     /// <summary>Moved by every change of any webhook's settings; absent until the first.</summary>
     internal const string VersionKey = "webhooks:settings-version";
 
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(10);
 
-    /// <summary>Past this many repositories (made-up ones by the thousand, say), the cache starts again empty.</summary>
+    /// <summary>The most repositories kept (made-up ones by the thousand cannot grow this process).</summary>
     internal const int MaxEntries = 10_000;
 
-    private sealed record Entry(long Version, IReadOnlyList<ProjectWebhookRow> Webhooks, DateTimeOffset ReadAt);
+    private sealed record Entry(long Version, IReadOnlyList<ProjectWebhookRow> Webhooks);
 
-    private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
+    private readonly MemoryCache entries = new(new MemoryCacheOptions { SizeLimit = MaxEntries, Clock = new TimeProviderClock(time) });
 
     /// <summary>The webhooks of <paramref name="provider"/> for any of the repository keys, as <see cref="WebhookStore.ForRepositoryAsync"/> has them.</summary>
     public async Task<IReadOnlyList<ProjectWebhookRow>> ForRepositoryAsync(string provider, string[] repositoryKeys, CancellationToken cancellationToken)
@@ -36,8 +38,7 @@ internal sealed class WebhookLookup(
         // Read before the database, so that rows read after a change are never kept under the version before it.
         var version = await VersionAsync();
         var key = $"{provider}\n{string.Join('\n', repositoryKeys)}";
-        var now = time.GetUtcNow();
-        if (version is { } current && entries.TryGetValue(key, out var entry) && entry.Version == current && now - entry.ReadAt < MaxAge)
+        if (version is { } current && entries.Get<Entry>(key) is { } entry && entry.Version == current)
         {
             return entry.Webhooks;
         }
@@ -45,12 +46,7 @@ internal sealed class WebhookLookup(
         var webhooks = await store.ForRepositoryAsync(provider, repositoryKeys, cancellationToken);
         if (version is { } readUnder)
         {
-            if (entries.Count >= MaxEntries)
-            {
-                entries.Clear();
-            }
-
-            entries[key] = new Entry(readUnder, webhooks, now);
+            entries.Set(key, new Entry(readUnder, webhooks), new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = MaxAge });
         }
 
         return webhooks;
@@ -69,6 +65,8 @@ internal sealed class WebhookLookup(
             logger.LogWarning("A webhook change could not be announced ({Reason}); other replicas see it within {MaxAge}", ex.Message, MaxAge);
         }
     }
+
+    public void Dispose() => entries.Dispose();
 
     /// <summary>The settings' version, 0 before any change; null when Redis does not answer in time.</summary>
     private async Task<long?> VersionAsync()
