@@ -6,5 +6,14 @@ namespace TrustedOss.Redis;
 public static class RedisOutage
 {
     public static bool Is(Exception exception) =>
-        exception is RedisException or RedisTimeoutException or RedisConnectionException or TimeoutException;
+        exception is RedisException or RedisTimeoutException or RedisConnectionException or TimeoutException
+        || IsWriteOnClosedConnection(exception);
+
+    /// <summary>
+    /// A command written while the client tears its lost connection down can fail with the pipe's own
+    /// "Writing is not allowed after writer was completed" instead of a <see cref="RedisConnectionException"/>
+    /// (seen when Redis restarts): the same lost connection, so the same outage, never a 500.
+    /// </summary>
+    private static bool IsWriteOnClosedConnection(Exception exception) =>
+        exception is InvalidOperationException { Source: "System.IO.Pipelines" };
 }
