@@ -194,14 +194,36 @@ public sealed class WebhookTests(SystemFixture system) : IDisposable
         using var unknownRepository = await webhooks.GitHubAsync(secret, "push",
             Webhooks.Payload("github-push-new-branch", repository.FileUrl + "-elsewhere", sha: repository.HeadSha));
         using var wrongProvider = await webhooks.GitLabAsync(secret, "Push Hook", Webhooks.Payload("gitlab-push-hook", repository.FileUrl));
+        using var gitLab = await HookedProjectAsync("gitlab");
+        using var wrongToken = await webhooks.GitLabAsync(gitLab.Secret + "x", "Push Hook", Webhooks.Payload("gitlab-push-hook", gitLab.Repository.FileUrl));
 
         var details = new List<string?>();
-        foreach (var answer in new[] { wrongSecret, unknownRepository, wrongProvider })
+        foreach (var answer in new[] { wrongSecret, unknownRepository, wrongProvider, wrongToken })
         {
             details.Add((await Problems.ExpectAsync(answer, HttpStatusCode.Unauthorized, "Invalid Webhook Signature")).GetProperty("detail").GetString());
         }
 
         Assert.Single(details.Distinct());
+        Assert.Empty(await webhooks.DeliveriesAsync(project.Id));
+        Assert.Empty(await webhooks.DeliveriesAsync(gitLab.Project.Id));
+    }
+
+    [Fact]
+    public async Task A_delivery_that_is_not_a_json_object_or_lacks_a_providers_header_gets_a_400_naming_it_and_stores_nothing()
+    {
+        using var hooked = await HookedProjectAsync("github");
+        var (repository, project, secret) = (hooked.Repository, hooked.Project, hooked.Secret);
+        var push = Webhooks.Payload("github-push-new-branch", repository.FileUrl, sha: repository.HeadSha);
+
+        using var notJson = await webhooks.GitHubAsync(secret, "push", "{\"ref\": "u8.ToArray());
+        using var notAnObject = await webhooks.GitHubAsync(secret, "push", "[]"u8.ToArray());
+        using var unsigned = await webhooks.SendAsync("github", push, ("X-GitHub-Event", "push"), ("X-GitHub-Delivery", Guid.NewGuid().ToString()));
+        using var noEvent = await webhooks.SendAsync("gitlab", Webhooks.Payload("gitlab-push-hook", repository.FileUrl), ("X-Gitlab-Token", secret));
+
+        await Problems.ExpectAsync(notJson, HttpStatusCode.BadRequest, "Invalid JSON");
+        await Problems.ExpectAsync(notAnObject, HttpStatusCode.BadRequest, "Invalid JSON");
+        Assert.Contains("X-Hub-Signature-256", (await Problems.ExpectAsync(unsigned, HttpStatusCode.BadRequest, "Webhook Headers Missing")).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("X-Gitlab-Event", (await Problems.ExpectAsync(noEvent, HttpStatusCode.BadRequest, "Webhook Headers Missing")).GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Empty(await webhooks.DeliveriesAsync(project.Id));
     }
 
@@ -277,7 +299,7 @@ public sealed class WebhookTests(SystemFixture system) : IDisposable
         await Problems.ExpectAsync(badProvider, HttpStatusCode.UnprocessableEntity);
         Assert.Equal("github", shown.GetProperty("provider").GetString());
         Assert.DoesNotContain(settings.Secret!, shown.GetRawText(), StringComparison.Ordinal);
-        Assert.True(shown.GetProperty("secret").ValueKind == JsonValueKind.Null);
+        Assert.False(shown.TryGetProperty("secret", out _));
     }
 
     [Fact]
@@ -285,6 +307,7 @@ public sealed class WebhookTests(SystemFixture system) : IDisposable
     {
         using var hooked = await HookedProjectAsync("github");
         var (repository, project, secret) = (hooked.Repository, hooked.Project, hooked.Secret);
+        var sent = DateTime.UtcNow.AddSeconds(-1);
         await Webhooks.AnsweredAsync(await webhooks.GitHubAsync(secret, "ping", Webhooks.Payload("github-ping", repository.FileUrl)));
         var delivery = Assert.Single(await webhooks.DeliveriesAsync(project.Id)).GetProperty("id").GetGuid();
 
@@ -297,6 +320,14 @@ public sealed class WebhookTests(SystemFixture system) : IDisposable
         Assert.Contains("\"secret\": \"***\"", settingsDiff, StringComparison.Ordinal);
         Assert.DoesNotContain(secret, settingsDiff, StringComparison.Ordinal);
         Assert.Contains("ignored", deliveryDiff, StringComparison.Ordinal);
+
+        // Where the manual sends a super admin to confirm it.
+        using var admin = await api.AdminAsync();
+        var page = await admin.GetFromJsonAsync<JsonElement>(
+            $"/v1/admin/audit?target_table=webhook_deliveries&action=create&from={sent:O}&page_size=200");
+        var row = Assert.Single(page.GetProperty("items").EnumerateArray(), row => row.GetProperty("target_id").GetGuid() == delivery);
+        Assert.Equal((project.TeamId, "webhook_deliveries", "create"),
+            (row.GetProperty("team_id").GetGuid(), row.GetProperty("target_table").GetString(), row.GetProperty("action").GetString()));
     }
 
     [Fact]

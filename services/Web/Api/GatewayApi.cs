@@ -45,8 +45,8 @@ internal sealed class GatewayApi(HttpClient http)
         TryGetAsync<ListPage<ApiKey>>($"/v1/api-keys?{filter}&page={page}&page_size={PageSize}", token, cancellationToken);
 
     /// <summary>Every team (super admins only; others know their teams from <see cref="MeAsync"/>).</summary>
-    public Task<ListPage<Team>> TeamsAsync(string token, CancellationToken cancellationToken) =>
-        GetAsync<ListPage<Team>>("/v1/admin/teams?page_size=200", token, cancellationToken);
+    public Task<IReadOnlyList<Team>> TeamsAsync(string token, CancellationToken cancellationToken) =>
+        EveryPageAsync<Team>("/v1/admin/teams", token, team => team.Id, cancellationToken);
 
     /// <summary>Issues a key: the created key (with its full value, this once) or the API's problem.</summary>
     public Task<(CreatedApiKey? Key, Problem? Problem)> CreateKeyAsync(string token, NewApiKey key, CancellationToken cancellationToken) =>
@@ -64,9 +64,9 @@ internal sealed class GatewayApi(HttpClient http)
         return ChangeAsync(request, cancellationToken);
     }
 
-    /// <summary>The projects the person can see (the first 200; names for the keys' scopes).</summary>
-    public Task<ListPage<Project>> ProjectsAsync(string token, CancellationToken cancellationToken) =>
-        GetAsync<ListPage<Project>>("/v1/projects?page_size=200", token, cancellationToken);
+    /// <summary>Every project the person can see (names for the keys' scopes, the pickers, the webhooks).</summary>
+    public Task<IReadOnlyList<Project>> ProjectsAsync(string token, CancellationToken cancellationToken) =>
+        EveryPageAsync<Project>("/v1/projects", token, project => project.Id, cancellationToken);
 
     public Task<(Project? Project, Problem? Problem)> ProjectAsync(string token, Guid projectId, CancellationToken cancellationToken) =>
         TryGetAsync<Project>($"/v1/projects/{projectId}", token, cancellationToken);
@@ -144,6 +144,29 @@ internal sealed class GatewayApi(HttpClient http)
             return response.IsSuccessStatusCode
                 ? (await response.Content.ReadFromJsonAsync<T>(ApiJson.Options, cancellationToken), null)
                 : (null, await ProblemAsync(response, cancellationToken));
+        }
+    }
+
+    /// <summary>The largest page the API serves (CONTRACT §0).</summary>
+    internal const int LargestPage = 200;
+
+    /// <summary>
+    /// Every item of a list, a page of <see cref="LargestPage"/> at a time until the list's total.
+    /// Lists are newest first, so an item added while paging pushes the rest one place on: an item
+    /// seen twice is kept once, and the pages go on until as many distinct items as the total.
+    /// </summary>
+    private async Task<IReadOnlyList<T>> EveryPageAsync<T>(string path, string token, Func<T, Guid> id, CancellationToken cancellationToken)
+    {
+        var items = new List<T>();
+        var seen = new HashSet<Guid>();
+        for (var page = 1; ; page++)
+        {
+            var answer = await GetAsync<ListPage<T>>($"{path}?page={page}&page_size={LargestPage}", token, cancellationToken);
+            items.AddRange(answer.Items.Where(item => seen.Add(id(item))));
+            if (answer.Items.Count < LargestPage || items.Count >= answer.Total)
+            {
+                return items;
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using TrustedOss.Access;
@@ -30,10 +31,10 @@ internal static class WebhookSettingsApi
             errors.Check(GraceHours is null or (>= 0 and <= 168), "grace_hours", "grace_hours must be from 0 to 168.");
     }
 
-    /// <summary>The webhook as shown; <see cref="Secret"/> only in the answers that make a new one.</summary>
+    /// <summary>The webhook as shown; <see cref="Secret"/> only in the answers that make a new one (left out, not null, elsewhere).</summary>
     public sealed record WebhookResponse(
         Guid ProjectId, string Provider, string WebhookUrl, WebhookUrls Urls, DateTime CreatedAt, DateTime? RotatedAt,
-        DateTime? PreviousSecretExpiresAt, string? Secret = null);
+        DateTime? PreviousSecretExpiresAt, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Secret = null);
 
     /// <summary>Where each provider posts (the one of <see cref="WebhookResponse.Provider"/> is <see cref="WebhookResponse.WebhookUrl"/>).</summary>
     public sealed record WebhookUrls(string Github, string Gitlab);

@@ -43,7 +43,12 @@ internal sealed class WebPage : IAsyncDisposable
         return new WebPage(context, await context.NewPageAsync(), address, baseUrl);
     }
 
-    /// <summary>Signs in through the sign-in form, from wherever the page is, and waits for the answer page.</summary>
+    /// <summary>
+    /// Signs in through the sign-in form, from wherever the page is, and waits for the answer page.
+    /// When the page says signing in is not possible right now (a dependency did not answer in
+    /// time, as on a machine this busy Redis now and then does not within its 250 ms), the person
+    /// tries again a moment later, a few times, as <see cref="Api.LoginAsync"/> retries a 503.
+    /// </summary>
     public async Task SignInAsync(string email, string password)
     {
         if (!Page.Url.Contains("/login", StringComparison.Ordinal))
@@ -51,9 +56,18 @@ internal sealed class WebPage : IAsyncDisposable
             await Page.GotoAsync("/login");
         }
 
-        await Page.GetByLabel("Email").FillAsync(email);
-        await Page.GetByLabel("Password").FillAsync(password);
-        await SubmitAsync(Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }));
+        for (var attempt = 1; ; attempt++)
+        {
+            await Page.GetByLabel("Email").FillAsync(email);
+            await Page.GetByLabel("Password").FillAsync(password);
+            await SubmitAsync(Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }));
+            if (attempt == 3 || !await Page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "Signing in is not possible right now" }).IsVisibleAsync())
+            {
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
     }
 
     /// <summary>Clicks a form's submit button and waits until the page it leads to (after any redirect) has loaded.</summary>

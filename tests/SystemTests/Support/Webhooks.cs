@@ -95,6 +95,18 @@ internal sealed class Webhooks(SystemFixture system, Api api) : IDisposable
         return await provider.SendAsync(request);
     }
 
+    /// <summary>A delivery with exactly these headers, as a misconfigured sender or a prober might send it.</summary>
+    public async Task<HttpResponseMessage> SendAsync(string providerName, byte[] body, params (string Name, string Value)[] headers)
+    {
+        using var request = Delivery($"/v1/webhooks/{providerName}", body);
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.Add(name, value);
+        }
+
+        return await provider.SendAsync(request);
+    }
+
     /// <summary>A GitLab delivery signed with the secret as a signing token (Standard Webhooks), sent at <paramref name="sentAt"/>.</summary>
     public async Task<HttpResponseMessage> GitLabSignedAsync(string signingToken, string eventName, byte[] body, DateTimeOffset sentAt)
     {
