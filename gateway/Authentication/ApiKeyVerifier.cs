@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using TrustedOss.Credentials.ApiKeys;
+using TrustedOss.Credentials.RateLimits;
 using TrustedOss.Redis;
 using TrustedOss.ServiceDefaults;
 
@@ -76,13 +77,13 @@ public sealed class ApiKeyVerifier(
         local.Remove(UnknownKey(prefix));
     }
 
-    /// <summary>Counts a failed check against the client's address; past the limit, the address is throttled.</summary>
+    /// <summary>Counts a failed check against the client's address (an IPv6 client's /64); past the limit, the address is throttled.</summary>
     private async Task<Verdict> RefusedAsync(IPAddress? client)
     {
         int used, reset;
         try
         {
-            (used, reset) = await shared.CountFailureAsync(client);
+            (used, reset) = await shared.CountFailureAsync(ClientAddress.LimitKey(client));
         }
         catch (Exception ex) when (RedisOutage.Is(ex))
         {
@@ -161,7 +162,7 @@ public sealed class ApiKeyVerifier(
 
     private static string UnknownKey(string prefix) => $"unknown:{prefix}";
 
-    private static string ThrottleKey(IPAddress? client) => $"throttled:{client}";
+    private static string ThrottleKey(IPAddress? client) => $"throttled:{ClientAddress.LimitKey(client)}";
 
     private static string UsageKey(Guid id) => $"usage:{id}";
 }

@@ -17,8 +17,11 @@ public interface ISharedKeyState
     /// <summary>A key's entry from the shared cache only (a Redis read, no database behind it); null when it is not there.</summary>
     Task<VerifiedApiKey?> FindCachedAsync(string prefix);
 
-    /// <summary>Counts one failed check from <paramref name="client"/>: the count in the current minute and seconds until it ends.</summary>
-    Task<(int Used, int ResetSeconds)> CountFailureAsync(IPAddress? client);
+    /// <summary>
+    /// Counts one failed check from <paramref name="clientUnit"/> (<see cref="ClientAddress.LimitKey(IPAddress?)"/>):
+    /// the count in the current minute and seconds until it ends.
+    /// </summary>
+    Task<(int Used, int ResetSeconds)> CountFailureAsync(string clientUnit);
 
     /// <summary>Notes that a key was used now from <paramref name="client"/> (for last_used_at), without waiting.</summary>
     void NoteUse(Guid keyId, IPAddress? client);
@@ -41,8 +44,8 @@ internal sealed class RedisSharedKeyState(IConnectionMultiplexer redis, IHttpCli
     public async Task<VerifiedApiKey?> FindCachedAsync(string prefix) =>
         VerifiedApiKey.FromJson(await redisDeadline.WithinAsync(redis.GetDatabase().StringGetAsync(VerifiedApiKey.CacheKey(prefix))));
 
-    public Task<(int Used, int ResetSeconds)> CountFailureAsync(IPAddress? client) =>
-        redisDeadline.WithinAsync(FixedWindowCounter.CountAsync(redis.GetDatabase(), $"auth-failures:{client}", FailureWindow, time.GetUtcNow()));
+    public Task<(int Used, int ResetSeconds)> CountFailureAsync(string clientUnit) =>
+        redisDeadline.WithinAsync(FixedWindowCounter.CountAsync(redis.GetDatabase(), $"auth-failures:{clientUnit}", FailureWindow, time.GetUtcNow()));
 
     public void NoteUse(Guid keyId, IPAddress? client)
     {

@@ -123,7 +123,7 @@ internal sealed class RateLimitMiddleware(
         }
         else if (route == WebhooksRouteId)
         {
-            (who, policy, counter, limit) = ("This address", WebhooksPolicy, $"rate:webhooks:{context.Connection.RemoteIpAddress}", limits.Value.WebhooksPerMinute);
+            (who, policy, counter, limit) = ("This address", WebhooksPolicy, $"rate:webhooks:{ClientAddress.LimitKey(context.Connection.RemoteIpAddress)}", limits.Value.WebhooksPerMinute);
         }
         else
         {

@@ -142,6 +142,27 @@ public sealed class ApiKeyVerifierTests : IDisposable
     }
 
     [Fact]
+    public async Task An_ipv6_client_counts_its_failures_per_64_so_new_addresses_in_it_gain_nothing()
+    {
+        // Documentation addresses (RFC 3849): nothing is sent to them.
+        for (var i = 1; i <= 3; i++)
+        {
+            var address = IPAddress.Parse($"2001:db8:1:2::{i:x}");
+            Assert.Equal(ApiKeyVerifier.Outcome.Refused, (await verifier.VerifyAsync(ApiKeyFormat.NewKey(), address, CancellationToken.None)).Outcome);
+        }
+
+        var fromAnotherAddressInIt = await verifier.VerifyAsync(ApiKeyFormat.NewKey(), IPAddress.Parse("2001:db8:1:2:ffff::9"), CancellationToken.None);
+        var lookups = shared.Finds;
+        var throttledAtOnce = await verifier.VerifyAsync(ApiKeyFormat.NewKey(), IPAddress.Parse("2001:db8:1:2:aaaa::1"), CancellationToken.None);
+        var fromTheNext64 = await verifier.VerifyAsync(ApiKeyFormat.NewKey(), IPAddress.Parse("2001:db8:1:3::1"), CancellationToken.None);
+
+        Assert.Equal(ApiKeyVerifier.Outcome.Throttled, fromAnotherAddressInIt.Outcome);
+        Assert.Equal(ApiKeyVerifier.Outcome.Throttled, throttledAtOnce.Outcome);
+        Assert.Equal(lookups + 1, shared.Finds);
+        Assert.Equal(ApiKeyVerifier.Outcome.Refused, fromTheNext64.Outcome);
+    }
+
+    [Fact]
     public async Task A_key_that_cannot_be_looked_up_is_unavailable_not_refused()
     {
         var key = shared.Issue();
@@ -261,16 +282,15 @@ public sealed class ApiKeyVerifierTests : IDisposable
                 : Down ? throw new TimeoutException("Redis did not answer.")
                 : Task.FromResult(entries.GetValueOrDefault(prefix));
 
-        public Task<(int Used, int ResetSeconds)> CountFailureAsync(IPAddress? client)
+        public Task<(int Used, int ResetSeconds)> CountFailureAsync(string clientUnit)
         {
             if (Down)
             {
                 throw new TimeoutException("Redis did not answer.");
             }
 
-            var address = client?.ToString() ?? "";
-            failures[address] = failures.GetValueOrDefault(address) + 1;
-            return Task.FromResult((failures[address], ResetSeconds));
+            failures[clientUnit] = failures.GetValueOrDefault(clientUnit) + 1;
+            return Task.FromResult((failures[clientUnit], ResetSeconds));
         }
 
         public void NoteUse(Guid keyId, IPAddress? client) => Notes++;

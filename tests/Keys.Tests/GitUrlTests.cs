@@ -26,6 +26,11 @@ public sealed class GitUrlTests
     [InlineData("git://github.com/org/repo.git")]
     [InlineData("file:///")]
     [InlineData("ssh://git@gitlab.com/")]
+    // git and curl end the host part at the first '/', so they would take the host after the '@'
+    // (git.corp.internal), one no check saw: a backslash or an encoded one before it is refused.
+    [InlineData(@"https://github.com\@git.corp.internal/team/repo.git")]
+    [InlineData(@"ssh://github.com\@git.corp.internal/team/repo.git")]
+    [InlineData("https://github.com%5C@git.corp.internal/team/repo.git")]
     public void Refuses_anything_else(string url) => Assert.False(GitUrl.IsValid(url));
 
     [Fact]
