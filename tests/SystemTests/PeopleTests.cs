@@ -109,6 +109,37 @@ public sealed class PeopleTests(SystemFixture system)
         Assert.Equal(HttpStatusCode.Unauthorized, afterwards.StatusCode);
     }
 
+    [Fact]
+    public async Task A_look_alike_spelling_of_an_email_signs_in_as_its_account_and_shares_its_failures()
+    {
+        // U+212A KELVIN SIGN: the database's lower() takes it as "k", so this spelling finds the user.
+        var email = $"{Api.Unique("kim")}@example.com";
+        var lookAlike = "\u212A" + email[1..];
+        using (var admin = await api.AdminAsync())
+        {
+            using var created = await admin.PostAsJsonAsync("/v1/admin/users", new { email, password = Api.UserPassword, full_name = "Kim" });
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        using (var client = system.NewClient())
+        {
+            using var signedIn = await client.PostAsJsonAsync("/auth/login", new { email = lookAlike, password = Api.UserPassword });
+            Assert.Equal(HttpStatusCode.OK, signedIn.StatusCode);
+        }
+
+        for (var guess = 1; guess <= 6; guess++)
+        {
+            using var client = system.NewClient();
+            using var wrong = await client.PostAsJsonAsync("/auth/login", new { email, password = $"guess-{guess}" });
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
+
+        // The other spelling is the same account: it waits with it, not with a count of its own.
+        using var fresh = system.NewClient();
+        using var waiting = await fresh.PostAsJsonAsync("/auth/login", new { email = lookAlike, password = Api.UserPassword });
+        await Problems.ExpectAsync(waiting, HttpStatusCode.TooManyRequests);
+    }
+
     private static string NobodysEmail() => $"{Api.Unique("nobody")}@example.com";
 
     [Fact]

@@ -44,26 +44,34 @@ internal static class AuthApi
         var client = http.Request.Headers["X-Forwarded-For"].FirstOrDefault()?.Split(',')[0].Trim()
             ?? http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         var email = request.Email!.Trim();
-        if (await throttle.TryAttemptAsync(client, email) is { } retryAfter)
+        if (await throttle.TryAttemptFromAsync(client) is { } fromAddress)
         {
-            return ApiProblems.TooManyRequests($"Too many sign-in attempts from this address or for this account. Retry after {retryAfter} seconds.", retryAfter);
+            return TooManyAttempts(fromAddress);
         }
 
-        var user = await directory.FindByEmailAsync(email, http.RequestAborted);
+        var (user, account) = await directory.FindForSignInAsync(email, http.RequestAborted);
+        if (await throttle.TryAttemptOnAsync(account) is { } onAccount)
+        {
+            return TooManyAttempts(onAccount);
+        }
+
         // An unknown email costs a hash and counts a failure too, so neither timing nor backoff
         // tells which emails exist.
         var verdict = hasher.VerifyHashedPassword(user ?? DecoyUser, user?.PasswordHash ?? DecoyHash.Value, request.Password!);
         if (user is null || !user.IsActive || verdict == PasswordVerificationResult.Failed)
         {
-            await throttle.FailedAsync(email);
+            await throttle.FailedAsync(account);
             // Not the credential 401 of the rest of the API: a sign-in form shows this one.
             return ApiProblems.Unauthorized("Invalid Credentials", "The email or password is wrong.");
         }
 
-        await throttle.SucceededAsync(email);
+        await throttle.SucceededAsync(account);
         var (token, expiresIn) = tokens.Issue(user);
         return TypedResults.Ok(new TokenResponse(token, "bearer", expiresIn));
     }
+
+    private static ApiProblem TooManyAttempts(int retryAfter) =>
+        ApiProblems.TooManyRequests($"Too many sign-in attempts from this address or for this account. Retry after {retryAfter} seconds.", retryAfter);
 
     private static Ok<MeResponse> Me(CurrentUser me) =>
         TypedResults.Ok(new MeResponse(me.Id, me.User.Email, me.User.FullName, me.IsSuperuser,

@@ -32,8 +32,10 @@ public sealed class LoginThrottleOptions
 /// Two limits on password guessing, shared by every replica through Redis. Per client address: a
 /// fixed number of attempts a minute. Per account: after a few failures, from whatever addresses,
 /// each attempt must wait a delay that doubles with each further failure, so a botnet spread over
-/// many addresses still guesses one account slowly. The delay applies to any email, known or not,
-/// so it tells nobody which accounts exist; a successful sign-in clears it. Fails safe: when Redis
+/// many addresses still guesses one account slowly. The account is the email as the database
+/// compares it, so every spelling that signs in as one person (other cases, look-alike letters its
+/// <c>lower()</c> takes as the same) shares one count. The delay applies to any email, known or
+/// not, so it tells nobody which accounts exist; a successful sign-in clears it. Fails safe: when Redis
 /// does not answer within its deadline, the attempt is not made (503), since an uncounted login is
 /// an unlimited password guess.
 /// </summary>
@@ -63,31 +65,35 @@ internal sealed class LoginThrottle(
         return 1
         """;
 
-    /// <summary>Counts this attempt; returns the seconds to wait when either limit refuses it, else null.</summary>
-    public async Task<int?> TryAttemptAsync(string clientAddress, string email)
+    /// <summary>Counts this attempt against its client's address; returns the seconds to wait when the address is past its limit, else null.</summary>
+    public async Task<int?> TryAttemptFromAsync(string clientAddress)
     {
         var (attempts, reset) = await redisDeadline.WithinAsync(
             FixedWindowCounter.CountAsync(redis.GetDatabase(), $"login-attempts:{ClientAddress.LimitKey(clientAddress)}", Window, time.GetUtcNow()));
-        if (attempts > options.Value.AttemptsPerMinute)
-        {
-            return reset;
-        }
+        return attempts > options.Value.AttemptsPerMinute ? reset : null;
+    }
 
+    /// <summary>
+    /// Lets this attempt on the account through, or returns the seconds until its next attempt is
+    /// due. <paramref name="account"/> is the email as the database compares it.
+    /// </summary>
+    public async Task<int?> TryAttemptOnAsync(string account)
+    {
         var limits = options.Value;
-        var waitMs = (long)await redisDeadline.WithinAsync(redis.GetDatabase().ScriptEvaluateAsync(ReserveScript, [AccountKey(email)],
+        var waitMs = (long)await redisDeadline.WithinAsync(redis.GetDatabase().ScriptEvaluateAsync(ReserveScript, [AccountKey(account)],
             [time.GetUtcNow().ToUnixTimeMilliseconds(), limits.FreeFailuresPerAccount, (long)limits.AccountDelay.TotalMilliseconds,
                 (long)limits.MaxAccountDelay.TotalMilliseconds]));
         return waitMs > 0 ? FixedWindow.Seconds(waitMs) : null;
     }
 
     /// <summary>A wrong password (or an unknown email): the account's failures count on for an hour past the longest delay.</summary>
-    public Task FailedAsync(string email) =>
-        redisDeadline.WithinAsync(redis.GetDatabase().ScriptEvaluateAsync(FailureScript, [AccountKey(email)],
+    public Task FailedAsync(string account) =>
+        redisDeadline.WithinAsync(redis.GetDatabase().ScriptEvaluateAsync(FailureScript, [AccountKey(account)],
             [(long)(options.Value.MaxAccountDelay + TimeSpan.FromHours(1)).TotalMilliseconds]));
 
-    public Task SucceededAsync(string email) => redisDeadline.WithinAsync(redis.GetDatabase().KeyDeleteAsync(AccountKey(email)));
+    public Task SucceededAsync(string account) => redisDeadline.WithinAsync(redis.GetDatabase().KeyDeleteAsync(AccountKey(account)));
 
     /// <summary>Hashed, so Redis holds no list of the emails people tried.</summary>
-    private static string AccountKey(string email) =>
-        $"login-failures:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(email.Trim().ToUpperInvariant())))}";
+    private static string AccountKey(string account) =>
+        $"login-failures:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(account)))}";
 }

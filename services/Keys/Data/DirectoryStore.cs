@@ -18,11 +18,19 @@ internal sealed class DirectoryStore(NpgsqlDataSource db)
         ON CONFLICT (lower(email)) DO NOTHING
         """;
 
-    public async Task<UserRow?> FindByEmailAsync(string email, CancellationToken cancellationToken)
+    /// <summary>
+    /// The user an email signs in as (null when none), and the email as the database compares it:
+    /// the same for every spelling that finds that user (other letter cases, and look-alike letters
+    /// the database's <c>lower()</c> takes as the same), whether a user is found or not.
+    /// </summary>
+    public async Task<(UserRow? User, string ComparedEmail)> FindForSignInAsync(string email, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<UserRow>(new CommandDefinition(
-            $"SELECT {UserColumns} FROM users WHERE lower(email) = lower(@email)", new { email }, cancellationToken: cancellationToken));
+        var found = await connection.QueryAsync<string, UserRow?, (UserRow?, string)>(new CommandDefinition(
+                $"SELECT lower(@email) AS compared, {UserColumns} FROM (SELECT 1) AS one LEFT JOIN users ON lower(email) = lower(@email)",
+                new { email }, cancellationToken: cancellationToken),
+            (compared, user) => (user, compared), splitOn: "id");
+        return found.Single();
     }
 
     /// <summary>The active user with their memberships, or null (unknown or deactivated).</summary>
