@@ -115,6 +115,34 @@ public sealed class WebhookTests(SystemFixture system) : IDisposable
     }
 
     [Fact]
+    public async Task Two_projects_of_one_repository_each_get_their_scan_from_one_GitLab_event_without_an_idempotency_key()
+    {
+        // GitLab before 17.4: no Idempotency-Key, and one X-Gitlab-Event-UUID for every hook an event fires.
+        using var repository = GitRepository.Create();
+        var team = await api.TeamAsync();
+        var projects = new[] { await api.ProjectAsync(team, repository.FileUrl), await api.ProjectAsync(team, repository.FileUrl) };
+        var body = Webhooks.Payload("gitlab-push-hook", repository.FileUrl, sha: repository.HeadSha);
+        var eventUuid = Guid.NewGuid().ToString();
+
+        var answers = new List<Webhooks.Answer>();
+        foreach (var project in projects)
+        {
+            var token = await webhooks.SetAsync(project.Id, "gitlab");
+            answers.Add(await Webhooks.AnsweredAsync(await webhooks.SendAsync("gitlab", body,
+                ("X-Gitlab-Event", "Push Hook"), ("X-Gitlab-Token", token), ("X-Gitlab-Event-UUID", eventUuid))));
+        }
+
+        Assert.All(answers, answer => Assert.Equal(("enqueued", eventUuid), (answer.Status, answer.DeliveryId)));
+        Assert.NotEqual(answers[0].ScanId, answers[1].ScanId);
+        foreach (var (project, answer) in projects.Zip(answers))
+        {
+            using var admin = await api.AdminAsync();
+            var scan = await Scans.FinishedAsync(admin, answer.ScanId!.Value, promised: true);
+            Assert.Equal((project.Id, "succeeded"), (scan.ProjectId, scan.Status));
+        }
+    }
+
+    [Fact]
     public async Task Deliveries_arriving_together_are_each_answered_for_themselves_copies_among_them_stored_once_and_a_refused_one_fails_alone()
     {
         using var hooked = await HookedProjectAsync("github");

@@ -68,17 +68,17 @@ internal sealed class WebhookStore(NpgsqlDataSource db)
             """,
             new { projectId, secret, rotatedAt, previousExpiresAt }, transaction)) == 1;
 
-    public async Task<DeliveryRow?> FindDeliveryAsync(string provider, string deliveryId, CancellationToken cancellationToken)
+    public async Task<DeliveryRow?> FindDeliveryAsync(Guid projectId, string provider, string deliveryId, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<DeliveryRow>(new CommandDefinition(
-            $"SELECT {DeliveryColumns} FROM webhook_deliveries WHERE provider = @provider AND delivery_id = @deliveryId",
-            new { provider, deliveryId }, cancellationToken: cancellationToken));
+            $"SELECT {DeliveryColumns} FROM webhook_deliveries WHERE project_id = @projectId AND provider = @provider AND delivery_id = @deliveryId",
+            new { projectId, provider, deliveryId }, cancellationToken: cancellationToken));
     }
 
     /// <summary>
-    /// Stores the deliveries whose (provider, delivery id) is not stored yet, the first of any
-    /// repeated within them; returns the ids stored.
+    /// Stores the deliveries whose (project, provider, delivery id) is not stored yet, the first of
+    /// any repeated within them; returns the ids stored.
     /// </summary>
     public static async Task<HashSet<Guid>> TryAddDeliveriesAsync(NpgsqlTransaction transaction, IReadOnlyList<(DeliveryRow Delivery, string RequestId)> deliveries)
     {
@@ -89,8 +89,8 @@ internal sealed class WebhookStore(NpgsqlDataSource db)
             SELECT * FROM unnest(@ids, @providers, @deliveryIds, @projectIds, @eventTypes, @outcomes, @scanIds, @requestIds, @receivedAt)
                 AS d(id, provider, delivery_id, project_id, event_type, outcome, scan_id, request_id, received_at)
             -- Every batch takes its unique keys in one order, so two replicas' batches never deadlock.
-            ORDER BY d.provider, d.delivery_id
-            ON CONFLICT (provider, delivery_id) DO NOTHING
+            ORDER BY d.project_id, d.provider, d.delivery_id
+            ON CONFLICT (project_id, provider, delivery_id) DO NOTHING
             RETURNING id
             """,
             new

@@ -55,7 +55,7 @@ internal sealed class DeliveryReceiver(
         {
             // A repeat (a retry, or one racing this answer): the first delivery stands and nothing new is stored.
             metrics.Answered(provider, DeliveryOutcome.Duplicate);
-            return Duplicate((await store.FindDeliveryAsync(provider, deliveryId, http.RequestAborted))!);
+            return Duplicate((await store.FindDeliveryAsync(webhook.ProjectId, provider, deliveryId, http.RequestAborted))!);
         }
 
         // Counted, and logged only at Debug: at hundreds a second a line each would cost more than

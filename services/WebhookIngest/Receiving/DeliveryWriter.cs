@@ -39,7 +39,7 @@ internal sealed class DeliveryWriter : BackgroundService
         };
     }
 
-    /// <summary>Stores the delivery with its messages; false when (provider, delivery id) was stored before (a repeat).</summary>
+    /// <summary>Stores the delivery with its messages; false when (project, provider, delivery id) was stored before (a repeat).</summary>
     public Task<bool> StoreAsync(DeliveryWrite write) => batches.StoreAsync(write);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => batches.RunAsync(stoppingToken);
