@@ -21,6 +21,16 @@ public sealed class DeliveryTests
     }
 
     [Fact]
+    public void A_signed_GitLab_delivery_is_its_signed_webhook_id_whatever_unsigned_ids_it_carries()
+    {
+        var signed = new HeaderDictionary { ["webhook-id"] = "msg_1", ["webhook-signature"] = "v1,c2ln", ["Idempotency-Key"] = "key-1", ["X-Gitlab-Event-UUID"] = "uuid-1" };
+        var replayed = new HeaderDictionary { ["webhook-id"] = "msg_1", ["webhook-signature"] = "v1,c2ln", ["Idempotency-Key"] = "key-2", ["X-Gitlab-Event-UUID"] = "uuid-2" };
+
+        Assert.Equal("msg_1", WebhookProvider.DeliveryId(WebhookProvider.GitLab, signed, Body));
+        Assert.Equal("msg_1", WebhookProvider.DeliveryId(WebhookProvider.GitLab, replayed, Body));
+    }
+
+    [Fact]
     public void Without_an_Idempotency_Key_GitLab_deliveries_fall_back_to_the_event_uuid_then_the_body()
     {
         Assert.Equal("uuid-1", WebhookProvider.DeliveryId(WebhookProvider.GitLab, new HeaderDictionary { ["X-Gitlab-Event-UUID"] = "uuid-1" }, Body));

@@ -32,12 +32,17 @@ public static class WebhookProvider
     /// The provider's id of the delivery, the same on every retry (CONTRACT §4 step 6): GitHub's
     /// <c>X-GitHub-Delivery</c>; GitLab's <c>Idempotency-Key</c> (17.4 and later), else
     /// <c>X-Gitlab-Event-UUID</c>, else a digest of the body, which a retry repeats byte for byte.
+    /// A delivery signed the Standard Webhooks way is its <c>webhook-id</c>, which the signature
+    /// covers and retries keep: a copy replayed within the signature's five minutes under another
+    /// unsigned id is still a repeat.
     /// </summary>
     public static string DeliveryId(string provider, IHeaderDictionary headers, byte[] body)
     {
         var id = provider == GitHub
             ? headers["X-GitHub-Delivery"].ToString()
-            : FirstOf(headers["Idempotency-Key"].ToString(), headers["X-Gitlab-Event-UUID"].ToString());
+            : headers.ContainsKey("webhook-signature")
+                ? headers["webhook-id"].ToString()
+                : FirstOf(headers["Idempotency-Key"].ToString(), headers["X-Gitlab-Event-UUID"].ToString());
         return id.Length is > 0 and <= MaxDeliveryIdLength ? id : "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body));
     }
 
