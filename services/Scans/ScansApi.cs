@@ -248,6 +248,19 @@ internal static partial class ScansApi
             return (null, ApiProblems.Validation("body", "The body must be a JSON object."));
         }
 
+        try
+        {
+            return ValidateTrigger(body);
+        }
+        catch (InvalidOperationException)
+        {
+            // The parser takes a string with an unpaired surrogate escape ("\ud800"); reading it as text throws.
+            return (null, ApiProblems.BadRequest("Invalid JSON", "The request body holds a string that is not valid Unicode."));
+        }
+    }
+
+    private static (TriggerRequest? Request, ApiProblem? Problem) ValidateTrigger(JsonElement body)
+    {
         var errors = new Dictionary<string, string[]>();
         foreach (var property in body.EnumerateObject().Where(p => !TriggerFields.Contains(p.Name)))
         {

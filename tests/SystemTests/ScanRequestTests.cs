@@ -29,13 +29,18 @@ public sealed class ScanRequestTests(SystemFixture system)
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"errors should name {field}");
     }
 
-    [Fact]
-    public async Task Unreadable_json_is_a_bad_request()
+    [Theory]
+    [InlineData("{kind:")]
+    // Strings the parser takes but no text can hold (an unpaired surrogate), as a value and as a name.
+    [InlineData("""{"kind":"\udc00"}""")]
+    [InlineData("""{"kind":"source","ref":"\ud800"}""")]
+    [InlineData("""{"\ud800":1}""")]
+    public async Task Unreadable_json_is_a_bad_request(string body)
     {
         var project = await api.ProjectAsync(await api.TeamAsync(), GitRepository.NeverContacted("org/repo"));
         using var pipeline = api.With(await api.AdminKeyAsync("org"));
 
-        using var response = await pipeline.PostAsync($"/v1/projects/{project.Id}/scans", new StringContent("{kind:", Encoding.UTF8, "application/json"));
+        using var response = await pipeline.PostAsync($"/v1/projects/{project.Id}/scans", new StringContent(body, Encoding.UTF8, "application/json"));
 
         var problem = await Problems.ExpectAsync(response, HttpStatusCode.BadRequest);
         Assert.Equal("Invalid JSON", problem.GetProperty("title").GetString());

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using Npgsql;
 using TrustedOss.AppHost;
@@ -245,11 +246,13 @@ public sealed class WebhookTests(SystemFixture system) : IDisposable
 
         using var notJson = await webhooks.GitHubAsync(secret, "push", "{\"ref\": "u8.ToArray());
         using var notAnObject = await webhooks.GitHubAsync(secret, "push", "[]"u8.ToArray());
+        using var notText = await webhooks.GitHubAsync(secret, "ping", Encoding.UTF8.GetBytes($$$"""{"repository":{"clone_url":"{{{repository.FileUrl}}}\ud800"}}"""));
         using var unsigned = await webhooks.SendAsync("github", push, ("X-GitHub-Event", "push"), ("X-GitHub-Delivery", Guid.NewGuid().ToString()));
         using var noEvent = await webhooks.SendAsync("gitlab", Webhooks.Payload("gitlab-push-hook", repository.FileUrl), ("X-Gitlab-Token", secret));
 
         await Problems.ExpectAsync(notJson, HttpStatusCode.BadRequest, "Invalid JSON");
         await Problems.ExpectAsync(notAnObject, HttpStatusCode.BadRequest, "Invalid JSON");
+        await Problems.ExpectAsync(notText, HttpStatusCode.BadRequest, "Invalid JSON");
         Assert.Contains("X-Hub-Signature-256", (await Problems.ExpectAsync(unsigned, HttpStatusCode.BadRequest, "Webhook Headers Missing")).GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Contains("X-Gitlab-Event", (await Problems.ExpectAsync(noEvent, HttpStatusCode.BadRequest, "Webhook Headers Missing")).GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Empty(await webhooks.DeliveriesAsync(project.Id));

@@ -13,6 +13,14 @@ public sealed class AuditFilterTests
     }
 
     [Fact]
+    public void Up_to_the_last_day_there_is_is_up_to_the_end()
+    {
+        var filter = AuditFilter.Parse(null, null, null, "2026-11-30", "9999-12-31", null);
+
+        Assert.Equal("from=2026-11-30T00:00:00Z", filter.ApiQuery);
+    }
+
+    [Fact]
     public void Table_action_and_actor_pass_through()
     {
         var actor = Guid.NewGuid();

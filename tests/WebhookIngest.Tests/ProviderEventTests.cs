@@ -117,4 +117,29 @@ public sealed class ProviderEventTests
 
         Assert.Equal(scanned, ProviderEvent.FromGitHub("push", Fixture.Json(push)).Ref);
     }
+
+    [Theory]
+    [InlineData("github", "push", """{"ref":"refs/heads/\ud800","after":"6113728f27ae82c7b1a177c8d03f9e96e0adf246"}""")]
+    [InlineData("github", "ping", """{"repository":{"clone_url":"\ud800"}}""")]
+    [InlineData("gitlab", "Push Hook", """{"project":{"web_url":"\udc00"}}""")]
+    public void A_field_holding_an_unpaired_surrogate_is_no_event_at_all(string provider, string eventName, string body)
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(body);
+
+        Assert.Null(ProviderEvent.Read(provider, eventName, json.RootElement));
+    }
+
+    [Theory]
+    [InlineData("""{"action":"opened","pull_request":1}""")]
+    [InlineData("""{"action":"opened","pull_request":"x"}""")]
+    [InlineData("""{"action":"opened","pull_request":{"head":[]}}""")]
+    [InlineData("""{"action":"opened","repository":[]}""")]
+    public void A_GitHub_pull_request_of_the_wrong_shape_names_no_ref_or_commit(string body)
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(body);
+
+        var pull = ProviderEvent.Read(WebhookProvider.GitHub, "pull_request", json.RootElement)!;
+
+        Assert.Equal(("pull_request.opened", null, null), (pull.EventType, pull.Ref, pull.CommitSha));
+    }
 }

@@ -22,12 +22,9 @@ internal sealed class DeliveryReceiver(
     WebhookStore store, WebhookLookup lookup, DeliveryWriter writer, WebhookSecretCipher cipher, AuditTrail audit, IConnectionMultiplexer redis, RedisDeadline redisDeadline,
     WebhookMetrics metrics, TimeProvider time, ILogger<DeliveryReceiver> logger)
 {
-    public async Task<Results<Ok<WebhookAnswer>, ApiProblem>> ReceiveAsync(string provider, HttpContext http, byte[] body, JsonElement json)
+    public async Task<Results<Ok<WebhookAnswer>, ApiProblem>> ReceiveAsync(string provider, HttpContext http, byte[] body, ProviderEvent providerEvent)
     {
         var headers = http.Request.Headers;
-        var providerEvent = provider == WebhookProvider.GitHub
-            ? ProviderEvent.FromGitHub(WebhookProvider.EventName(provider, headers), json)
-            : ProviderEvent.FromGitLab(WebhookProvider.EventName(provider, headers), json);
         var webhook = await VerifiedWebhookAsync(provider, providerEvent, headers, body, http.RequestAborted);
         if (webhook is null)
         {

@@ -18,6 +18,23 @@ public sealed record ProviderEvent(string EventType, bool Scans, string? Ref, st
     private static readonly string[] GitLabScanningActions = ["open", "reopen", "update"];
 
     /// <summary>
+    /// The event <paramref name="provider"/>'s delivery says; null when a field it is read by holds
+    /// a string that is not valid Unicode (an unpaired surrogate escape such as <c>"\ud800"</c>,
+    /// which the JSON parser takes but no text can hold).
+    /// </summary>
+    public static ProviderEvent? Read(string provider, string eventName, JsonElement body)
+    {
+        try
+        {
+            return provider == WebhookProvider.GitHub ? FromGitHub(eventName, body) : FromGitLab(eventName, body);
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
     /// GitHub (CONTRACT §4 step 7): <c>push</c> (not a branch deletion) and <c>pull_request</c>
     /// opened, synchronize or reopened scan; everything else, <c>ping</c> included, is ignored.
     /// </summary>
@@ -31,7 +48,7 @@ public sealed record ProviderEvent(string EventType, bool Scans, string? Ref, st
                 return new ProviderEvent(eventName, after is not null && after != NoCommit, Branch(String(body, "ref")), after, urls);
             case "pull_request":
                 var action = String(body, "action");
-                var head = body.TryGetProperty("pull_request", out var pull) && pull.TryGetProperty("head", out var h) ? h : default;
+                var head = Property(Property(body, "pull_request"), "head");
                 return new ProviderEvent($"{eventName}.{action}", action is not null && GitHubScanningActions.Contains(action),
                     String(head, "ref"), String(head, "sha"), urls);
             default:
@@ -52,9 +69,9 @@ public sealed record ProviderEvent(string EventType, bool Scans, string? Ref, st
                 var after = String(body, "checkout_sha") ?? String(body, "after");
                 return new ProviderEvent(eventName, after is not null && after != NoCommit, Branch(String(body, "ref")), after, urls);
             case "Merge Request Hook":
-                var request = body.TryGetProperty("object_attributes", out var attributes) ? attributes : default;
+                var request = Property(body, "object_attributes");
                 var action = String(request, "action");
-                var lastCommit = request.ValueKind == JsonValueKind.Object && request.TryGetProperty("last_commit", out var commit) ? commit : default;
+                var lastCommit = Property(request, "last_commit");
                 return new ProviderEvent($"{eventName}.{action}", action is not null && GitLabScanningActions.Contains(action),
                     String(request, "source_branch"), String(lastCommit, "id"), urls);
             default:
@@ -66,13 +83,13 @@ public sealed record ProviderEvent(string EventType, bool Scans, string? Ref, st
     private static string? Branch(string? gitRef) =>
         gitRef?.StartsWith(BranchPrefix, StringComparison.Ordinal) == true && gitRef.Length > BranchPrefix.Length ? gitRef[BranchPrefix.Length..] : gitRef;
 
+    /// <summary>The property of an object; nothing (an undefined element) when there is no object or no such property.</summary>
+    private static JsonElement Property(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) ? value : default;
+
     private static string? String(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : null;
+        Property(element, name) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
 
     private static string[] Strings(JsonElement body, string objectName, string[] fields) =>
-        body.TryGetProperty(objectName, out var owner)
-            ? [.. fields.Select(f => String(owner, f)).OfType<string>().Where(u => u.Length > 0)]
-            : [];
+        [.. fields.Select(f => String(Property(body, objectName), f)).OfType<string>().Where(u => u.Length > 0)];
 }

@@ -53,6 +53,11 @@ internal static class WebhooksApi
                 new Dictionary<string, object?> { ["missing_headers"] = missing });
         }
 
-        return await receiver.ReceiveAsync(provider, context, body.Raw, body.Json);
+        if (ProviderEvent.Read(provider, WebhookProvider.EventName(provider, context.Request.Headers), body.Json) is not { } providerEvent)
+        {
+            return ApiProblems.BadRequest("Invalid JSON", "The delivery body holds a string that is not valid Unicode.");
+        }
+
+        return await receiver.ReceiveAsync(provider, context, body.Raw, providerEvent);
     }
 }

@@ -37,7 +37,8 @@ public sealed record AuditFilter(string? Table, string? Action, Guid? ActorUserI
         Action is null ? null : $"action={Action}",
         ActorUserId is { } actor ? $"actor_user_id={actor}" : null,
         From is { } from ? $"from={Midnight(from)}" : null,
-        To is { } to ? $"to={Midnight(to.AddDays(1))}" : null,
+        // The last day there is has no next midnight: up to it is up to the end.
+        To is { } to && to < DateOnly.MaxValue ? $"to={Midnight(to.AddDays(1))}" : null,
     }.OfType<string>());
 
     private static DateOnly? Day(string? value) =>
