@@ -1,4 +1,5 @@
 using TrustedOss.ServiceDefaults;
+using TrustedOss.ServiceDefaults.Http;
 using TrustedOss.Web;
 using TrustedOss.Web.Components;
 using TrustedOss.Web.Components.Scans;
@@ -9,6 +10,10 @@ builder.AddServiceDefaults();
 builder.AddWebServices();
 
 var app = builder.Build();
+// The gateway's request id, as every service takes it: the page's logs carry the id a person reports.
+app.UseMiddleware<RequestIdMiddleware>(false);
+// An unexpected failure shows a page that says so, with that request id, not a blank 500.
+app.UseExceptionHandler("/error", createScopeForErrors: true);
 app.UseGatewayScheme();
 app.UseSecurityHeaders();
 app.UseAuthentication();

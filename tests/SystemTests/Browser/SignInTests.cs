@@ -101,6 +101,19 @@ public sealed partial class SignInTests(SystemFixture system, BrowserFixture bro
         Assert.Equal("", await browser.Page.EvaluateAsync<string>("() => document.cookie"));
     }
 
+    [Fact]
+    public async Task The_error_page_says_what_to_do_and_names_the_request_id_to_report()
+    {
+        await using var browser = await WebPage.OpenAsync(browsers, system);
+
+        var response = await browser.Page.GotoAsync("/error");
+
+        Assert.NotNull(response);
+        await Assertions.Expect(browser.Page.GetByRole(AriaRole.Heading, new() { Name = "Something went wrong", Level = 1 })).ToBeVisibleAsync();
+        await Assertions.Expect(browser.Page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("This page could not be shown. Try again in a moment.");
+        Assert.Equal(await response.HeaderValueAsync("x-server-request-id"), await browser.Page.Locator("code").InnerTextAsync());
+    }
+
     [GeneratedRegex(@"/login\?ReturnUrl=%2Fintegrations")]
     private static partial Regex LoginWithReturn();
 
