@@ -97,6 +97,18 @@ public sealed class ProviderEventTests
     }
 
     [Fact]
+    public void A_GitLab_push_without_a_checked_out_commit_scans_the_pushed_one()
+    {
+        var push = Fixture.Node("gitlab-push-hook");
+        push.Remove("checkout_sha");
+        push["after"] = "1111111111111111111111111111111111111111";
+
+        var pushed = ProviderEvent.FromGitLab("Push Hook", Fixture.Json(push));
+
+        Assert.Equal((true, "1111111111111111111111111111111111111111"), (pushed.Scans, pushed.CommitSha));
+    }
+
+    [Fact]
     public void A_push_without_a_commit_scans_nothing()
     {
         var push = Fixture.Node("github-push-new-branch");
