@@ -90,6 +90,9 @@ public sealed record ProviderEvent(string EventType, bool Scans, string? Ref, st
     private static string? String(JsonElement element, string name) =>
         Property(element, name) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
 
-    private static string[] Strings(JsonElement body, string objectName, string[] fields) =>
-        [.. fields.Select(f => String(Property(body, objectName), f)).OfType<string>().Where(u => u.Length > 0)];
+    private static string[] Strings(JsonElement body, string objectName, string[] fields)
+    {
+        var owner = Property(body, objectName);
+        return [.. fields.Select(f => String(owner, f)).OfType<string>().Where(u => u.Length > 0)];
+    }
 }
