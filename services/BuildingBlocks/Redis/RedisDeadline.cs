@@ -10,13 +10,15 @@ namespace TrustedOss.Redis;
 public sealed class RedisDeadline(IOptions<RedisDeadlineOptions> options, TimeProvider time)
 {
     /// <summary>
-    /// Waits for <paramref name="command"/> at most the deadline; past it, throws a
+    /// Waits for <paramref name="command"/> at most the request deadline; past it, throws a
     /// <see cref="TimeoutException"/> (an outage to every caller). The command itself is left to
     /// finish or time out in the client; its outcome is observed so it is never reported unobserved.
     /// </summary>
-    public async Task<T> WithinAsync<T>(Task<T> command)
+    public Task<T> WithinAsync<T>(Task<T> command) => WithinAsync(command, options.Value.RequestDeadline);
+
+    /// <summary>The same with a deadline of the caller's own: for a caller that can wait longer than a hot path.</summary>
+    public async Task<T> WithinAsync<T>(Task<T> command, TimeSpan deadline)
     {
-        var deadline = options.Value.RequestDeadline;
         try
         {
             return await command.WaitAsync(deadline, time);

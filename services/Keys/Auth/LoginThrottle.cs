@@ -26,6 +26,14 @@ public sealed class LoginThrottleOptions
 
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan MaxAccountDelay { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// How long a sign-in waits for each of its Redis counts before it is refused (503). Longer than
+    /// the hot paths' <c>Redis:RequestDeadline</c>: a person signing in (who waits for a password hash
+    /// anyway) is better served by a late answer than by a refusal when a busy machine answers slowly.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:00:10")]
+    public TimeSpan RedisDeadline { get; set; } = TimeSpan.FromSeconds(2);
 }
 
 /// <summary>
@@ -36,8 +44,8 @@ public sealed class LoginThrottleOptions
 /// compares it, so every spelling that signs in as one person (other cases, look-alike letters its
 /// <c>lower()</c> takes as the same) shares one count. The delay applies to any email, known or
 /// not, so it tells nobody which accounts exist; a successful sign-in clears it. Fails safe: when Redis
-/// does not answer within its deadline, the attempt is not made (503), since an uncounted login is
-/// an unlimited password guess.
+/// does not answer within <see cref="LoginThrottleOptions.RedisDeadline"/>, the attempt is not made
+/// (503), since an uncounted login is an unlimited password guess.
 /// </summary>
 internal sealed class LoginThrottle(
     IConnectionMultiplexer redis, IOptions<LoginThrottleOptions> options, RedisDeadline redisDeadline, TimeProvider time)
@@ -68,7 +76,7 @@ internal sealed class LoginThrottle(
     /// <summary>Counts this attempt against its client's address; returns the seconds to wait when the address is past its limit, else null.</summary>
     public async Task<int?> TryAttemptFromAsync(string clientAddress)
     {
-        var (attempts, reset) = await redisDeadline.WithinAsync(
+        var (attempts, reset) = await WithinDeadline(
             FixedWindowCounter.CountAsync(redis.GetDatabase(), $"login-attempts:{ClientAddress.LimitKey(clientAddress)}", Window, time.GetUtcNow()));
         return attempts > options.Value.AttemptsPerMinute ? reset : null;
     }
@@ -80,7 +88,7 @@ internal sealed class LoginThrottle(
     public async Task<int?> TryAttemptOnAsync(string account)
     {
         var limits = options.Value;
-        var waitMs = (long)await redisDeadline.WithinAsync(redis.GetDatabase().ScriptEvaluateAsync(ReserveScript, [AccountKey(account)],
+        var waitMs = (long)await WithinDeadline(redis.GetDatabase().ScriptEvaluateAsync(ReserveScript, [AccountKey(account)],
             [time.GetUtcNow().ToUnixTimeMilliseconds(), limits.FreeFailuresPerAccount, (long)limits.AccountDelay.TotalMilliseconds,
                 (long)limits.MaxAccountDelay.TotalMilliseconds]));
         return waitMs > 0 ? FixedWindow.Seconds(waitMs) : null;
@@ -88,10 +96,12 @@ internal sealed class LoginThrottle(
 
     /// <summary>A wrong password (or an unknown email): the account's failures count on for an hour past the longest delay.</summary>
     public Task FailedAsync(string account) =>
-        redisDeadline.WithinAsync(redis.GetDatabase().ScriptEvaluateAsync(FailureScript, [AccountKey(account)],
+        WithinDeadline(redis.GetDatabase().ScriptEvaluateAsync(FailureScript, [AccountKey(account)],
             [(long)(options.Value.MaxAccountDelay + TimeSpan.FromHours(1)).TotalMilliseconds]));
 
-    public Task SucceededAsync(string account) => redisDeadline.WithinAsync(redis.GetDatabase().KeyDeleteAsync(AccountKey(account)));
+    public Task SucceededAsync(string account) => WithinDeadline(redis.GetDatabase().KeyDeleteAsync(AccountKey(account)));
+
+    private Task<T> WithinDeadline<T>(Task<T> command) => redisDeadline.WithinAsync(command, options.Value.RedisDeadline);
 
     /// <summary>Hashed, so Redis holds no list of the emails people tried.</summary>
     private static string AccountKey(string account) =>

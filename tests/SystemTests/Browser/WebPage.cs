@@ -46,8 +46,8 @@ internal sealed class WebPage : IAsyncDisposable
     /// <summary>
     /// Signs in through the sign-in form, from wherever the page is, and waits for the answer page.
     /// When the page says signing in is not possible right now (a dependency did not answer in
-    /// time, as on a machine this busy Redis now and then does not within its 250 ms), the person
-    /// tries again a moment later, a few times, as <see cref="Api.LoginAsync"/> retries a 503.
+    /// time, which a machine this busy can cause), the person tries again a moment later, a few
+    /// times, as <see cref="Api.LoginAsync"/> retries a 503.
     /// </summary>
     public async Task SignInAsync(string email, string password)
     {
