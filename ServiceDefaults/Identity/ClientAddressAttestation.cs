@@ -26,7 +26,7 @@ public static class ClientAddressAttestation
     public static string Create(IPAddress address, DateTimeOffset now, byte[] key)
     {
         var (text, seconds) = (address.ToString(), now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
-        return $"{text};{seconds};{Base64Url.EncodeToString(HMACSHA256.HashData(key, Encoding.ASCII.GetBytes(Payload(text, seconds))))}";
+        return $"{text};{seconds};{Base64Url.EncodeToString(KeyedHmac.Compute(key, Encoding.ASCII.GetBytes(Payload(text, seconds))))}";
     }
 
     /// <summary>The address the value vouches for, when it carries the key's tag and is fresh; else null.</summary>
@@ -41,7 +41,7 @@ public static class ClientAddressAttestation
         }
 
         var age = now - DateTimeOffset.FromUnixTimeSeconds(Math.Min(madeAt, DateTimeOffset.MaxValue.ToUnixTimeSeconds()));
-        var expected = HMACSHA256.HashData(key, Encoding.ASCII.GetBytes(Payload(address, seconds)));
+        var expected = KeyedHmac.Compute(key, Encoding.ASCII.GetBytes(Payload(address, seconds)));
         return age <= Lifetime && age >= -ClockSkew && CryptographicOperations.FixedTimeEquals(expected, Base64Url.DecodeFromChars(tag))
             ? parsed
             : null;

@@ -52,7 +52,7 @@ public static class ForwardedIdentity
             var at = signedLength;
             foreach (var key in serviceKeys)
             {
-                HMACSHA256.HashData(key, value[..signedLength], tag);
+                KeyedHmac.Compute(key, value[..signedLength], tag);
                 value[at++] = (byte)'.';
                 at += Base64Url.EncodeToUtf8(tag, value[at..]);
             }
@@ -114,7 +114,7 @@ public static class ForwardedIdentity
         try
         {
             var bytes = buffer.AsSpan(0, Encoding.ASCII.GetBytes(signed, buffer));
-            HMACSHA256.HashData(serviceKey, bytes, tag);
+            KeyedHmac.Compute(serviceKey, bytes, tag);
         }
         finally
         {

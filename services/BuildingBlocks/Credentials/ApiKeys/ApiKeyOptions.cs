@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
-using System.Security.Cryptography;
 using System.Text;
+using TrustedOss.ServiceDefaults.Identity;
 
 namespace TrustedOss.Credentials.ApiKeys;
 
@@ -17,5 +17,23 @@ public sealed class ApiKeyOptions
     [MinLength(32, ErrorMessage = "ApiKeys:Pepper must be at least 32 characters.")]
     public string Pepper { get; set; } = "";
 
-    public byte[] Hash(string key) => HMACSHA256.HashData(Encoding.UTF8.GetBytes(Pepper), Encoding.ASCII.GetBytes(key));
+    /// <summary>The pepper's bytes, kept with the text they were made from (one reference, so read whole).</summary>
+    private Encoded? pepper;
+
+    /// <summary>HMAC-SHA256 of the key under the pepper; the gateway computes one for every keyed request.</summary>
+    public byte[] Hash(string key) => KeyedHmac.Compute(PepperBytes(), Encoding.ASCII.GetBytes(key));
+
+    private byte[] PepperBytes()
+    {
+        var text = Pepper;
+        var encoded = pepper;
+        if (encoded is null || !ReferenceEquals(encoded.Text, text))
+        {
+            pepper = encoded = new Encoded(text, Encoding.UTF8.GetBytes(text));
+        }
+
+        return encoded.Bytes;
+    }
+
+    private sealed record Encoded(string Text, byte[] Bytes);
 }
