@@ -2,6 +2,13 @@ using System.Globalization;
 using TrustedOss.ReadLoad;
 
 // usage: ReadLoad <gateway url> <repository url> [seconds per round] [connections] [rounds]
+// (ReadLoad raw-yarp <upstream url> <listen url>: the raw YARP baseline of its own process, started by the run.)
+if (args is [StandaloneYarp.Argument, var upstream, var listenUrl])
+{
+    await StandaloneYarp.RunAsync(upstream, listenUrl);
+    return;
+}
+
 var gateway = new Uri(args[0]);
 var seconds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 15;
 var connections = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 32;
@@ -14,6 +21,7 @@ var idle = Memory.Read();
 // Enough keys that, at 10,000 requests/s, none passes its 600 reads a minute.
 var prepared = await Setup.PrepareAsync(gateway, args[1], keyCount: 1000);
 await using var baselines = await Baselines.StartAsync();
+await using var standaloneYarp = await StandaloneYarp.StartAsync(baselines.Direct);
 await using var second = await SecondGateway.StartAsync(baselines.Direct);
 // The last 20 keys are kept out of the load, to be revoked at the end.
 var revocable = prepared.Keys.TakeLast(20).ToList();
@@ -35,6 +43,8 @@ var all = new (string Name, Uri Url, IReadOnlyList<string> Authorizations)[]
 {
     ("Kestrel endpoint, direct", new Uri(baselines.Direct, "/ok"), []),
     ("raw YARP passthrough (baseline)", new Uri(baselines.Yarp, "/ok"), []),
+    // Apart from the endpoint, as the gateway is: the crossing between processes, without the gateway's work.
+    ("raw YARP passthrough, a process of its own", new Uri(standaloneYarp.Url, "/ok"), []),
     ("GET /v1/scans/{id}, project key", new Uri(gateway, $"/v1/scans/{prepared.ScanId}"), bearerKeys),
     ("gateway alone: GET /v1/scans/{id}, project key, to the bare endpoint", new Uri(second.Url, $"/v1/scans/{prepared.ScanId}"), bearerKeys),
     // The same with a person's token: what validating a JWT costs the gateway, against checking a key.
@@ -48,7 +58,7 @@ all = [.. all, .. variantPaths];
 // reads beside the baseline: for profiling one path.
 var only = Environment.GetEnvironmentVariable("READ_LOAD_ONLY");
 bool Selected(string name) => string.IsNullOrEmpty(only) || name.Contains(only, StringComparison.Ordinal);
-var paths = all.Where((p, i) => i == 1 || Selected(p.Name)).ToArray();
+var paths = all.Where((p, i) => i is 1 or 2 || Selected(p.Name)).ToArray();
 
 Console.WriteLine($"Warming up each path for 5 s; then {rounds} interleaved rounds of {seconds} s at {connections} connections.");
 foreach (var (_, url, authorizations) in paths)
@@ -74,15 +84,16 @@ static double Median(IEnumerable<double> values)
 }
 
 var yarp = Median(results[all[1].Name].Select(r => r.RequestsPerSecond));
+var yarpApart = Median(results[all[2].Name].Select(r => r.RequestsPerSecond));
 Console.WriteLine();
-Console.WriteLine("| path | requests/s | p50 ms | p99 ms | ÷ raw YARP | not 2xx |");
-Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+Console.WriteLine("| path | requests/s | p50 ms | p99 ms | ÷ raw YARP | ÷ raw YARP, own process | not 2xx |");
+Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
 foreach (var (name, _, _) in paths)
 {
     var runs = results[name];
     var perSecond = Median(runs.Select(r => r.RequestsPerSecond));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"| {name} | {perSecond:N0} | {Median(runs.Select(r => r.P50Ms)):0.0} | {Median(runs.Select(r => r.P99Ms)):0.0} | {perSecond / yarp:0.000} | {runs.Sum(r => r.Failed)} |"));
+        $"| {name} | {perSecond:N0} | {Median(runs.Select(r => r.P50Ms)):0.0} | {Median(runs.Select(r => r.P99Ms)):0.0} | {perSecond / yarp:0.000} | {perSecond / yarpApart:0.000} | {runs.Sum(r => r.Failed)} |"));
 }
 
 using var admin = new HttpClient { BaseAddress = gateway };
@@ -92,7 +103,7 @@ admin.DefaultRequestHeaders.Authorization = new("Bearer", prepared.PersonToken);
 // both replicas must refuse each revoked key.
 if (Selected("revocation"))
 {
-    var load = Wrk.RunAsync(all[2].Url, bearerKeys, 20, connections, work);
+    var load = Wrk.RunAsync(all[3].Url, bearerKeys, 20, connections, work);
     var revocations = await Revocation.MeasureAsync(admin, revocable, [gateway, second.Url], $"/v1/scans/{prepared.ScanId}");
     var during = await load;
     var sortedRevocations = revocations.Order().ToList();
