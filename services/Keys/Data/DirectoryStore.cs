@@ -33,25 +33,25 @@ internal sealed class DirectoryStore(NpgsqlDataSource db)
         return found.Single();
     }
 
-    /// <summary>The active user with their memberships, or null (unknown or deactivated).</summary>
+    /// <summary>
+    /// The active user with their memberships, or null (unknown or deactivated). Every person's
+    /// request to this service reads it, so it is one statement: the user's row once per
+    /// membership (or once, with none), in team name order.
+    /// </summary>
     public async Task<CurrentUser?> CurrentAsync(Guid userId, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        var user = await connection.QuerySingleOrDefaultAsync<UserRow>(new CommandDefinition(
-            $"SELECT {UserColumns} FROM users WHERE id = @userId AND is_active", new { userId }, cancellationToken: cancellationToken));
-        if (user is null)
-        {
-            return null;
-        }
-
-        var memberships = await connection.QueryAsync<Membership>(new CommandDefinition(
-            """
-            SELECT m.team_id AS TeamId, t.name AS TeamName, m.role
-            FROM memberships m JOIN teams t ON t.id = m.team_id
-            WHERE m.user_id = @userId ORDER BY t.name
+        var rows = (await connection.QueryAsync<UserRow, Membership?, (UserRow User, Membership? Membership)>(new CommandDefinition(
+            $"""
+            SELECT u.*, m.team_id AS TeamId, t.name AS TeamName, m.role
+            FROM (SELECT {UserColumns} FROM users WHERE id = @userId AND is_active) AS u
+            LEFT JOIN memberships m ON m.user_id = u.id
+            LEFT JOIN teams t ON t.id = m.team_id
+            ORDER BY t.name
             """,
-            new { userId }, cancellationToken: cancellationToken));
-        return new CurrentUser(user, [.. memberships]);
+            new { userId }, cancellationToken: cancellationToken),
+            (user, membership) => (user, membership), splitOn: "TeamId")).ToList();
+        return rows.Count == 0 ? null : new CurrentUser(rows[0].User, [.. rows.Select(r => r.Membership).OfType<Membership>()]);
     }
 
     public async Task<UserRow?> GetAsync(Guid userId, CancellationToken cancellationToken)
