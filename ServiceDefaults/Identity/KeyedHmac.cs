@@ -11,7 +11,7 @@ namespace TrustedOss.ServiceDefaults.Identity;
 /// </summary>
 public static class KeyedHmac
 {
-    /// <summary>A thread keeps contexts for this many keys; a further key replaces the oldest.</summary>
+    /// <summary>A thread keeps contexts for this many keys; a further key takes the place of one, each in turn.</summary>
     private const int ContextsPerThread = 4;
 
     [ThreadStatic]

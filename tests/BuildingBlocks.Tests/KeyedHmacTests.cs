@@ -52,6 +52,18 @@ public sealed class KeyedHmacTests
     }
 
     [Fact]
+    public void A_failed_computation_leaves_the_key_usable()
+    {
+        var key = RandomNumberGenerator.GetBytes(32);
+        var data = "v3.claims"u8.ToArray();
+        KeyedHmac.Compute(key, data);
+
+        Assert.Throws<ArgumentException>(() => KeyedHmac.Compute(key, data, new byte[HMACSHA256.HashSizeInBytes / 2]));
+
+        Assert.Equal(HMACSHA256.HashData(key, data), KeyedHmac.Compute(key, data));
+    }
+
+    [Fact]
     public async Task Threads_computing_at_once_each_get_the_right_tags()
     {
         var keys = Enumerable.Range(0, 3).Select(_ => RandomNumberGenerator.GetBytes(32)).ToList();
