@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using TrustedOss.Credentials.ApiKeys;
 
 namespace TrustedOss.BuildingBlocks.Tests;
@@ -6,6 +8,22 @@ public sealed class ApiKeyTests
 {
     private static readonly ApiKeyOptions Options = new() { Pepper = "pepper-pepper-pepper-pepper-pepper" };
     private static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-11-29T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
+    public void A_key_hash_is_the_hmac_under_the_pepper_it_has_now()
+    {
+        var key = ApiKeyFormat.NewKey();
+        var options = new ApiKeyOptions { Pepper = "first-pepper-first-pepper-first-pe" };
+        Assert.Equal(
+            HMACSHA256.HashData("first-pepper-first-pepper-first-pe"u8.ToArray(), Encoding.ASCII.GetBytes(key)),
+            options.Hash(key));
+
+        options.Pepper = "second-pepper-second-pepper-secon";
+
+        Assert.Equal(
+            HMACSHA256.HashData("second-pepper-second-pepper-secon"u8.ToArray(), Encoding.ASCII.GetBytes(key)),
+            options.Hash(key));
+    }
 
     [Fact]
     public void New_keys_have_the_contract_format_and_differ()
