@@ -11,8 +11,11 @@ namespace TrustedOss.ServiceDefaults.Identity;
 /// </summary>
 public static class KeyedHmac
 {
-    /// <summary>A thread keeps contexts for this many keys; a further key takes the place of one, each in turn.</summary>
-    private const int ContextsPerThread = 4;
+    /// <summary>
+    /// A thread keeps contexts for this many keys (the gateway uses five: the pepper and four
+    /// services' identity keys); a further key takes the place of one, each in turn.
+    /// </summary>
+    private const int ContextsPerThread = 8;
 
     [ThreadStatic]
     private static Context?[]? contexts;
@@ -62,7 +65,7 @@ public static class KeyedHmac
         {
             slot = nextReplaced;
             nextReplaced = (nextReplaced + 1) % ContextsPerThread;
-            kept[slot]!.Hash.Dispose();
+            kept[slot]!.Dispose();
         }
 
         kept[slot] = added;
@@ -77,8 +80,16 @@ public static class KeyedHmac
             contexts![slot] = null;
         }
 
-        context.Hash.Dispose();
+        context.Dispose();
     }
 
-    private sealed record Context(byte[] Key, IncrementalHash Hash);
+    private sealed record Context(byte[] Key, IncrementalHash Hash)
+    {
+        /// <summary>Frees the native context and wipes this copy of the key.</summary>
+        public void Dispose()
+        {
+            Hash.Dispose();
+            CryptographicOperations.ZeroMemory(Key);
+        }
+    }
 }

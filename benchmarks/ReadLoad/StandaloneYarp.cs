@@ -61,7 +61,7 @@ internal sealed class StandaloneYarp : IAsyncDisposable
                     return yarp;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
             }
 

@@ -164,6 +164,31 @@ public sealed class PeopleTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task Me_lists_every_membership_in_team_name_order_and_none_for_a_person_in_no_team()
+    {
+        using var admin = await api.AdminAsync();
+        var suffix = Api.Unique("team");
+        var later = await api.TeamAsync($"zz-{suffix}");
+        var earlier = await api.TeamAsync($"aa-{suffix}");
+        var member = await api.UserAsync(later, "viewer");
+        using (var joined = await admin.PutAsJsonAsync($"/v1/admin/teams/{earlier.Id}/members/{member.Id}", new { role = "team_admin" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, joined.StatusCode);
+        }
+
+        var loner = await api.UserAsync();
+
+        using var memberClient = api.With(member);
+        var memberships = (await memberClient.GetFromJsonAsync<JsonElement>("/auth/me")).GetProperty("memberships").EnumerateArray()
+            .Select(m => (m.GetProperty("team_id").GetGuid(), m.GetProperty("role").GetString())).ToList();
+        Assert.Equal([(earlier.Id, "team_admin"), (later.Id, "viewer")], memberships);
+        using var lonerClient = api.With(loner);
+        var lonerMe = await lonerClient.GetFromJsonAsync<JsonElement>("/auth/me");
+        Assert.Equal(loner.Id, lonerMe.GetProperty("id").GetGuid());
+        Assert.Empty(lonerMe.GetProperty("memberships").EnumerateArray());
+    }
+
+    [Fact]
     public async Task People_see_only_their_teams_projects()
     {
         var team = await api.TeamAsync();

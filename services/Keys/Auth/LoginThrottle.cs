@@ -31,8 +31,9 @@ public sealed class LoginThrottleOptions
     /// How long a sign-in waits for each of its Redis counts before it is refused (503). Longer than
     /// the hot paths' <c>Redis:RequestDeadline</c>: a person signing in (who waits for a password hash
     /// anyway) is better served by a late answer than by a refusal when a busy machine answers slowly.
+    /// At most 3 s: a sign-in makes up to three counts, and the web page gives an attempt 10 s.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "00:00:10")]
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:00:03")]
     public TimeSpan RedisDeadline { get; set; } = TimeSpan.FromSeconds(2);
 }
 

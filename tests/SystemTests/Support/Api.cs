@@ -58,10 +58,10 @@ internal sealed class Api(SystemFixture system)
     /// <summary>A client carrying a person's access token.</summary>
     public HttpClient With(User user) => system.NewClient(user.Token);
 
-    public async Task<Team> TeamAsync()
+    public async Task<Team> TeamAsync(string? name = null)
     {
         using var admin = await AdminAsync();
-        return await CreatedAsync<Team>(await admin.PostAsJsonAsync("/v1/admin/teams", new { name = Unique("team") }));
+        return await CreatedAsync<Team>(await admin.PostAsJsonAsync("/v1/admin/teams", new { name = name ?? Unique("team") }));
     }
 
     /// <summary>A new user, with the given role in the team when one is given.</summary>
