@@ -29,7 +29,7 @@ var bearerKeys = prepared.Keys.SkipLast(20).Select(k => $"Bearer {k.Key}").ToLis
 // READ_LOAD_GATEWAY_VARIANT ("NAME=value NAME=value; NAME=value …"): for each set, a gateway that is the
 // second's twin with these settings (executable=path: another build of it), measured beside it in
 // the same rounds, to compare a setting or a change against the same baseline.
-List<SecondGateway> variants = [];
+List<ChildProcess> variants = [];
 List<(string Name, Uri Url, IReadOnlyList<string> Authorizations)> variantPaths = [];
 foreach (var set in (Environment.GetEnvironmentVariable("READ_LOAD_GATEWAY_VARIANT") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
 {

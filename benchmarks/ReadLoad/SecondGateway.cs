@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 
 namespace TrustedOss.ReadLoad;
 
@@ -13,21 +11,11 @@ namespace TrustedOss.ReadLoad;
 /// in front of the same trivial upstream raw YARP has; and it is the second replica that must see
 /// a revocation.
 /// </summary>
-internal sealed class SecondGateway : IAsyncDisposable
+internal static class SecondGateway
 {
-    private readonly Process process;
-
-    private SecondGateway(Process process, Uri url)
-    {
-        this.process = process;
-        Url = url;
-    }
-
-    public Uri Url { get; }
-
     /// <param name="settings">Environment to set over the running gateway's (<c>NAME=value</c>), to compare a setting in the same run;
     /// <c>executable=path</c> runs another build of the gateway instead (a copy of its output folder), to compare a change.</param>
-    public static async Task<SecondGateway> StartAsync(Uri trivialUpstream, string serviceName = "gateway-2", IReadOnlyList<string>? settings = null)
+    public static Task<ChildProcess> StartAsync(Uri trivialUpstream, string serviceName = "gateway-2", IReadOnlyList<string>? settings = null)
     {
         var (executable, environment) = RunningGateway();
         var overrides = (settings ?? []).Select(s => s.Split('=', 2)).ToDictionary(p => p[0], p => p.Length == 2 ? p[1] : "", StringComparer.Ordinal);
@@ -35,20 +23,17 @@ internal sealed class SecondGateway : IAsyncDisposable
         {
             executable = otherBuild;
         }
-        var port = FreePort();
+        var url = ChildProcess.LoopbackUrl(ChildProcess.FreePort());
         // Started from its own folder, where its appsettings.json (the routes) is.
-        var start = new ProcessStartInfo(executable)
-        {
-            WorkingDirectory = Path.GetDirectoryName(executable)!, RedirectStandardOutput = true, RedirectStandardError = true,
-        };
+        var start = new ProcessStartInfo(executable) { WorkingDirectory = Path.GetDirectoryName(executable)! };
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;
         }
 
         start.Environment.Remove("HTTP_PORTS");
-        start.Environment["ASPNETCORE_URLS"] = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}");
-        start.Environment["MANAGEMENT_PORT"] = FreePort().ToString(CultureInfo.InvariantCulture);
+        start.Environment["ASPNETCORE_URLS"] = url.ToString().TrimEnd('/');
+        start.Environment["MANAGEMENT_PORT"] = ChildProcess.FreePort().ToString(CultureInfo.InvariantCulture);
         start.Environment["OTEL_SERVICE_NAME"] = serviceName;
         start.Environment["ReverseProxy__Clusters__scans__Destinations__scans__Address"] = trivialUpstream.ToString();
         foreach (var (name, value) in overrides)
@@ -56,33 +41,7 @@ internal sealed class SecondGateway : IAsyncDisposable
             start.Environment[name] = value;
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("The second gateway could not be started.");
-        // Its console is not needed, but must be drained so it never blocks on a full pipe.
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        var gateway = new SecondGateway(process, new Uri($"http://127.0.0.1:{port}"));
-        using var client = new HttpClient { BaseAddress = gateway.Url, Timeout = TimeSpan.FromSeconds(2) };
-        for (var attempt = 0; attempt < 120; attempt++)
-        {
-            try
-            {
-                if ((await client.GetAsync("/health")).IsSuccessStatusCode)
-                {
-                    return gateway;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(500);
-        }
-
-        await gateway.DisposeAsync();
-        throw new TimeoutException("The second gateway did not become healthy in a minute.");
+        return ChildProcess.StartAsync(start, url, "/health", "The second gateway", TimeSpan.FromMinutes(1));
     }
 
     /// <summary>The running gateway's executable and environment (this harness runs as the same user).</summary>
@@ -100,19 +59,5 @@ internal sealed class SecondGateway : IAsyncDisposable
         }
 
         throw new InvalidOperationException("No running gateway was found.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        process.Kill(entireProcessTree: true);
-        await process.WaitForExitAsync();
-        process.Dispose();
     }
 }
