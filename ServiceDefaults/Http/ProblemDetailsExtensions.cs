@@ -15,12 +15,23 @@ public static class ProblemDetailsExtensions
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
+            // A bare status code (no route for this path or method, a route value of the wrong
+            // form) still says what it means.
+            context.ProblemDetails.Detail ??= StatusDetail(context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode);
             context.ProblemDetails.Extensions.Remove("traceId");
             context.ProblemDetails.Extensions["request_id"] = context.HttpContext.TraceIdentifier;
         });
         services.AddExceptionHandler<ClientErrorExceptionHandler>();
         return services;
     }
+
+    private static string StatusDetail(int status) => status switch
+    {
+        StatusCodes.Status404NotFound => "Nothing is found at this address. Check the path and any id in it.",
+        StatusCodes.Status405MethodNotAllowed => "This address does not accept this method.",
+        StatusCodes.Status415UnsupportedMediaType => "The request body must be JSON (Content-Type: application/json).",
+        _ => $"The request was answered {status}.",
+    };
 
     /// <summary>Answers exceptions of a library's own client (see <see cref="ExceptionAnswer"/>).</summary>
     public static IServiceCollection AddExceptionAnswer(this IServiceCollection services, Func<Exception, ApiProblem?> answer) =>

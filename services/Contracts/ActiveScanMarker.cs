@@ -11,6 +11,15 @@ public static class ActiveScanMarker
     /// <summary>Outlives any scan that is still going (queued up to an hour, running up to ten minutes, by default).</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(75);
 
-    /// <summary><paramref name="gitRef"/> as scans store it: a branch by its name; null for the default branch.</summary>
-    public static string Key(Guid projectId, string? gitRef) => $"active-scan:{projectId:N}:{gitRef}";
+    /// <summary>How long an ended scan is remembered, so that its note, written late, is not written at all.</summary>
+    public static readonly TimeSpan EndedLifetime = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// <paramref name="gitRef"/> as scans store it: a branch by its name; null for the default branch.
+    /// The project in braces puts a project's notes in one Redis cluster slot, with <see cref="EndedKey"/>.
+    /// </summary>
+    public static string Key(Guid projectId, string? gitRef) => $"active-scan:{{{projectId:N}}}:{gitRef}";
+
+    /// <summary>Set when a scan ends (value unused): a note for it that arrives after is not written.</summary>
+    public static string EndedKey(Guid projectId, Guid scanId) => $"active-scan-ended:{{{projectId:N}}}:{scanId:N}";
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Npgsql;
 using TrustedOss.AppHost;
 using TrustedOss.SystemTests.Support;
@@ -83,6 +84,29 @@ public sealed class WebhookTests(SystemFixture system) : IDisposable
         Assert.Equal(("skipped_active_scan", triggered.Id), (sameRef.Status, sameRef.ScanId!.Value));
         Assert.Equal("enqueued", otherRef.Status);
         Assert.Equal(("skipped_active_scan", otherRef.ScanId), (sameAsWebhook.Status, sameAsWebhook.ScanId));
+    }
+
+    [Fact]
+    public async Task A_forged_delivery_whose_address_holds_a_repositorys_addresses_does_not_block_its_real_deliveries()
+    {
+        using var hooked = await HookedProjectAsync("github");
+        var (repository, secret) = (hooked.Repository, hooked.Secret);
+        // A real delivery names the repository by two addresses (its clone URL and an SSH one).
+        const string sshAddress = "git@example.invalid:org/other";
+        var real = JsonNode.Parse(Webhooks.Payload("github-push-new-branch", repository.FileUrl, gitRef: "forged-" + Guid.NewGuid().ToString("N")[..8], sha: repository.HeadSha))!;
+        real["repository"]!["ssh_url"] = sshAddress;
+        // The forgery, unsigned, names both in one address, with a newline between them.
+        var forged = JsonNode.Parse(Webhooks.Payload("github-push-new-branch", $"{repository.FileUrl.ToLowerInvariant()}\n{sshAddress}"))!;
+
+        // Every replica gets it (each keeps what it looked up).
+        for (var i = 0; i < 4; i++)
+        {
+            using var refused = await webhooks.GitHubAsync("not-the-secret", "push", Encoding.UTF8.GetBytes(forged.ToJsonString()));
+            await Problems.ExpectAsync(refused, HttpStatusCode.Unauthorized, "Invalid Webhook Signature");
+        }
+
+        var answer = await Webhooks.AnsweredAsync(await webhooks.GitHubAsync(secret, "push", Encoding.UTF8.GetBytes(real.ToJsonString())));
+        Assert.Equal("enqueued", answer.Status);
     }
 
     [Fact]

@@ -54,6 +54,30 @@ public sealed class DeliveryTests
     public void Repository_addresses_match_after_trimming_slashes_and_one_dot_git(string url, string key) =>
         Assert.Equal(key, RepositoryUrl.Key(url));
 
+    [Theory]
+    [InlineData("https://github.com/org/repo\nhttps://github.com/org/repo")]
+    [InlineData("https://github.com/org/re po")]
+    [InlineData("https://github.com/org\trepo")]
+    [InlineData("https://github.com/org/\u0000repo")]
+    public void A_payload_address_with_a_control_character_or_space_inside_is_not_looked_up(string url) =>
+        Assert.False(RepositoryUrl.CouldBeAProjects(url));
+
+    [Fact]
+    public void A_payload_address_with_spaces_only_around_it_is_looked_up() =>
+        Assert.True(RepositoryUrl.CouldBeAProjects(" https://github.com/org/repo.git "));
+
+    [Fact]
+    public void No_set_of_addresses_names_the_cached_webhooks_of_another()
+    {
+        string[] real = ["https://github.com/org/repo", "git@github.com:org/repo", "git://github.com/org/repo"];
+        string[] joined = [string.Join('\n', real)];
+
+        Assert.NotEqual(WebhookLookup.CacheKey("github", real), WebhookLookup.CacheKey("github", joined));
+        Assert.NotEqual(WebhookLookup.CacheKey("github", ["a", "b"]), WebhookLookup.CacheKey("github", ["a1:b"]));
+        Assert.NotEqual(WebhookLookup.CacheKey("github", ["x"]), WebhookLookup.CacheKey("gitlab", ["x"]));
+        Assert.Equal(WebhookLookup.CacheKey("github", real), WebhookLookup.CacheKey("github", [.. real]));
+    }
+
     [Fact]
     public void A_secret_decrypts_only_for_its_own_project_and_with_the_same_key()
     {

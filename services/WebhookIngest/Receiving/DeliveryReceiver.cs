@@ -85,7 +85,7 @@ internal sealed class DeliveryReceiver(
     private async Task<ProjectWebhookRow?> VerifiedWebhookAsync(
         string provider, ProviderEvent providerEvent, IHeaderDictionary headers, byte[] body, CancellationToken cancellationToken)
     {
-        var keys = providerEvent.RepositoryUrls.Select(RepositoryUrl.Key).Distinct().ToArray();
+        var keys = providerEvent.RepositoryUrls.Where(RepositoryUrl.CouldBeAProjects).Select(RepositoryUrl.Key).Distinct().ToArray();
         if (keys.Length == 0)
         {
             return null;

@@ -7,6 +7,12 @@ namespace TrustedOss.WebhookIngest.Receiving;
 /// </summary>
 public static class RepositoryUrl
 {
+    /// <summary>
+    /// Whether the payload's address could be a project's: none holds a control character or a
+    /// space (a project's URL is checked when it is saved), so such an address is not looked up.
+    /// </summary>
+    public static bool CouldBeAProjects(string url) => !url.Trim().Any(c => char.IsControl(c) || char.IsWhiteSpace(c));
+
     public static string Key(string url)
     {
         var key = url.Trim().TrimEnd('/');

@@ -37,7 +37,7 @@ internal sealed class WebhookLookup(
     {
         // Read before the database, so that rows read after a change are never kept under the version before it.
         var version = await VersionAsync();
-        var key = $"{provider}\n{string.Join('\n', repositoryKeys)}";
+        var key = CacheKey(provider, repositoryKeys);
         if (version is { } current && entries.Get<Entry>(key) is { } entry && entry.Version == current)
         {
             return entry.Webhooks;
@@ -51,6 +51,14 @@ internal sealed class WebhookLookup(
 
         return webhooks;
     }
+
+    /// <summary>
+    /// One entry's name: each part prefixed by its length, so that no payload's URL, whatever it
+    /// holds, names the entry of other URLs (a URL with newlines in it would otherwise have made
+    /// the entry of three real ones, kept empty, and refused their deliveries).
+    /// </summary>
+    internal static string CacheKey(string provider, IEnumerable<string> repositoryKeys) =>
+        string.Concat(new[] { provider }.Concat(repositoryKeys).Select(part => $"{part.Length}:{part}"));
 
     /// <summary>Says that a webhook's settings changed (committed): every replica reads them again for its next delivery.</summary>
     public async Task ChangedAsync()
