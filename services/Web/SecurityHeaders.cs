@@ -1,10 +1,11 @@
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Net.Http.Headers;
 
 namespace TrustedOss.Web;
 
 /// <summary>
 /// Every page forbids what it does not use: no script but this site's own, no styles or fonts from
-/// elsewhere (there is no CDN), no framing, and forms post only here.
+/// elsewhere (there is no CDN), no framing, forms post only here, and no page is cached.
 /// </summary>
 internal static class SecurityHeaders
 {
@@ -35,6 +36,17 @@ internal static class SecurityHeaders
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "same-origin";
             headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), clipboard-write=(self)";
+            // A page may hold a key or a secret shown once: neither the browser's cache nor its Back
+            // button may show it again. Static files keep the caching their own middleware sets.
+            context.Response.OnStarting(() =>
+            {
+                if (!headers.ContainsKey(HeaderNames.CacheControl))
+                {
+                    headers.CacheControl = "no-store";
+                }
+
+                return Task.CompletedTask;
+            });
             return next(context);
         });
 }

@@ -107,11 +107,18 @@ public sealed class CommitInventory(GitRefResolver git, IOptions<ScanRunnerOptio
     /// <summary>One file in the commit: its path, blob id and size.</summary>
     private sealed record TreeFile(string Path, string Blob, long Size);
 
+    /// <summary>
+    /// The most bytes the tree's listing may take: about 1,100 a file (a path of up to 1,024 bytes and
+    /// the mode, id and size), one file more than allowed so that too many files are told apart from a
+    /// listing cut short; counted in 64 bits and held to what one array can take.
+    /// </summary>
+    internal static int ListingLimit(int maxFiles) => (int)Math.Min((maxFiles + 1L) * 1100, Array.MaxLength);
+
     private async Task<List<TreeFile>> TreeAsync(Remote remote, string work, string commitSha, CancellationToken cancellationToken)
     {
         // -z: paths as stored, NUL-separated; --long: each blob's size, so big files are skipped unread.
         var listing = await RunAsync(remote, ["-C", work, "ls-tree", "-r", "-z", "--long", commitSha],
-            (options.Value.MaxFiles + 1) * 1100, options.Value.GitTimeout, "ls-tree", cancellationToken);
+            ListingLimit(options.Value.MaxFiles), options.Value.GitTimeout, "ls-tree", cancellationToken);
         var files = new List<TreeFile>();
         foreach (var entry in System.Text.Encoding.UTF8.GetString(listing).Split('\0', StringSplitOptions.RemoveEmptyEntries))
         {

@@ -32,6 +32,19 @@ public sealed class CommitInventoryTests : IDisposable
             .TakeAsync(remote, commit, Guid.NewGuid(), "main", CancellationToken.None);
     }
 
+    [Theory]
+    [InlineData(2_000_000)]
+    [InlineData(10_000_000)]
+    public async Task A_file_limit_in_the_millions_still_reads_a_small_commit(int maxFiles)
+    {
+        var commit = Commit(("package-lock.json", Fixtures.Bytes("npm", "mocha-v3", "package-lock.json")));
+
+        var outcome = await TakeAsync(Limits(maxFiles: maxFiles), commit);
+
+        Assert.True(outcome.ComponentCount > 0);
+        Assert.Equal(Array.MaxLength, CommitInventory.ListingLimit(maxFiles));
+    }
+
     [Fact]
     public async Task Only_the_scanned_commit_is_read_and_lock_files_under_node_modules_are_not()
     {

@@ -56,8 +56,10 @@ public sealed partial class ApiKeyPageTests(SystemFixture system, BrowserFixture
         // The dialog's close event removes the secret: it fires just after the dialog closes.
         await Assertions.Expect(page.Locator("[data-secret]")).ToHaveCountAsync(0);
         Assert.DoesNotContain(copied, await page.ContentAsync(), StringComparison.Ordinal);
-        await page.ReloadAsync();
+        var reloaded = await page.ReloadAsync();
         Assert.DoesNotContain(copied, await page.ContentAsync(), StringComparison.Ordinal);
+        // Nor can the browser's cache or Back button bring back the page that held it.
+        Assert.Equal("no-store", (await reloaded!.AllHeadersAsync())["cache-control"]);
         await Assertions.Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "That key was already shown once" })).ToHaveTextAsync(
             "That key was already shown once; only its prefix is visible now.");
         var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = name });

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.Playwright;
 using TrustedOss.SystemTests.Support;
 
@@ -44,6 +45,31 @@ public sealed class RoleTests(SystemFixture system, BrowserFixture browsers)
             var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "New API key" });
             var scopeLabels = await dialog.GetByRole(AriaRole.Group).First.Locator("label").AllInnerTextsAsync();
             Assert.Equal(scopes, scopeLabels.Select(l => l.Split(':')[0].Trim()).ToArray());
+        }
+    }
+
+    [Fact]
+    public async Task A_person_no_longer_allowed_to_issue_keys_still_revokes_their_own_after_confirming()
+    {
+        var team = await api.TeamAsync();
+        var project = await api.ProjectAsync(team, GitRepository.NeverContacted("org/demoted"));
+        var person = await api.UserAsync(team, "developer");
+        using (var developer = system.NewClient(await api.LoginAsync(person.Email, Api.UserPassword)))
+        {
+            var key = await Api.KeyAsync(developer, "project", projectId: project.Id);
+            using var admin = await api.AdminAsync();
+            (await admin.PutAsJsonAsync($"/v1/admin/teams/{team.Id}/members/{person.Id}", new { role = "viewer" })).EnsureSuccessStatusCode();
+            await using var browser = await WebPage.OpenAsync(browsers, system);
+            await browser.SignInAsync(person.Email, Api.UserPassword);
+            var page = browser.Page;
+            await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "New API key" })).ToHaveCountAsync(0);
+
+            var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = key.Name });
+            await row.GetByRole(AriaRole.Button, new() { Name = $"Revoke {key.Name}" }).ClickAsync();
+            var confirm = page.GetByRole(AriaRole.Dialog, new() { Name = "Are you sure?" });
+            await browser.SubmitAsync(confirm.GetByRole(AriaRole.Button, new() { Name = "Revoke" }));
+
+            await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = key.Name })).ToHaveCountAsync(0);
         }
     }
 }
