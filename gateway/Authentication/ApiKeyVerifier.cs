@@ -40,7 +40,7 @@ public sealed class ApiKeyVerifier(
         }
 
         // An address that keeps failing gets no lookups in the Keys service (each would cost a
-        // query), but a key that is in the shared cache (every key is, from its creation) still
+        // query), but a key that is in the shared cache (from its creation, and while it is used) still
         // verifies: one pipeline's bad keys must not lock out its neighbours behind the same address.
         var throttledFor = local.TryGetValue(ThrottleKey(client), out DateTimeOffset until) ? SecondsUntil(until) : (int?)null;
         VerifiedApiKey? entry;

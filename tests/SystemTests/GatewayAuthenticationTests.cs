@@ -128,6 +128,24 @@ public sealed class GatewayAuthenticationTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task A_key_in_use_keeps_its_shared_cache_entry_past_the_entrys_lifetime()
+    {
+        var project = await api.ProjectAsync(await api.TeamAsync(), GitRepository.NeverContacted("org/renewed"));
+        var key = await api.AdminKeyAsync("project", projectId: project.Id);
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(await system.ConnectionStringAsync(ResourceNames.Redis));
+        var entry = $"api-keys:{key.KeyPrefix}";
+        // The entry about to expire, as one written two minutes before.
+        Assert.True(await redis.GetDatabase().KeyExpireAsync(entry, TimeSpan.FromSeconds(30)));
+
+        using var pipeline = api.With(key);
+        Assert.Equal(HttpStatusCode.OK, (await pipeline.GetAsync("/v1/api-keys/self")).StatusCode);
+
+        // The Keys service records the use within seconds and renews the entry with it.
+        await Eventually.ValueAsync(async () => await redis.GetDatabase().KeyTimeToLiveAsync(entry) is { } left && left > TimeSpan.FromSeconds(60) ? "" : null,
+            TimeSpan.FromSeconds(30), "the used key's entry to be renewed");
+    }
+
+    [Fact]
     public async Task A_correct_new_key_works_from_an_address_that_presented_many_bad_ones()
     {
         using var fleet = system.NewClient();

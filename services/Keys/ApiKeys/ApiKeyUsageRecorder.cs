@@ -9,7 +9,8 @@ namespace TrustedOss.Keys.ApiKeys;
 
 /// <summary>
 /// Moves the gateways' notes of key use (a Redis hash) into <c>last_used_at</c>/<c>last_used_ip</c>
-/// every few seconds, so the list shows a use within a minute without a database write per request.
+/// every few seconds, so the list shows a use within a minute without a database write per request,
+/// and renews the used keys' entries in the shared cache.
 /// Any replica may run it: updates only ever move the time forward.
 /// </summary>
 internal sealed class ApiKeyUsageRecorder(IConnectionMultiplexer redis, ApiKeyStore keys, TimeProvider time, ILogger<ApiKeyUsageRecorder> logger)
@@ -57,7 +58,11 @@ internal sealed class ApiKeyUsageRecorder(IConnectionMultiplexer redis, ApiKeySt
 
         foreach (var batch in notes.Where(n => n.Use is not null).Chunk(BatchSize))
         {
-            await keys.RecordUsesAsync([.. batch.Select(n => n.Use!)], cancellationToken);
+            var used = await keys.RecordUsesAsync([.. batch.Select(n => n.Use!)], cancellationToken);
+            // A key in use stays in the shared cache, where a gateway finds it even for an address
+            // that gets no more lookups (docs/api.md); each entry is renewed on its own (no script
+            // across entries, which a Redis cluster may keep in different slots).
+            await Task.WhenAll(used.Select(prefix => database.KeyExpireAsync(VerifiedApiKey.CacheKey(prefix), VerifiedApiKey.CacheLifetime)));
             await database.ScriptEvaluateAsync(DropUnchanged, [VerifiedApiKey.UsageHashKey], [.. batch.SelectMany(n => new[] { n.Note.Name, n.Note.Value })]);
         }
     }

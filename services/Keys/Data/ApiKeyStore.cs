@@ -151,17 +151,21 @@ internal sealed class ApiKeyStore(NpgsqlDataSource db)
             new { keyId })) == 1;
 
     /// <summary>Moves many keys' last_used_at forward in one statement (never back: notes may arrive out of order).</summary>
-    public async Task RecordUsesAsync(IReadOnlyCollection<KeyUse> uses, CancellationToken cancellationToken)
+    /// <summary>Moves each key's last use forward; the prefixes of the keys used, for their cache entries.</summary>
+    public async Task<IReadOnlyList<string>> RecordUsesAsync(IReadOnlyCollection<KeyUse> uses, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var ids = uses.Select(u => u.KeyId).ToArray();
         await connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE api_keys k SET last_used_at = u.used_at, last_used_ip = u.ip
             FROM unnest(@ids, @usedAt, @ips) AS u(id, used_at, ip)
             WHERE k.id = u.id AND (k.last_used_at IS NULL OR k.last_used_at < u.used_at)
             """,
-            new { ids = uses.Select(u => u.KeyId).ToArray(), usedAt = uses.Select(u => u.UsedAt).ToArray(), ips = uses.Select(u => u.Ip).ToArray() },
+            new { ids, usedAt = uses.Select(u => u.UsedAt).ToArray(), ips = uses.Select(u => u.Ip).ToArray() },
             cancellationToken: cancellationToken));
+        return [.. await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT key_prefix FROM api_keys WHERE id = ANY(@ids)", new { ids }, cancellationToken: cancellationToken))];
     }
 }
 

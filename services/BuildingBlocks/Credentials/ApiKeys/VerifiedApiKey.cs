@@ -26,7 +26,10 @@ public sealed record VerifiedApiKey(
     /// <summary>Redis hash where gateways note each key's last use (field: key id, value: unix ms|ip).</summary>
     public const string UsageHashKey = "api-keys:usage";
 
-    /// <summary>How long an entry lives in Redis. Every change overwrites it, so this only bounds memory.</summary>
+    /// <summary>
+    /// How long an entry lives in Redis after it was written or the key last used (the Keys
+    /// service renews the entries of the keys the gateways noted). Every change overwrites it.
+    /// </summary>
     public static readonly TimeSpan CacheLifetime = TimeSpan.FromMinutes(2);
 
     public static string CacheKey(string prefix) => $"api-keys:{prefix}";
