@@ -79,11 +79,11 @@ internal static class ApiKeysApi
         }
 
         var now = time.UtcNowForDatabase();
-        var rawKey = ApiKeyFormat.NewKey();
-        var created = new CreatedApiKey(
+        CreatedApiKey Described(string rawKey) => new(
             Guid.CreateVersion7(time.GetUtcNow()), rawKey[..ApiKeyFormat.PrefixLength], request.Name!.Trim(), request.Scope!, request.Breadth,
             teamId, request.ProjectId, user.Id, now, request.ExpiresInDays is { } days ? now.AddDays(days) : null, rawKey);
 
+        CreatedApiKey created;
         await using (var change = await changes.BeginAsync(caller, http))
         {
             var limit = issuing.Value.MaxLiveKeysPerUser;
@@ -93,7 +93,8 @@ internal static class ApiKeysApi
                     $"You have {limit} live API keys, the most one person may have. Revoke one you no longer use first.");
             }
 
-            await ApiKeyStore.CreateAsync(change, created, options.Value.Hash(rawKey));
+            created = await FreshKey.StoreAsync(ApiKeyFormat.NewKey, Described,
+                (key, rawKey) => ApiKeyStore.TryCreateAsync(change, key, options.Value.Hash(rawKey)));
             await change.RecordAsync("api_keys", created.Id, "create", created.TeamId, created with { RawKey = AuditedTransaction.Redacted });
             // A 32-bit prefix may once have been probed and cached as unknown: the new entry replaces it.
             await change.CacheStaleAsync(new ApiKeyCacheStale(created.KeyPrefix, null));

@@ -124,19 +124,21 @@ internal sealed class ApiKeyStore(NpgsqlDataSource db)
             new { userId, now }));
     }
 
-    public static Task CreateAsync(AuditedTransaction change, CreatedApiKey key, byte[] secretHash) =>
-        change.Connection.ExecuteAsync(change.Command(
+    /// <summary>Stores the new key; false, and nothing stored, when a key ever issued had its prefix.</summary>
+    public static async Task<bool> TryCreateAsync(AuditedTransaction change, CreatedApiKey key, byte[] secretHash) =>
+        await change.Connection.ExecuteAsync(change.Command(
             """
             INSERT INTO api_keys (id, key_prefix, secret_hash, name, scope, permission_breadth, team_id, project_id,
                                   created_by_user_id, created_at, expires_at)
             VALUES (@Id, @KeyPrefix, @secretHash, @Name, @Scope, @PermissionBreadth, @TeamId, @ProjectId,
                     @CreatedByUserId, @CreatedAt, @ExpiresAt)
+            ON CONFLICT (key_prefix) DO NOTHING
             """,
             new
             {
                 key.Id, key.KeyPrefix, secretHash, key.Name, key.Scope, key.PermissionBreadth,
                 key.TeamId, key.ProjectId, key.CreatedByUserId, key.CreatedAt, key.ExpiresAt,
-            }));
+            })) == 1;
 
     /// <summary>Revokes the key; false when it already was (revoking twice changes nothing).</summary>
     public static async Task<bool> TryRevokeAsync(AuditedTransaction change, Guid keyId, DateTime revokedAt) =>
