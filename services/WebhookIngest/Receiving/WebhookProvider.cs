@@ -15,10 +15,11 @@ public static class WebhookProvider
         IEnumerable<string> required = provider switch
         {
             GitHub => GitHubHeaders,
-            // GitLab signs with its shared token, or with a Standard Webhooks signature triple.
-            GitLab => headers.ContainsKey("webhook-signature")
-                ? [.. StandardWebhookHeaders, "X-Gitlab-Event"]
-                : ["X-Gitlab-Token", "X-Gitlab-Event"],
+            // GitLab proves the secret with its shared token, or with a Standard Webhooks signature
+            // triple (a hook may send both; either one will do).
+            GitLab => HasToken(headers) || !StandardWebhookHeaders.Any(headers.ContainsKey)
+                ? ["X-Gitlab-Token", "X-Gitlab-Event"]
+                : [.. StandardWebhookHeaders, "X-Gitlab-Event"],
             _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown webhook provider."),
         };
         return [.. required.Where(name => string.IsNullOrWhiteSpace(headers[name]))];
@@ -47,15 +48,18 @@ public static class WebhookProvider
     }
 
     /// <summary>
-    /// Whether <paramref name="secret"/> signed this delivery: GitHub's HMAC; GitLab's Standard
-    /// Webhooks signature when it sent one, else its token.
+    /// Whether <paramref name="secret"/> signed this delivery: GitHub's HMAC; for GitLab, its token
+    /// or its Standard Webhooks signature, whichever it sent (a hook with both a secret token and a
+    /// signing token sends both, and the project's secret may be either).
     /// </summary>
     public static bool Verifies(string provider, string secret, IHeaderDictionary headers, byte[] body, DateTimeOffset now) =>
         provider == GitHub
             ? GitHubSignature.Verifies(secret, body, headers["X-Hub-Signature-256"])
-            : headers.TryGetValue("webhook-signature", out var signatures)
-                ? StandardWebhookSignature.Verifies(secret, body, headers["webhook-id"], headers["webhook-timestamp"], signatures, now)
-                : GitLabToken.Verifies(secret, headers["X-Gitlab-Token"]);
+            : (HasToken(headers) && GitLabToken.Verifies(secret, headers["X-Gitlab-Token"]))
+                | (headers.TryGetValue("webhook-signature", out var signatures)
+                    && StandardWebhookSignature.Verifies(secret, body, headers["webhook-id"], headers["webhook-timestamp"], signatures, now));
+
+    private static bool HasToken(IHeaderDictionary headers) => !string.IsNullOrWhiteSpace(headers["X-Gitlab-Token"]);
 
     /// <summary>Longer ids are not a provider's: they are replaced by the body's digest rather than stored.</summary>
     private const int MaxDeliveryIdLength = 200;
