@@ -1,3 +1,5 @@
+using TrustedOss.Scans.Inventory.Formats;
+
 namespace TrustedOss.Scans.Inventory;
 
 /// <summary>
@@ -13,7 +15,13 @@ public sealed class ManifestFiles(IReadOnlyDictionary<string, ReadOnlyMemory<byt
     public IEnumerable<string> Named(string fileName) =>
         Paths.Where(p => FileName(p).Equals(fileName, StringComparison.Ordinal));
 
-    public bool TryRead(string path, out ReadOnlyMemory<byte> content) => contents.TryGetValue(path, out content);
+    /// <summary>The file's bytes as UTF-8 without a byte-order mark (<see cref="TextBytes"/>), whatever the file was written in.</summary>
+    public bool TryRead(string path, out ReadOnlyMemory<byte> content)
+    {
+        var found = contents.TryGetValue(path, out content);
+        content = TextBytes.AsUtf8(content);
+        return found;
+    }
 
     public bool Contains(string path) => contents.ContainsKey(path);
 

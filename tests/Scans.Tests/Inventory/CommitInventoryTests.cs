@@ -46,6 +46,31 @@ public sealed class CommitInventoryTests : IDisposable
     }
 
     [Fact]
+    public async Task Manifests_with_a_byte_order_mark_or_in_UTF_16_give_the_same_components()
+    {
+        var requirements = "requests==2.31.0\nflask==3.0.0\n";
+        var project = """
+            <?xml version="1.0" encoding="utf-16"?>
+            <Project Sdk="Microsoft.NET.Sdk"><ItemGroup><PackageReference Include="Serilog" Version="3.1.1" /></ItemGroup></Project>
+            """;
+        var lockFile = Fixtures.Bytes("npm", "mocha-v3", "package-lock.json");
+        var plain = await TakeAsync(Limits(), Commit(
+            ("requirements.txt", System.Text.Encoding.UTF8.GetBytes(requirements)),
+            ("app/app.csproj", System.Text.Encoding.UTF8.GetBytes(project.Replace("utf-16", "utf-8", StringComparison.Ordinal))),
+            ("web/package-lock.json", lockFile)));
+
+        var marked = await TakeAsync(Limits(), Commit(
+            ("requirements.txt", [.. System.Text.Encoding.Unicode.GetPreamble(), .. System.Text.Encoding.Unicode.GetBytes(requirements)]),
+            ("app/app.csproj", [.. System.Text.Encoding.BigEndianUnicode.GetPreamble(), .. System.Text.Encoding.BigEndianUnicode.GetBytes(project)]),
+            ("web/package-lock.json", [0xEF, 0xBB, 0xBF, .. lockFile])));
+
+        Assert.Empty(plain.Warnings);
+        Assert.Empty(marked.Warnings);
+        Assert.Equal(NpmLockfile(lockFile).Components.Count + 3, plain.ComponentCount);
+        Assert.Equal(plain.ComponentCount, marked.ComponentCount);
+    }
+
+    [Fact]
     public async Task Only_the_scanned_commit_is_read_and_lock_files_under_node_modules_are_not()
     {
         var lockFile = Fixtures.Bytes("npm", "mocha-v3", "package-lock.json");

@@ -22,8 +22,10 @@ internal static class XmlFile
     {
         try
         {
-            using var stream = new MemoryStream(content.ToArray(), writable: false);
-            using var reader = XmlReader.Create(stream, Settings);
+            // Read as text: the bytes are UTF-8 by now (ManifestFiles), whatever encoding the
+            // declaration names (a project once saved as UTF-16 says so in its first line).
+            using var text = new StringReader(System.Text.Encoding.UTF8.GetString(content.Span).TrimStart('\uFEFF'));
+            using var reader = XmlReader.Create(text, Settings);
             return XDocument.Load(reader, LoadOptions.SetLineInfo);
         }
         catch (XmlException ex)
