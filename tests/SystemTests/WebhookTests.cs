@@ -49,6 +49,28 @@ public sealed class WebhookTests(SystemFixture system) : IDisposable
     }
 
     [Fact]
+    public async Task A_pull_request_from_a_fork_becomes_a_scan_of_the_head_GitHub_keeps_for_it()
+    {
+        using var hooked = await HookedProjectAsync("github");
+        var (repository, secret) = (hooked.Repository, hooked.Secret);
+        // The fork's commit, as GitHub keeps it in the base repository; no branch here has it.
+        var forkCommit = repository.CommitFile("fork.txt", Encoding.UTF8.GetBytes("from a fork"));
+        TrustedOss.TestSupport.TestGit.Run(repository.Path, "update-ref", "refs/pull/7/head", forkCommit);
+        TrustedOss.TestSupport.TestGit.Run(repository.Path, "reset", "--quiet", "--hard", repository.HeadSha);
+        var payload = JsonNode.Parse(Webhooks.Payload("github-pull_request-opened", repository.FileUrl, gitRef: "main", sha: forkCommit))!;
+        payload["number"] = 7;
+        payload["pull_request"]!["number"] = 7;
+        payload["pull_request"]!["head"]!["repo"]!["full_name"] = "someone/fork";
+
+        var answer = await Webhooks.AnsweredAsync(await webhooks.GitHubAsync(secret, "pull_request", Encoding.UTF8.GetBytes(payload.ToJsonString())));
+
+        Assert.Equal("enqueued", answer.Status);
+        using var admin = await api.AdminAsync();
+        var scan = await Scans.FinishedAsync(admin, answer.ScanId!.Value, promised: true);
+        Assert.Equal(("succeeded", "refs/pull/7/head", forkCommit), (scan.Status, scan.Ref, scan.CommitSha));
+    }
+
+    [Fact]
     public async Task A_GitLab_delivery_signed_with_the_secret_as_a_signing_token_is_verified_within_five_minutes()
     {
         using var hooked = await HookedProjectAsync("gitlab");

@@ -33,6 +33,27 @@ public sealed class ProviderEventTests
     }
 
     [Fact]
+    public void A_GitHub_pull_request_from_a_fork_scans_the_head_GitHub_keeps_in_this_repository()
+    {
+        var payload = Fixture.Node("github-pull_request-opened");
+        payload["pull_request"]!["head"]!["repo"]!["full_name"] = "someone/Hello-World";
+
+        var pull = ProviderEvent.FromGitHub("pull_request", Fixture.Json(payload));
+
+        Assert.Equal((true, "refs/pull/2/head"), (pull.Scans, pull.Ref));
+        Assert.Equal(payload["pull_request"]!["head"]!["sha"]!.GetValue<string>(), pull.CommitSha);
+    }
+
+    [Fact]
+    public void A_GitHub_pull_request_whose_fork_is_gone_scans_the_head_GitHub_keeps()
+    {
+        var payload = Fixture.Node("github-pull_request-opened");
+        payload["pull_request"]!["head"]!["repo"] = null;
+
+        Assert.Equal("refs/pull/2/head", ProviderEvent.FromGitHub("pull_request", Fixture.Json(payload)).Ref);
+    }
+
+    [Fact]
     public void A_GitHub_ping_is_ignored_but_still_names_its_repository()
     {
         var ping = ProviderEvent.FromGitHub("ping", Fixture.Json("github-ping"));
@@ -60,6 +81,17 @@ public sealed class ProviderEventTests
         Assert.Equal((eventType, scans, "ms-viewport", "da1560886d4f094c3e6c9ef40349f7d38b5d27d7"),
             (request.EventType, request.Scans, request.Ref, request.CommitSha));
         Assert.Contains("http://example.com/gitlabhq/gitlab-test.git", request.RepositoryUrls);
+    }
+
+    [Fact]
+    public void A_GitLab_merge_request_from_a_fork_scans_the_head_GitLab_keeps_in_this_project()
+    {
+        var payload = Fixture.Node("gitlab-merge-request-open");
+        payload["object_attributes"]!["source_project_id"] = 99;
+
+        var request = ProviderEvent.FromGitLab("Merge Request Hook", Fixture.Json(payload));
+
+        Assert.Equal((true, "refs/merge-requests/1/head"), (request.Scans, request.Ref));
     }
 
     [Theory]

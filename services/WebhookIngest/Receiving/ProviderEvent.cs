@@ -48,9 +48,14 @@ public sealed record ProviderEvent(string EventType, bool Scans, string? Ref, st
                 return new ProviderEvent(eventName, after is not null && after != NoCommit, Branch(String(body, "ref")), after, urls);
             case "pull_request":
                 var action = String(body, "action");
-                var head = Property(Property(body, "pull_request"), "head");
+                var pull = Property(body, "pull_request");
+                var head = Property(pull, "head");
+                // A fork's branch is not in this repository (or is another branch of the same name):
+                // GitHub keeps every pull request's head here as refs/pull/<number>/head.
+                var fromFork = !SameText(String(Property(head, "repo"), "full_name"), String(Property(Property(pull, "base"), "repo"), "full_name"));
+                var gitRef = fromFork && Number(pull, "number") is { } number ? $"refs/pull/{number}/head" : String(head, "ref");
                 return new ProviderEvent($"{eventName}.{action}", action is not null && GitHubScanningActions.Contains(action),
-                    String(head, "ref"), String(head, "sha"), urls);
+                    gitRef, String(head, "sha"), urls);
             default:
                 return new ProviderEvent(eventName, false, null, null, urls);
         }
@@ -72,8 +77,12 @@ public sealed record ProviderEvent(string EventType, bool Scans, string? Ref, st
                 var request = Property(body, "object_attributes");
                 var action = String(request, "action");
                 var lastCommit = Property(request, "last_commit");
+                // From a fork, the source branch is the fork's: GitLab keeps the request's head here
+                // as refs/merge-requests/<iid>/head.
+                var fromFork = Number(request, "source_project_id") is not { } source || source != Number(request, "target_project_id");
+                var gitRef = fromFork && Number(request, "iid") is { } iid ? $"refs/merge-requests/{iid}/head" : String(request, "source_branch");
                 return new ProviderEvent($"{eventName}.{action}", action is not null && GitLabScanningActions.Contains(action),
-                    String(request, "source_branch"), String(lastCommit, "id"), urls);
+                    gitRef, String(lastCommit, "id"), urls);
             default:
                 return new ProviderEvent(eventName, false, null, null, urls);
         }
@@ -89,6 +98,12 @@ public sealed record ProviderEvent(string EventType, bool Scans, string? Ref, st
 
     private static string? String(JsonElement element, string name) =>
         Property(element, name) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
+
+    private static long? Number(JsonElement element, string name) =>
+        Property(element, name) is { ValueKind: JsonValueKind.Number } value && value.TryGetInt64(out var number) && number > 0 ? number : null;
+
+    private static bool SameText(string? one, string? other) =>
+        one is not null && other is not null && one.Equals(other, StringComparison.OrdinalIgnoreCase);
 
     private static string[] Strings(JsonElement body, string objectName, string[] fields)
     {
