@@ -53,6 +53,8 @@ public sealed partial class ApiKeyPageTests(SystemFixture system, BrowserFixture
 
         // Done: the full key leaves the page, and reloading does not show it again.
         await reveal.GetByRole(AriaRole.Button, new() { Name = "Done" }).ClickAsync();
+        // Focus goes back to the page's content, not lost to the document.
+        await Assertions.Expect(page.Locator("main")).ToBeFocusedAsync();
         // The dialog's close event removes the secret: it fires just after the dialog closes.
         await Assertions.Expect(page.Locator("[data-secret]")).ToHaveCountAsync(0);
         Assert.DoesNotContain(copied, await page.ContentAsync(), StringComparison.Ordinal);
@@ -66,9 +68,16 @@ public sealed partial class ApiKeyPageTests(SystemFixture system, BrowserFixture
         await Assertions.Expect(row).ToContainTextAsync(copied[..12]);
 
         // Revoke asks first; then the key stops working.
-        await row.GetByRole(AriaRole.Button, new() { Name = $"Revoke {name}" }).ClickAsync();
+        var revoke = row.GetByRole(AriaRole.Button, new() { Name = $"Revoke {name}" });
+        await revoke.ClickAsync();
         var confirm = page.GetByRole(AriaRole.Dialog, new() { Name = "Are you sure?" });
         await Assertions.Expect(confirm).ToContainTextAsync($"Revoke {name}");
+        // Enter on the dialog as it opens cancels: focus starts on Cancel, and returns to Revoke.
+        await Assertions.Expect(confirm.GetByRole(AriaRole.Button, new() { Name = "Cancel" })).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(confirm).ToBeHiddenAsync();
+        await Assertions.Expect(revoke).ToBeFocusedAsync();
+        await revoke.ClickAsync();
         await browser.SubmitAsync(confirm.GetByRole(AriaRole.Button, new() { Name = "Revoke" }));
         await Assertions.Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "is revoked" })).ToHaveTextAsync(
             $"{name} is revoked: every pipeline using it is refused within seconds.");

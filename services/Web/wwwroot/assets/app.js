@@ -10,7 +10,8 @@ function openModal(dialog, opener) {
     }
     openers.set(dialog, opener ?? document.activeElement);
     dialog.showModal();
-    const first = dialog.querySelector("[autofocus], input:not([type=hidden]), select, button, [href]");
+    // The control marked autofocus, wherever it is, else the first one.
+    const first = dialog.querySelector("[autofocus]") ?? dialog.querySelector("input:not([type=hidden]), select, button, [href]");
     first?.focus();
 }
 
@@ -75,5 +76,8 @@ document.addEventListener("click", async event => {
     }
 });
 
-// A dialog the server rendered open (the reveal, a form with its errors) opens as a modal.
-document.querySelectorAll("dialog[data-open-on-load]").forEach(dialog => openModal(dialog, document.querySelector(`[data-opens="${dialog.id}"]`)));
+// A dialog the server rendered open (the reveal, a form with its errors) opens as a modal; when it
+// closes, focus goes to the button that opens it or, for the reveal, which no button opens, to the
+// page's content.
+document.querySelectorAll("dialog[data-open-on-load]").forEach(dialog =>
+    openModal(dialog, document.querySelector(`[data-opens="${dialog.id}"]`) ?? document.querySelector("main")));
