@@ -54,6 +54,26 @@ public sealed class AuditApiTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task A_new_membership_is_a_create_a_new_role_an_update_with_the_old_one_and_the_same_role_again_nothing()
+    {
+        var team = await api.TeamAsync();
+        var person = await api.UserAsync(team, "viewer");
+        using var admin = await api.AdminAsync();
+        foreach (var role in new[] { "developer", "developer" })
+        {
+            (await admin.PutAsJsonAsync($"/v1/admin/teams/{team.Id}/members/{person.Id}", new { role })).EnsureSuccessStatusCode();
+        }
+
+        var page = await admin.GetFromJsonAsync<JsonElement>("/v1/admin/audit?target_table=memberships&page_size=50");
+
+        var rows = page.GetProperty("items").EnumerateArray().Where(r => r.GetProperty("target_id").GetGuid() == person.Id)
+            .Select(r => (r.GetProperty("action").GetString(), r.GetProperty("diff").GetProperty("role").GetString(),
+                r.GetProperty("diff").GetProperty("previous_role").GetString()))
+            .ToList();
+        Assert.Equal([("update", "developer", "viewer"), ("create", "viewer", null)], rows);
+    }
+
+    [Fact]
     public async Task A_row_carries_the_servers_request_id_and_the_clients_own_beside_it()
     {
         var team = await api.TeamAsync();

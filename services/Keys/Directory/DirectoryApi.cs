@@ -147,8 +147,15 @@ internal static class DirectoryApi
                 return missing;
             }
 
-            await DirectoryStore.PutMembershipAsync(change, teamId, userId, request.Role!, time.UtcNowForDatabase());
-            await change.RecordAsync("memberships", userId, "update", teamId, new { team_id = teamId, user_id = userId, role = request.Role });
+            var previous = await DirectoryStore.PutMembershipAsync(change, teamId, userId, request.Role!, time.UtcNowForDatabase());
+            if (previous == request.Role)
+            {
+                // The same role again changes nothing: no audit row, no cache refresh.
+                return TypedResults.Ok(new TeamMembershipResponse(teamId, userId, request.Role!));
+            }
+
+            await change.RecordAsync("memberships", userId, previous is null ? "create" : "update", teamId,
+                new { team_id = teamId, user_id = userId, role = request.Role, previous_role = previous });
             await IssuerRightsChangedAsync(change, userId);
             await change.CommitAsync();
         }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Components;
+using TrustedOss.Redis;
 using TrustedOss.ServiceDefaults;
 using TrustedOss.Web.Api;
 using TrustedOss.Web.Session;
@@ -57,7 +58,7 @@ public abstract class SignedInPage : ComponentBase
             await HttpContext.SignOutAsync();
             Navigation.NavigateTo("/login?session_ended=1");
         }
-        catch (Exception ex) when (DependencyOutage.Is(ex) && !Aborted.IsCancellationRequested)
+        catch (Exception ex) when ((DependencyOutage.Is(ex) || RedisOutage.Is(ex)) && !Aborted.IsCancellationRequested)
         {
             Unavailable = true;
         }

@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
 using StackExchange.Redis;
+using TrustedOss.Redis;
 
 namespace TrustedOss.Web.Session;
 
@@ -19,12 +20,23 @@ internal sealed class RevealStash(IConnectionMultiplexer redis, IDataProtectionP
 
     private readonly IDataProtector protector = protection.CreateProtector("TrustedOss.Web.RevealStash");
 
-    /// <summary>Stores the value for <paramref name="personId"/>; returns the id to fetch it with.</summary>
-    public async Task<string> PutAsync(Guid personId, string value)
+    /// <summary>
+    /// Stores the value for <paramref name="personId"/>; returns the id to fetch it with, or null
+    /// when Redis did not take it. The key or secret exists by then, so the caller shows it in its
+    /// own answer instead (no page is cached) rather than losing it.
+    /// </summary>
+    public async Task<string?> TryPutAsync(Guid personId, string value)
     {
         var id = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
-        await redis.GetDatabase().StringSetAsync(KeyPrefix + id, protector.Protect($"{personId:N}:{value}"), Lifetime);
-        return id;
+        try
+        {
+            await redis.GetDatabase().StringSetAsync(KeyPrefix + id, protector.Protect($"{personId:N}:{value}"), Lifetime);
+            return id;
+        }
+        catch (Exception ex) when (RedisOutage.Is(ex))
+        {
+            return null;
+        }
     }
 
     /// <summary>The value, once: null when it was taken, has expired, or is someone else's.</summary>
