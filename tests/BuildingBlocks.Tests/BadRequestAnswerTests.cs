@@ -16,6 +16,7 @@ namespace TrustedOss.BuildingBlocks.Tests;
 /// How the service defaults answer a request they cannot use, in Production as in Development
 /// (minimal APIs answer a body they cannot read differently in each unless told otherwise).
 /// </summary>
+[Collection(HostsWithTracing.Name)]
 public sealed class BadRequestAnswerTests
 {
     private sealed record Thing(int Count);

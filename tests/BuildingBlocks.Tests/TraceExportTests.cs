@@ -14,6 +14,7 @@ namespace TrustedOss.BuildingBlocks.Tests;
 /// The service defaults' tracing as wired (sampler, errors kept, exporter), with an in-memory
 /// exporter in place of the dashboard's: which server spans leave the process.
 /// </summary>
+[Collection(HostsWithTracing.Name)]
 public sealed class TraceExportTests
 {
     private const string Sampled = "01";

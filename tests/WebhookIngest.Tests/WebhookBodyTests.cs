@@ -16,6 +16,14 @@ public sealed class WebhookBodyTests
         Assert.Equal(expected, WebhookBody.Parse(Encoding.UTF8.GetBytes(body)).Outcome);
 
     [Fact]
+    public void A_body_whose_bytes_are_not_UTF_8_is_not_JSON_even_inside_a_string_nobody_reads()
+    {
+        byte[] raw = [.. Encoding.UTF8.GetBytes("{\"zen\":\""), 0xFF, 0xFE, .. Encoding.UTF8.GetBytes("\"}")];
+
+        Assert.Equal(WebhookBody.Outcome.InvalidJson, WebhookBody.Parse(raw).Outcome);
+    }
+
+    [Fact]
     public void Keeps_the_exact_bytes_for_the_signature()
     {
         var raw = Encoding.UTF8.GetBytes("{ \"a\" :  1 }");

@@ -45,6 +45,12 @@ public static class WebhookBody
             return new Result(Outcome.Empty, raw, default);
         }
 
+        // JSON is UTF-8 text (RFC 8259): the parser checks the bytes of what it reads, not of every string.
+        if (!System.Text.Unicode.Utf8.IsValid(raw))
+        {
+            return new Result(Outcome.InvalidJson, raw, default);
+        }
+
         try
         {
             using var document = JsonDocument.Parse(raw);
