@@ -122,11 +122,15 @@ internal sealed class DirectoryStore(NpgsqlDataSource db)
             "SELECT EXISTS (SELECT 1 FROM teams WHERE id = @teamId), EXISTS (SELECT 1 FROM users WHERE id = @userId)",
             new { teamId, userId }));
 
-    /// <summary>Gives the person the role in the team; the role they had there before (null: none, a new membership).</summary>
+    /// <summary>
+    /// Gives the person the role in the team; the role they had there before (null: none, a new
+    /// membership), as the statement's snapshot saw it (a locking read would skip the row the
+    /// statement itself updates).
+    /// </summary>
     public static Task<string?> PutMembershipAsync(AuditedTransaction change, Guid teamId, Guid userId, string role, DateTime now) =>
         change.Connection.QuerySingleAsync<string?>(change.Command(
             """
-            WITH previous AS (SELECT role FROM memberships WHERE team_id = @teamId AND user_id = @userId FOR UPDATE)
+            WITH previous AS (SELECT role FROM memberships WHERE team_id = @teamId AND user_id = @userId)
             INSERT INTO memberships (team_id, user_id, role, created_at) VALUES (@teamId, @userId, @role, @now)
             ON CONFLICT (team_id, user_id) DO UPDATE SET role = excluded.role
             RETURNING (SELECT role FROM previous)
