@@ -94,7 +94,8 @@ internal sealed class GatewayApi(HttpClient http)
         TryGetAsync<Scan>($"/v1/scans/{scanId}", token, cancellationToken);
 
     /// <summary>A scan's SBOM as the API sends it (the caller streams and disposes it); null when there is none to give.</summary>
-    public async Task<HttpResponseMessage?> SbomAsync(string token, Guid scanId, CancellationToken cancellationToken)
+    /// <summary>The SBOM's answer, unread, when it is there; else the status the API gave instead.</summary>
+    public async Task<(HttpResponseMessage? Sbom, HttpStatusCode Status)> SbomAsync(string token, Guid scanId, CancellationToken cancellationToken)
     {
         using var request = Authorized(HttpMethod.Get, $"/v1/scans/{scanId}/sbom", token);
         var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
@@ -107,10 +108,10 @@ internal sealed class GatewayApi(HttpClient http)
         if (!response.IsSuccessStatusCode)
         {
             response.Dispose();
-            return null;
+            return (null, response.StatusCode);
         }
 
-        return response;
+        return (response, response.StatusCode);
     }
 
     /// <summary>A page of the audit log: the super admins' whole log, or the team admins' view of their teams.</summary>

@@ -72,4 +72,20 @@ public sealed class RoleTests(SystemFixture system, BrowserFixture browsers)
             await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = key.Name })).ToHaveCountAsync(0);
         }
     }
+
+    [Fact]
+    public async Task A_team_admin_whose_team_has_no_project_yet_starts_on_a_team_key()
+    {
+        var team = await api.TeamAsync();
+        var teamAdmin = await api.UserAsync(team, "team_admin");
+        await using var browser = await WebPage.OpenAsync(browsers, system);
+        await browser.SignInAsync(teamAdmin.Email, Api.UserPassword);
+        var page = browser.Page;
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "New API key" }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "New API key" });
+
+        await Assertions.Expect(dialog.GetByLabel("Team: every project of one team")).ToBeCheckedAsync();
+        await Assertions.Expect(dialog.GetByLabel("Project: one project's scans")).ToHaveCountAsync(0);
+    }
 }

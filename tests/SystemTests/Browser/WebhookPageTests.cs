@@ -75,6 +75,10 @@ public sealed class WebhookPageTests(SystemFixture system, BrowserFixture browse
         Assert.Equal($"sbom-{answer.ScanId}.cdx.json", download.SuggestedFilename);
         using var sbom = JsonDocument.Parse(await File.ReadAllTextAsync((await download.PathAsync())!));
         Assert.Equal($"urn:uuid:{answer.ScanId}", sbom.RootElement.GetProperty("serialNumber").GetString());
+        // A scan without an SBOM answers in words, not with an empty error.
+        var missing = await page.Context.APIRequest.GetAsync($"{new Uri(page.Url).GetLeftPart(UriPartial.Authority)}/integrations/scans/{Guid.NewGuid()}/sbom");
+        Assert.Equal(404, missing.Status);
+        Assert.StartsWith("There is no SBOM for this scan", await missing.TextAsync(), StringComparison.Ordinal);
         var components = sbom.RootElement.GetProperty("components").GetArrayLength();
         Assert.True(components > 0);
         await Assertions.Expect(page.Locator("dt:text-is('Components') + dd")).ToHaveTextAsync(components.ToString(System.Globalization.CultureInfo.InvariantCulture));

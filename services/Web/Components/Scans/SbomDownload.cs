@@ -1,4 +1,6 @@
+using System.Net;
 using Microsoft.AspNetCore.Authentication;
+using TrustedOss.ServiceDefaults;
 using TrustedOss.Web.Api;
 using TrustedOss.Web.Session;
 
@@ -19,23 +21,39 @@ internal static class SbomDownload
     private static async Task<IResult> DownloadAsync(Guid scanId, HttpContext http, GatewayApi api)
     {
         HttpResponseMessage? sbom;
+        HttpStatusCode status;
         try
         {
-            sbom = await api.SbomAsync(await http.AccessTokenAsync(), scanId, http.RequestAborted);
+            (sbom, status) = await api.SbomAsync(await http.AccessTokenAsync(), scanId, http.RequestAborted);
         }
         catch (SessionEndedException)
         {
             await http.SignOutAsync();
             return TypedResults.LocalRedirect("/login?session_ended=1");
         }
+        catch (Exception ex) when (DependencyOutage.Is(ex) && !http.RequestAborted.IsCancellationRequested)
+        {
+            status = HttpStatusCode.ServiceUnavailable;
+            sbom = null;
+        }
 
         if (sbom is null)
         {
-            return TypedResults.NotFound();
+            // A link the person followed: the answer says, in words, why there is no file.
+            return TypedResults.Text(Refusal(status), "text/plain; charset=utf-8", statusCode: (int)status);
         }
 
         http.Response.RegisterForDispose(sbom);
         var contentType = sbom.Content.Headers.ContentType?.ToString() ?? "application/vnd.cyclonedx+json";
         return TypedResults.Stream(await sbom.Content.ReadAsStreamAsync(http.RequestAborted), contentType, $"sbom-{scanId}.cdx.json");
     }
+
+    private static string Refusal(HttpStatusCode status) => status switch
+    {
+        HttpStatusCode.NotFound => "There is no SBOM for this scan: it has not succeeded (yet), or it is not one you may read.",
+        HttpStatusCode.Forbidden => "You may not read this scan's SBOM.",
+        HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests or HttpStatusCode.GatewayTimeout =>
+            "Part of the system is not answering right now. Try again in a moment.",
+        _ => $"The SBOM could not be fetched (the API answered {(int)status}). Try again in a moment.",
+    };
 }
