@@ -74,6 +74,22 @@ public sealed class AuditApiTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task The_first_super_admin_made_at_start_is_in_the_log_made_by_no_one_with_the_password_hidden()
+    {
+        using var admin = await api.AdminAsync();
+
+        // Newest first: the oldest user row is the last page's one row.
+        const string Query = "/v1/admin/audit?target_table=users&action=create&page_size=1";
+        var total = (await admin.GetFromJsonAsync<JsonElement>(Query)).GetProperty("total").GetInt64();
+        var oldest = await admin.GetFromJsonAsync<JsonElement>($"{Query}&page={total}");
+
+        var row = Assert.Single(oldest.GetProperty("items").EnumerateArray());
+        Assert.Equal(Api.AdminEmail, row.GetProperty("diff").GetProperty("email").GetString());
+        Assert.Equal(JsonValueKind.Null, row.GetProperty("actor_user_id").ValueKind);
+        Assert.Equal(("***", true), (row.GetProperty("diff").GetProperty("password").GetString(), row.GetProperty("diff").GetProperty("is_superuser").GetBoolean()));
+    }
+
+    [Fact]
     public async Task A_row_carries_the_servers_request_id_and_the_clients_own_beside_it()
     {
         var team = await api.TeamAsync();

@@ -1,9 +1,12 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
+using TrustedOss.Contracts;
 using TrustedOss.Data;
 using TrustedOss.Keys.Data;
 using TrustedOss.Keys.Directory;
+using TrustedOss.ServiceDefaults.Http;
 
 namespace TrustedOss.Keys.Auth;
 
@@ -45,7 +48,11 @@ internal sealed class AdminBootstrap(
     {
         var admin = options.Value;
         var user = new UserRow(Guid.CreateVersion7(time.GetUtcNow()), admin.Email, admin.FullName, "", true, true, time.UtcNowForDatabase());
-        if (await directory.TryCreateUserAsync(user with { PasswordHash = hasher.HashPassword(user, admin.Password) }, cancellationToken))
+        // In the log like every other user, made by no one: the configuration made it at start.
+        var audited = new AuditRecorded(Guid.CreateVersion7(time.GetUtcNow()), time.GetUtcNow(), ActorUserId: null, ActorApiKeyId: null, TeamId: null,
+            "users", user.Id, "create", RequestId: "startup",
+            JsonSerializer.Serialize(new { user.Email, user.FullName, user.IsSuperuser, password = AuditedTransaction.Redacted }, ApiJson.Options));
+        if (await directory.TryCreateUserAsync(user with { PasswordHash = hasher.HashPassword(user, admin.Password) }, audited, cancellationToken))
         {
             logger.LogInformation("Created the first super admin {Email}", admin.Email);
         }

@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using TrustedOss.Contracts;
 using TrustedOss.Data;
 using TrustedOss.Keys.Directory;
 
@@ -80,10 +81,19 @@ internal sealed class DirectoryStore(NpgsqlDataSource db)
     }
 
     /// <summary>Creates the user unless one with that email exists (false then).</summary>
-    public async Task<bool> TryCreateUserAsync(UserRow user, CancellationToken cancellationToken)
+    /// <summary>Creates the user with its audit row, in one transaction; false (nothing written) when the email is taken.</summary>
+    public async Task<bool> TryCreateUserAsync(UserRow user, AuditRecorded audited, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(InsertUser, user, cancellationToken: cancellationToken)) == 1;
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (await connection.ExecuteAsync(new CommandDefinition(InsertUser, user, transaction, cancellationToken: cancellationToken)) != 1)
+        {
+            return false;
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(AuditedChanges.InsertRow, audited, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return true;
     }
 
     public static async Task<bool> TryCreateUserAsync(AuditedTransaction change, UserRow user) =>
