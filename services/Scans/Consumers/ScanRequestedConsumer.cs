@@ -27,6 +27,14 @@ internal sealed class ScanRequestedConsumer(
         if (!await scans.TryStartAsync(request.ScanId, context.MessageId ?? throw new InvalidMessageException("A scan request without a message id."), context.CancellationToken))
         {
             logger.LogInformation("Scan {ScanId} is not queued any more; nothing to run", request.ScanId);
+            // A run that ended and then stopped before clearing its active-scan note (a crash, a
+            // restart) is redelivered here: the note goes now, or deliveries for the ref would be
+            // skipped for the note's whole lifetime.
+            if (await scans.FindAsync(request.ScanId, context.CancellationToken) is { Scan.Status: ScanStatus.Succeeded or ScanStatus.Failed })
+            {
+                await active.EndedAsync(request.ScanId, request.ProjectId, request.Ref);
+            }
+
             return;
         }
 
