@@ -6,7 +6,8 @@ namespace TrustedOss.Gateway;
 /// <summary>
 /// When a service cannot be reached, the client gets the contract's 503 problem with
 /// <c>Retry-After</c> instead of YARP's bare 502: the outage is ours and retrying later helps. A
-/// body over the route's limit is the client's 413; a client that went away gets nothing.
+/// body over the route's limit is the client's 413, a body that cannot be read its 400 (or 408); a
+/// client that went away gets nothing.
 /// </summary>
 internal sealed class UpstreamOutageMiddleware(RequestDelegate next, ILogger<UpstreamOutageMiddleware> logger)
 {
@@ -36,6 +37,15 @@ internal sealed class UpstreamOutageMiddleware(RequestDelegate next, ILogger<Ups
 
         if (error.Error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled)
         {
+            return;
+        }
+
+        if (error.Error is ForwarderError.RequestBodyClient)
+        {
+            // The client's body could not be read (a broken chunked encoding, a body sent too
+            // slowly): its mistake, with the status YARP gave it (400 or 408), not an outage.
+            var status = context.Response.StatusCode is >= 400 and < 500 ? context.Response.StatusCode : StatusCodes.Status400BadRequest;
+            await ApiProblems.ClientError(status, "The request body could not be read as it was sent.").ExecuteAsync(context);
             return;
         }
 

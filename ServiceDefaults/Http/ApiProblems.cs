@@ -9,6 +9,10 @@ public static class ApiProblems
     /// <summary>How long a client should wait when a server we depend on is not answering.</summary>
     public const int OutageRetryAfterSeconds = 5;
 
+    /// <summary>A client error of any 4xx status, titled by its reason phrase.</summary>
+    public static ApiProblem ClientError(int status, string detail) =>
+        new(status, Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status), detail);
+
     public static ApiProblem BadRequest(string title, string detail, IReadOnlyDictionary<string, object?>? extensions = null) =>
         new(StatusCodes.Status400BadRequest, title, detail, extensions: extensions);
 

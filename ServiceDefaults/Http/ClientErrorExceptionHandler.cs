@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
 
 namespace TrustedOss.ServiceDefaults.Http;
@@ -24,7 +23,7 @@ internal sealed class ClientErrorExceptionHandler(IEnumerable<ExceptionAnswer> a
                 ApiProblems.BadRequest("Invalid JSON", "The request body is not valid JSON."),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } bad => ApiProblems.PayloadTooLarge(bad.Message),
             // Its own status: a body of the wrong media type is a 415, a bad one a 400.
-            BadHttpRequestException bad => new ApiProblem(bad.StatusCode, ReasonPhrases.GetReasonPhrase(bad.StatusCode), bad.Message),
+            BadHttpRequestException bad => ApiProblems.ClientError(bad.StatusCode, bad.Message),
             _ when DependencyOutage.Is(exception) => Outage(),
             _ => answers.Select(a => a.Answer(exception)).FirstOrDefault(p => p is not null),
         };

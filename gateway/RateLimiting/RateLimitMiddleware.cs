@@ -30,19 +30,20 @@ internal sealed class RateLimitMiddleware(
     private const string UserTriggersPolicy = "user-triggers";
     private const string ProjectTriggersPolicy = "project-triggers";
 
-    /// <summary>One limit this request counts against, and whom a refusal names.</summary>
-    private sealed record Counted(string Who, RateLimitState State);
+    /// <summary>One limit this request counts against, whom a refusal names, and its window's counter in Redis (for a trigger's).</summary>
+    private sealed record Counted(string Who, RateLimitState State, string? WindowKey = null);
 
     public async Task InvokeAsync(HttpContext context)
     {
-        Counted? closest;
+        var now = time.GetUtcNow();
+        IReadOnlyList<Counted> counted;
         try
         {
             var caller = GatewayCaller.Get(context);
             var route = RouteId(context);
-            closest = route == TriggerRouteId && HttpMethods.IsPost(context.Request.Method)
-                ? await CountTriggerAsync(context, caller, time.GetUtcNow())
-                : await CountHighVolumeAsync(context, caller, route);
+            counted = route == TriggerRouteId && HttpMethods.IsPost(context.Request.Method)
+                ? await CountTriggerAsync(context, caller, now)
+                : await CountHighVolumeAsync(context, caller, route) is { } one ? [one] : [];
         }
         catch (Exception ex) when (RedisOutage.Is(ex))
         {
@@ -52,20 +53,37 @@ internal sealed class RateLimitMiddleware(
             return;
         }
 
-        if (closest is null)
+        if (counted.Count == 0)
         {
             await next(context);
             return;
         }
 
-        context.Response.Headers["RateLimit-Policy"] = closest.State.PolicyHeader;
-        context.Response.Headers["RateLimit"] = closest.State.StateHeader;
+        var closest = counted.OrderBy(c => c.State.Exceeded ? -1 : c.State.Remaining).First();
+        // Set as the answer starts: a refusal on the way (a body over the limit, a service that is
+        // down) clears the headers set before it, and every keyed answer carries them.
+        context.Response.OnStarting(() =>
+        {
+            context.Response.Headers["RateLimit-Policy"] = closest.State.PolicyHeader;
+            context.Response.Headers["RateLimit"] = closest.State.StateHeader;
+            return Task.CompletedTask;
+        });
         if (!closest.State.Exceeded)
         {
             await next(context);
+            // A caller with no right to the project must not spend the project's own budget: a
+            // stranger's refused triggers would otherwise lock its pipelines out.
+            if (context.Response.StatusCode is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden or StatusCodes.Status404NotFound)
+            {
+                await RefundAsync(counted.Where(c => c.State.Policy == ProjectTriggersPolicy), now);
+            }
+
             return;
         }
 
+        // Refused here: the limits not spent did not see a scan either (a runaway key's retries
+        // must not use up its issuer's and its project's).
+        await RefundAsync(counted.Where(c => !c.State.Exceeded), now);
         var state = closest.State;
         metrics.RateLimitRejections.Add(1, new KeyValuePair<string, object?>("policy", state.Policy));
         await ApiProblems.TooManyRequests(
@@ -77,35 +95,44 @@ internal sealed class RateLimitMiddleware(
     /// A scan trigger counts against its key, the person behind it and its project, each in Redis
     /// before it goes on (the limits are small); the one closest to running out is answered.
     /// </summary>
-    private async Task<Counted?> CountTriggerAsync(HttpContext context, CallerIdentity? caller, DateTimeOffset now)
+    private async Task<IReadOnlyList<Counted>> CountTriggerAsync(HttpContext context, CallerIdentity? caller, DateTimeOffset now)
     {
-        var database = redis.GetDatabase();
         List<Task<Counted>> counts = [];
         if (caller is { IsApiKey: true, ApiKeyId: { } keyId })
         {
-            counts.Add(As("This API key", KeyRateLimits.CountAsync(database, keyId, KeyRateLimits.Triggers, keyLimits.Value, now)));
+            counts.Add(CountAsync("This API key", KeyRateLimits.CounterName(keyId, KeyRateLimits.Triggers), KeyRateLimits.Triggers,
+                keyLimits.Value.LimitOf(KeyRateLimits.Triggers), now));
         }
 
         // An API key counts against the person who issued it.
         if (caller?.UserId is { } userId)
         {
-            counts.Add(As("You (your token and your keys together)",
-                CountAsync($"rate:user:{userId:N}:triggers", UserTriggersPolicy, limits.Value.TriggersPerUserPerMinute, now)));
+            counts.Add(CountAsync("You (your token and your keys together)", $"rate:user:{userId:N}:triggers", UserTriggersPolicy,
+                limits.Value.TriggersPerUserPerMinute, now));
         }
 
         if (Guid.TryParse(context.GetRouteValue("projectId") as string, out var projectId))
         {
-            counts.Add(As("This project",
-                CountAsync($"rate:project:{projectId:N}:triggers", ProjectTriggersPolicy, limits.Value.TriggersPerProjectPerMinute, now)));
+            counts.Add(CountAsync("This project", $"rate:project:{projectId:N}:triggers", ProjectTriggersPolicy,
+                limits.Value.TriggersPerProjectPerMinute, now));
         }
 
-        if (counts.Count == 0)
+        return counts.Count == 0 ? [] : await redisDeadline.WithinAsync(Task.WhenAll(counts));
+    }
+
+    /// <summary>Takes the request back out of these counts (best effort: a count Redis does not take back only ends with its window).</summary>
+    private async Task RefundAsync(IEnumerable<Counted> counts, DateTimeOffset now)
+    {
+        var expiresInMs = (long)FixedWindow.UntilWindowEnds(KeyRateLimits.Window, now).TotalMilliseconds;
+        try
         {
-            return null;
+            await redisDeadline.WithinAsync(Task.WhenAll(counts.Where(c => c.WindowKey is not null)
+                .Select(c => FixedWindowCounter.AddAsync(redis.GetDatabase(), c.WindowKey!, expiresInMs, -1))));
         }
-
-        var counted = await redisDeadline.WithinAsync(Task.WhenAll(counts));
-        return counted.OrderBy(c => c.State.Exceeded ? -1 : c.State.Remaining).First();
+        catch (Exception ex) when (RedisOutage.Is(ex))
+        {
+            logger.LogWarning("A refused trigger could not be taken out of its counts ({Reason})", ex.Message);
+        }
     }
 
     /// <summary>
@@ -136,13 +163,13 @@ internal sealed class RateLimitMiddleware(
         return new Counted(who, new RateLimitState(policy, limit, (int)Math.Min(used, int.MaxValue), resetSeconds));
     }
 
-    private async Task<RateLimitState> CountAsync(string counter, string policy, int limit, DateTimeOffset now)
+    private async Task<Counted> CountAsync(string who, string counter, string policy, int limit, DateTimeOffset now)
     {
-        var (used, reset) = await FixedWindowCounter.CountAsync(redis.GetDatabase(), counter, KeyRateLimits.Window, now);
-        return new RateLimitState(policy, limit, used, reset);
+        var windowKey = FixedWindow.Key(counter, KeyRateLimits.Window, now);
+        var (used, reset) = await FixedWindowCounter.AddAsync(redis.GetDatabase(), windowKey,
+            (long)FixedWindow.UntilWindowEnds(KeyRateLimits.Window, now).TotalMilliseconds, 1);
+        return new Counted(who, new RateLimitState(policy, limit, (int)used, reset), windowKey);
     }
-
-    private static async Task<Counted> As(string who, Task<RateLimitState> counting) => new(who, await counting);
 
     /// <summary>Decided by the route that matched (whatever the path's case or trailing slash), not by the raw path.</summary>
     private static string RouteId(HttpContext context) => context.GetReverseProxyFeature().Route.Config.RouteId;

@@ -64,6 +64,30 @@ public sealed class RateLimitTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task A_strangers_refused_triggers_do_not_use_up_the_projects()
+    {
+        var team = await api.TeamAsync();
+        var project = await api.ProjectAsync(team, GitRepository.NeverContacted("org/targeted"));
+        using var stranger = api.With(await api.UserAsync(await api.TeamAsync(), "developer"));
+        using var owner = api.With(await api.UserAsync(team, "developer"));
+
+        // More than the project's 60 a minute, each refused: the stranger is in another team.
+        await RateWindow.EnsureLeftAsync(TimeSpan.FromSeconds(30));
+        for (var i = 0; i < 65; i++)
+        {
+            using var refused = await Scans.TriggerAsync(stranger, project.Id, new { kind = "source", @ref = $"probe-{i}" });
+            Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+        }
+
+        using var own = await Scans.TriggerAsync(owner, project.Id, new { kind = "source", @ref = "own" });
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        // The project's count holds the owner's trigger (the last refusal's refund may still be on its way).
+        var state = Assert.Single(own.Headers.GetValues("RateLimit"));
+        Assert.StartsWith("\"project-triggers\";r=", state, StringComparison.Ordinal);
+        Assert.InRange(int.Parse(state.Split(';')[1][2..], System.Globalization.CultureInfo.InvariantCulture), 58, 59);
+    }
+
+    [Fact]
     public async Task A_person_and_the_keys_they_issued_share_one_trigger_limit()
     {
         // The system tests allow 150 a person (see SystemFixture); the default is 60.

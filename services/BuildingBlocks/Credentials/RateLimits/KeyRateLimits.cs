@@ -10,13 +10,6 @@ public static class KeyRateLimits
 
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
-    /// <summary>Counts one request of <paramref name="keyId"/> under <paramref name="policy"/>.</summary>
-    public static async Task<RateLimitState> CountAsync(IDatabase redis, Guid keyId, string policy, KeyRateLimitOptions options, DateTimeOffset now)
-    {
-        var (used, reset) = await FixedWindowCounter.CountAsync(redis, CounterName(keyId, policy), Window, now);
-        return new RateLimitState(policy, options.LimitOf(policy), used, reset);
-    }
-
     /// <summary>Reads the current window without counting.</summary>
     public static async Task<RateLimitState> PeekAsync(IDatabase redis, Guid keyId, string policy, KeyRateLimitOptions options, DateTimeOffset now)
     {
