@@ -132,6 +132,19 @@ public sealed class WebhookTests(SystemFixture system) : IDisposable
     }
 
     [Fact]
+    public async Task A_push_of_a_ref_too_long_to_scan_is_refused_and_nothing_is_stored()
+    {
+        using var hooked = await HookedProjectAsync("github");
+
+        using var refused = await webhooks.GitHubAsync(hooked.Secret, "push",
+            Webhooks.Payload("github-push-new-branch", hooked.Repository.FileUrl, gitRef: new string('a', 3000), sha: hooked.Repository.HeadSha));
+
+        var problem = await Problems.ExpectAsync(refused, HttpStatusCode.UnprocessableEntity, "Validation Error");
+        Assert.True(problem.GetProperty("errors").TryGetProperty("ref", out _));
+        Assert.Empty(await webhooks.DeliveriesAsync(hooked.Project.Id));
+    }
+
+    [Fact]
     public async Task A_redelivery_is_a_duplicate_naming_the_first_scan_and_nothing_new_is_stored()
     {
         using var hooked = await HookedProjectAsync("github");

@@ -32,6 +32,13 @@ internal sealed class DeliveryReceiver(
             return InvalidSignature();
         }
 
+        if (providerEvent.Scans && providerEvent.Ref is { } gitRef && System.Text.Encoding.UTF8.GetByteCount(gitRef) > MaxRefBytes)
+        {
+            // Answered before anything is stored: a scan the Scan service could not store (its
+            // index takes no longer ref) would be promised and never exist.
+            return ApiProblems.Validation("ref", $"A ref of at most {MaxRefBytes} bytes can be scanned.");
+        }
+
         var deliveryId = WebhookProvider.DeliveryId(provider, headers, body);
         var active = providerEvent.Scans ? await ActiveScanAsync(webhook.ProjectId, providerEvent.Ref) : null;
         var (outcome, scanId) = (providerEvent.Scans, active) switch
@@ -112,6 +119,9 @@ internal sealed class DeliveryReceiver(
 
         return null;
     }
+
+    /// <summary>Far beyond any branch name (git keeps each part of a ref under 255 bytes), well within what an index entry holds.</summary>
+    internal const int MaxRefBytes = 1024;
 
     /// <summary>A secret of no project (random, never stored or shown), to verify against when no project has the repository.</summary>
     private static readonly string DecoySecret = WebhookSecret.New();
