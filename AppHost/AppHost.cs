@@ -55,7 +55,9 @@ var apiKeyPepper = builder.AddGeneratedSecret("api-key-pepper", files);
 var webhookSecretKey = builder.AddGeneratedSecret("webhook-secret-key", files);
 
 // Every service is stateless, so any number of replicas works ("Services:Replicas"; the system
-// tests run two of each, so every feature is proven with competing replicas).
+// tests run two of each service, so every feature is proven with competing replicas). The gateway
+// runs once here, in front of the orchestrator's proxy rather than behind it, to see clients' own
+// addresses; the read-load harness runs a second one beside it (docs/benchmarks.md).
 var replicas = builder.Configuration.GetValue("Services:Replicas", 1);
 
 // No process trusts a client's X-Forwarded-For: the gateway is the edge and sees each client's
