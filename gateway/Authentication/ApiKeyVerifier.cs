@@ -70,9 +70,13 @@ public sealed class ApiKeyVerifier(
         return entry is null && !lookedUp ? Counted(new Verdict(Outcome.Refused)) : await RefusedAsync(client);
     }
 
+    /// <summary>Moved by every announced change: a lookup that overlapped one may have read the entry before it.</summary>
+    private long changesAnnounced;
+
     /// <summary>Drops this process's copy of a key's entry (the Keys service changed it).</summary>
     public void Forget(string prefix)
     {
+        Interlocked.Increment(ref changesAnnounced);
         local.Remove(LocalKey(prefix));
         local.Remove(UnknownKey(prefix));
     }
@@ -130,10 +134,19 @@ public sealed class ApiKeyVerifier(
         }
 
         // Past the Redis deadline the key cannot be checked: the caller answers 503 with Retry-After.
+        var announcedBefore = Interlocked.Read(ref changesAnnounced);
         var entry = lookUp ? await shared.FindAsync(prefix, cancellationToken) : await shared.FindCachedAsync(prefix);
         if (entry is null && !lookUp)
         {
             return (null, true);
+        }
+
+        // A change announced while the lookup ran may be newer than what it read (a revocation
+        // dropped before this copy was made would come back for the copy's lifetime): the entry
+        // serves this request only, and the next one looks again.
+        if (Interlocked.Read(ref changesAnnounced) != announcedBefore)
+        {
+            return (entry, true);
         }
 
         // Unknown prefixes are remembered briefly too, so made-up keys cannot each cost a database

@@ -76,6 +76,25 @@ public sealed class ApiKeyVerifierTests : IDisposable
     }
 
     [Fact]
+    public async Task A_change_announced_while_a_lookup_runs_keeps_what_it_read_from_being_kept()
+    {
+        var key = shared.Issue();
+        var prefix = key[..ApiKeyFormat.PrefixLength];
+        // The lookup reads the entry before the revocation; its announcement arrives before the lookup returns.
+        shared.DuringFind = () =>
+        {
+            shared.Revoke(key);
+            verifier.Forget(prefix);
+        };
+
+        Assert.Equal(ApiKeyVerifier.Outcome.Accepted, await OutcomeAsync(key));
+        shared.DuringFind = null;
+
+        Assert.Equal(ApiKeyVerifier.Outcome.Refused, await OutcomeAsync(key));
+        Assert.Equal(2, shared.Finds);
+    }
+
+    [Fact]
     public async Task An_unknown_prefix_is_remembered_until_a_key_with_it_is_announced()
     {
         var key = ApiKeyFormat.NewKey();
@@ -269,12 +288,25 @@ public sealed class ApiKeyVerifierTests : IDisposable
         /// <summary>A new minute: every address starts again.</summary>
         public void ResetFailures() => failures.Clear();
 
+        /// <summary>Runs after a lookup has read its entry, before it returns (a change that overlaps the lookup).</summary>
+        public Action? DuringFind { get; set; }
+
         public Task<VerifiedApiKey?> FindAsync(string prefix, CancellationToken cancellationToken)
         {
             Finds++;
-            return Failure is not null ? throw Failure
-                : Down ? throw new TimeoutException("Redis did not answer.")
-                : Task.FromResult(entries.GetValueOrDefault(prefix));
+            if (Failure is not null)
+            {
+                throw Failure;
+            }
+
+            if (Down)
+            {
+                throw new TimeoutException("Redis did not answer.");
+            }
+
+            var entry = entries.GetValueOrDefault(prefix);
+            DuringFind?.Invoke();
+            return Task.FromResult(entry);
         }
 
         public Task<VerifiedApiKey?> FindCachedAsync(string prefix) =>
