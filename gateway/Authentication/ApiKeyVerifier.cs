@@ -143,7 +143,8 @@ public sealed class ApiKeyVerifier(
 
         // A change announced while the lookup ran may be newer than what it read (a revocation
         // dropped before this copy was made would come back for the copy's lifetime): the entry
-        // serves this request only, and the next one looks again.
+        // serves this request only, and the next one looks again. Checked before the copy is kept
+        // and again after, since an announcement may land between the check and the keeping.
         if (Interlocked.Read(ref changesAnnounced) != announcedBefore)
         {
             return (entry, true);
@@ -151,11 +152,17 @@ public sealed class ApiKeyVerifier(
 
         // Unknown prefixes are remembered briefly too, so made-up keys cannot each cost a database
         // query; creating a key announces its prefix, which drops this note on every replica.
-        local.Set(entry is null ? UnknownKey(prefix) : LocalKey(prefix), (object?)entry ?? Noted, new MemoryCacheEntryOptions
+        var kept = entry is null ? UnknownKey(prefix) : LocalKey(prefix);
+        local.Set(kept, (object?)entry ?? Noted, new MemoryCacheEntryOptions
         {
             AbsoluteExpirationRelativeToNow = options.Value.LocalCacheLifetime,
             Size = 1,
         });
+        if (Interlocked.Read(ref changesAnnounced) != announcedBefore)
+        {
+            local.Remove(kept);
+        }
+
         return (entry, true);
     }
 

@@ -81,9 +81,9 @@ internal sealed class RateLimitMiddleware(
             return;
         }
 
-        // Refused here: the limits not spent did not see a scan either (a runaway key's retries
-        // must not use up its issuer's and its project's).
-        await RefundAsync(counted.Where(c => !c.State.Exceeded), now);
+        // Refused here: no count keeps it. A spent count stays at its limit, so the next request
+        // is refused as well; the others (a runaway key's issuer, its project) are not used up.
+        await RefundAsync(counted, now);
         var state = closest.State;
         metrics.RateLimitRejections.Add(1, new KeyValuePair<string, object?>("policy", state.Policy));
         await ApiProblems.TooManyRequests(

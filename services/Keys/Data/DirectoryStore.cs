@@ -134,18 +134,21 @@ internal sealed class DirectoryStore(NpgsqlDataSource db)
 
     /// <summary>
     /// Gives the person the role in the team; the role they had there before (null: none, a new
-    /// membership), as the statement's snapshot saw it (a locking read would skip the row the
-    /// statement itself updates).
+    /// membership). The row is locked as it is read, so a concurrent change of the same membership
+    /// waits and then sees this one's role.
     /// </summary>
-    public static Task<string?> PutMembershipAsync(AuditedTransaction change, Guid teamId, Guid userId, string role, DateTime now) =>
-        change.Connection.QuerySingleAsync<string?>(change.Command(
+    public static async Task<string?> PutMembershipAsync(AuditedTransaction change, Guid teamId, Guid userId, string role, DateTime now)
+    {
+        var previous = await change.Connection.QuerySingleOrDefaultAsync<string?>(change.Command(
+            "SELECT role FROM memberships WHERE team_id = @teamId AND user_id = @userId FOR UPDATE", new { teamId, userId }));
+        await change.Connection.ExecuteAsync(change.Command(
             """
-            WITH previous AS (SELECT role FROM memberships WHERE team_id = @teamId AND user_id = @userId)
             INSERT INTO memberships (team_id, user_id, role, created_at) VALUES (@teamId, @userId, @role, @now)
             ON CONFLICT (team_id, user_id) DO UPDATE SET role = excluded.role
-            RETURNING (SELECT role FROM previous)
             """,
             new { teamId, userId, role, now }));
+        return previous;
+    }
 
     /// <summary>Removes the membership; false when there was none.</summary>
     public static async Task<bool> DeleteMembershipAsync(AuditedTransaction change, Guid teamId, Guid userId) =>

@@ -26,7 +26,7 @@ internal sealed class StaleScanReaper(
             {
                 await ReapAsync(stoppingToken);
             }
-            catch (Exception ex) when (DatabaseOutage.Is(ex) || DependencyOutage.Is(ex))
+            catch (Exception ex) when (ex is NpgsqlException || DatabaseOutage.Is(ex) || DependencyOutage.Is(ex))
             {
                 logger.LogWarning(ex, "Could not look for interrupted scans; trying again in {Interval}", options.Value.ReaperInterval);
             }

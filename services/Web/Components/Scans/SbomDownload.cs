@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Authentication;
 using TrustedOss.ServiceDefaults;
+using TrustedOss.ServiceDefaults.Http;
 using TrustedOss.Web.Api;
 using TrustedOss.Web.Session;
 
@@ -39,7 +40,14 @@ internal static class SbomDownload
 
         if (sbom is null)
         {
-            // A link the person followed: the answer says, in words, why there is no file.
+            // A link the person followed: the answer says, in words, why there is no file. Anything
+            // but "not there" and "not yours" is this system's trouble: 503, to be retried.
+            if (status is not (HttpStatusCode.NotFound or HttpStatusCode.Forbidden))
+            {
+                status = HttpStatusCode.ServiceUnavailable;
+                http.Response.Headers.RetryAfter = ApiProblems.OutageRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
             return TypedResults.Text(Refusal(status), "text/plain; charset=utf-8", statusCode: (int)status);
         }
 
@@ -52,8 +60,6 @@ internal static class SbomDownload
     {
         HttpStatusCode.NotFound => "There is no SBOM for this scan: it has not succeeded (yet), or it is not one you may read.",
         HttpStatusCode.Forbidden => "You may not read this scan's SBOM.",
-        HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests or HttpStatusCode.GatewayTimeout =>
-            "Part of the system is not answering right now. Try again in a moment.",
-        _ => $"The SBOM could not be fetched (the API answered {(int)status}). Try again in a moment.",
+        _ => "Part of the system is not answering right now. Try again in a moment.",
     };
 }
