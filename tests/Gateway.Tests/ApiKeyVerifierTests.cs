@@ -95,6 +95,21 @@ public sealed class ApiKeyVerifierTests : IDisposable
     }
 
     [Fact]
+    public async Task A_change_announced_as_a_lookups_entry_is_being_kept_drops_it_again()
+    {
+        var key = shared.Issue();
+        using var keeping = new AnnouncingCache(cache, () => shared.Revoke(key));
+        var announced = new ApiKeyVerifier(keeping, shared, Options.Create(KeyOptions),
+            Options.Create(new ApiKeyVerifierOptions { FailuresPerMinute = 3 }), new GatewayMetrics(meters), time);
+        keeping.Verifier = announced;
+
+        await announced.VerifyAsync(key, Client, CancellationToken.None);
+
+        Assert.Equal(ApiKeyVerifier.Outcome.Refused, (await announced.VerifyAsync(key, Client, CancellationToken.None)).Outcome);
+        Assert.Equal(2, shared.Finds);
+    }
+
+    [Fact]
     public async Task An_unknown_prefix_is_remembered_until_a_key_with_it_is_announced()
     {
         var key = ApiKeyFormat.NewKey();
@@ -326,6 +341,35 @@ public sealed class ApiKeyVerifierTests : IDisposable
         }
 
         public void NoteUse(Guid keyId, IPAddress? client) => Notes++;
+    }
+
+    /// <summary>A cache that announces a change of the key just as a key's entry is being kept (after the lookup's first check).</summary>
+    private sealed class AnnouncingCache(IMemoryCache inner, Action revoke) : IMemoryCache
+    {
+        private bool announced;
+
+        public ApiKeyVerifier? Verifier { get; set; }
+
+        public ICacheEntry CreateEntry(object key)
+        {
+            if (!announced && key is string name && name.StartsWith("key:", StringComparison.Ordinal))
+            {
+                announced = true;
+                revoke();
+                // The announcement reaches this verifier too, whose entry is not kept yet.
+                Verifier?.Forget(name["key:".Length..]);
+            }
+
+            return inner.CreateEntry(key);
+        }
+
+        public void Remove(object key) => inner.Remove(key);
+
+        public bool TryGetValue(object key, out object? value) => inner.TryGetValue(key, out value);
+
+        public void Dispose()
+        {
+        }
     }
 
     private sealed class MeterFactory : System.Diagnostics.Metrics.IMeterFactory
