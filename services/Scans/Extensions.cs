@@ -56,5 +56,6 @@ internal static class Extensions
         builder.Services.AddHostedService(services => services.GetRequiredService<ScanQueue>());
         builder.Services.AddSingleton<ScanMetrics>();
         builder.Services.AddSingleton<ActiveScans>();
+        builder.Services.AddSingleton<ActiveNoteClears>();
     }
 }

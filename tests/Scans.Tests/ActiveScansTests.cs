@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using TrustedOss.Contracts;
 using TrustedOss.Redis;
+using TrustedOss.Scans.Data;
 using TrustedOss.Scans.Running;
 using TrustedOss.TestSupport;
 
@@ -17,17 +18,22 @@ public sealed class ActiveScansTests : IAsyncLifetime
     private ConnectionMultiplexer redis = null!;
     private ActiveScans active = null!;
 
+    /// <summary>A database no command reaches (nothing listens there).</summary>
+    private readonly Npgsql.NpgsqlDataSource database = Npgsql.NpgsqlDataSource.Create("Host=127.0.0.1;Port=9;Username=none");
+
     public async Task InitializeAsync()
     {
         server = await RedisServer.StartAsync();
         redis = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString);
+        // Redis answers every command here, so no note is ever kept in the database for later (the system tests cover that).
         active = new ActiveScans(redis, new RedisDeadline(Options.Create(new RedisDeadlineOptions { RequestDeadline = TimeSpan.FromSeconds(5) }), TimeProvider.System),
-            NullLogger<ActiveScans>.Instance);
+            new ActiveNoteClears(database, TimeProvider.System), NullLogger<ActiveScans>.Instance);
     }
 
     public async Task DisposeAsync()
     {
         await redis.DisposeAsync();
+        await database.DisposeAsync();
         server.Dispose();
     }
 

@@ -1,16 +1,24 @@
+using Npgsql;
 using StackExchange.Redis;
 using TrustedOss.Contracts;
+using TrustedOss.Data;
 using TrustedOss.Redis;
+using TrustedOss.Scans.Data;
 
 namespace TrustedOss.Scans.Running;
 
 /// <summary>
 /// Keeps the <see cref="ActiveScanMarker"/> notes true: set when a scan is queued, removed when it
-/// ends. Best effort by design: Redis not answering costs only a note (a delivery for the same ref
-/// then starts a second scan), never the scan.
+/// ends. Redis not answering never costs the scan. A note not written costs only a note (a delivery
+/// for the same ref then starts a second scan). A note not removed would skip every delivery for the
+/// ref for its whole lifetime, so the scan is kept in the database and its note is removed when
+/// Redis answers again (<see cref="ClearPendingAsync"/>).
 /// </summary>
-internal sealed class ActiveScans(IConnectionMultiplexer redis, RedisDeadline redisDeadline, ILogger<ActiveScans> logger)
+internal sealed class ActiveScans(IConnectionMultiplexer redis, RedisDeadline redisDeadline, ActiveNoteClears pending, ILogger<ActiveScans> logger)
 {
+    /// <summary>How many pending notes one <see cref="ClearPendingAsync"/> removes at most.</summary>
+    private const int ClearBatch = 200;
+
     /// <summary>
     /// The note is written after the scan's commit, and the runner may end the scan first (a ref
     /// that is not there fails at once): a note written then would name an ended scan for its whole
@@ -29,26 +37,71 @@ internal sealed class ActiveScans(IConnectionMultiplexer redis, RedisDeadline re
         return 0
         """;
 
-    public Task StartedAsync(Scan scan) =>
-        RunAsync(Start, scan.Id, scan.ProjectId, scan.Ref, ActiveScanMarker.Lifetime);
-
-    public Task EndedAsync(Guid scanId, Guid projectId, string? gitRef) =>
-        RunAsync(End, scanId, projectId, gitRef, ActiveScanMarker.EndedLifetime);
-
-    private Task RunAsync(string script, Guid scanId, Guid projectId, string? gitRef, TimeSpan lifetime) =>
-        BestEffortAsync(redis.GetDatabase().ScriptEvaluateAsync(script,
-            [ActiveScanMarker.Key(projectId, gitRef), ActiveScanMarker.EndedKey(projectId, scanId)],
-            [scanId.ToString(), (long)lifetime.TotalMilliseconds]), scanId);
-
-    private async Task BestEffortAsync<T>(Task<T> command, Guid scanId)
+    public async Task StartedAsync(Scan scan)
     {
         try
         {
-            await redisDeadline.WithinAsync(command);
+            await RunAsync(Start, scan.Id, scan.ProjectId, scan.Ref, ActiveScanMarker.Lifetime);
         }
         catch (Exception ex) when (RedisOutage.Is(ex))
         {
-            logger.LogWarning("The active-scan note of scan {ScanId} could not be written ({Reason})", scanId, ex.Message);
+            logger.LogWarning("The active-scan note of scan {ScanId} could not be written ({Reason})", scan.Id, ex.Message);
         }
     }
+
+    public async Task EndedAsync(Guid scanId, Guid projectId, string? gitRef)
+    {
+        try
+        {
+            await RunAsync(End, scanId, projectId, gitRef, ActiveScanMarker.EndedLifetime);
+            return;
+        }
+        catch (Exception ex) when (RedisOutage.Is(ex))
+        {
+            logger.LogWarning("The active-scan note of scan {ScanId} could not be removed ({Reason}); it is removed once Redis answers", scanId, ex.Message);
+        }
+
+        try
+        {
+            await pending.AddAsync(scanId, projectId, gitRef, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is NpgsqlException || DatabaseOutage.Is(ex))
+        {
+            logger.LogError(ex, "The active-scan note of scan {ScanId} could not be kept for removal either; it expires by itself", scanId);
+        }
+    }
+
+    /// <summary>
+    /// Removes the notes of scans that ended while Redis did not answer, oldest first; stops at the
+    /// first that Redis does not take (it is still away). Says how many were removed.
+    /// </summary>
+    public async Task<int> ClearPendingAsync(CancellationToken cancellationToken)
+    {
+        var due = await pending.DueAsync(ClearBatch, cancellationToken);
+        var cleared = new List<Guid>();
+        foreach (var note in due)
+        {
+            try
+            {
+                await RunAsync(End, note.ScanId, note.ProjectId, note.Ref, ActiveScanMarker.EndedLifetime);
+                cleared.Add(note.ScanId);
+            }
+            catch (Exception ex) when (RedisOutage.Is(ex))
+            {
+                break;
+            }
+        }
+
+        if (cleared.Count > 0)
+        {
+            await pending.RemoveAsync(cleared, cancellationToken);
+        }
+
+        return cleared.Count;
+    }
+
+    private Task<RedisResult> RunAsync(string script, Guid scanId, Guid projectId, string? gitRef, TimeSpan lifetime) =>
+        redisDeadline.WithinAsync(redis.GetDatabase().ScriptEvaluateAsync(script,
+            [ActiveScanMarker.Key(projectId, gitRef), ActiveScanMarker.EndedKey(projectId, scanId)],
+            [scanId.ToString(), (long)lifetime.TotalMilliseconds]));
 }

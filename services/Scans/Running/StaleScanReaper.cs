@@ -10,8 +10,9 @@ namespace TrustedOss.Scans.Running;
 /// Ends scans whose runner died (a crash or restart mid-run leaves a scan "running" forever, and
 /// an active API scan blocks new triggers of its project and ref with 409). A scan running longer
 /// than <see cref="ScanRunnerOptions.RunningLease"/>, or queued longer than
-/// <see cref="ScanRunnerOptions.QueuedLease"/>, is marked failed with a message that says so.
-/// Any replica may run it: the updates are idempotent.
+/// <see cref="ScanRunnerOptions.QueuedLease"/>, is marked failed with a message that says so. Each
+/// round also removes the active-scan notes Redis did not take away when their scans ended
+/// (<see cref="ActiveScans.ClearPendingAsync"/>). Any replica may run it: the updates are idempotent.
 /// </summary>
 internal sealed class StaleScanReaper(
     ScanStore scans, ActiveScans active, IOptions<ScanRunnerOptions> options, TimeProvider time, ILogger<StaleScanReaper> logger)
@@ -45,6 +46,11 @@ internal sealed class StaleScanReaper(
         if (reaped.Count > 0)
         {
             logger.LogWarning("Marked {Count} interrupted scans as failed", reaped.Count);
+        }
+
+        if (await active.ClearPendingAsync(cancellationToken) is > 0 and var cleared)
+        {
+            logger.LogInformation("Removed the active-scan notes of {Count} scans that ended while Redis did not answer", cleared);
         }
     }
 }
