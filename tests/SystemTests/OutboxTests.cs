@@ -1,10 +1,12 @@
+using System.Net.Http.Json;
 using Npgsql;
+using RabbitMQ.Client;
 using TrustedOss.AppHost;
 using TrustedOss.SystemTests.Support;
 
 namespace TrustedOss.SystemTests;
 
-/// <summary>The outbox sends each message once and never lets one bad message hold up the others.</summary>
+/// <summary>The outbox sends each message once, keeps what no queue takes yet, and never lets one bad message hold up the others.</summary>
 [Collection(SystemTestGroup.Name)]
 public sealed class OutboxTests(SystemFixture system)
 {
@@ -48,5 +50,38 @@ public sealed class OutboxTests(SystemFixture system)
         await using var query = new NpgsqlCommand("SELECT error FROM outbox_messages WHERE id = @id AND failed_at IS NOT NULL", connection);
         query.Parameters.AddWithValue("id", poisonId);
         Assert.Contains("NoSuchMessage", (string)(await query.ExecuteScalarAsync())!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_message_no_queue_takes_yet_stays_in_the_outbox_until_one_does()
+    {
+        using var repository = GitRepository.Create();
+        var project = await api.ProjectAsync(await api.TeamAsync(), repository.FileUrl);
+        using var pipeline = api.With(await api.AdminKeyAsync("org"));
+        // As on a first start before the Scan service's consumers have declared their queues: the
+        // scan requests' exchange leads to no queue. RabbitMQ would drop what is published there.
+        var factory = new ConnectionFactory { Uri = new Uri(await system.ConnectionStringAsync(ResourceNames.RabbitMq)) };
+        await using var broker = await factory.CreateConnectionAsync();
+        await using var channel = await broker.CreateChannelAsync();
+        const string messageExchange = "TrustedOss.Contracts:ScanRequested", consumerExchange = "scan-requested";
+        await channel.ExchangeUnbindAsync(consumerExchange, messageExchange, "");
+        Scans.Scan scan;
+        try
+        {
+            scan = await Scans.TriggeredAsync(pipeline, project.Id);
+            // The relay publishes the request (at least once a second) and RabbitMQ returns it.
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            await using var connection = await system.OpenDatabaseAsync(ResourceNames.ScansDatabase);
+            await using var query = new NpgsqlCommand("SELECT count(*) FROM outbox_messages WHERE body::text LIKE @scan AND failed_at IS NULL", connection);
+            query.Parameters.AddWithValue("scan", $"%{scan.Id}%");
+            Assert.Equal(1L, (long)(await query.ExecuteScalarAsync())!);
+            Assert.Equal("queued", (await pipeline.GetFromJsonAsync<Scans.Scan>($"/v1/scans/{scan.Id}", Json.Api))!.Status);
+        }
+        finally
+        {
+            await channel.ExchangeBindAsync(consumerExchange, messageExchange, "");
+        }
+
+        Assert.Equal("succeeded", (await Scans.FinishedAsync(pipeline, scan.Id)).Status);
     }
 }

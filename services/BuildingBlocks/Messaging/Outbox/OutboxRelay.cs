@@ -12,14 +12,17 @@ namespace TrustedOss.Messaging.Outbox;
 /// <summary>
 /// Publishes committed outbox messages to RabbitMQ, then deletes them, in one transaction that
 /// holds their rows (<c>FOR UPDATE SKIP LOCKED</c>): replicas share the work without sending a
-/// message twice in the normal case. If RabbitMQ is down the rows stay and are retried; a crash
-/// between publish and delete can repeat a message, which consumers treat idempotently.
+/// message twice in the normal case. If RabbitMQ is down the rows stay and are retried, and so does
+/// a message RabbitMQ returns because no queue takes its type yet (each is published mandatory); a
+/// crash between publish and delete can repeat a message, which consumers treat idempotently.
 /// </summary>
 internal sealed class OutboxRelay(
     NpgsqlDataSource db, IBus bus, OutboxSignal signal, IOptions<OutboxOptions> options, ILogger<OutboxRelay> logger)
     : BackgroundService
 {
     private static readonly ActivitySource ActivitySource = new(Telemetry.NameOf("Messaging"));
+
+    private static readonly Action<PublishContext> Mandatory = context => context.Mandatory = true;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -82,24 +85,49 @@ internal sealed class OutboxRelay(
             publishing.Add((id, PublishAsync(message, type, traceParent, deadline.Token)));
         }
 
-        // The batch is published at once, each message waiting only for its own confirm. If any
-        // fails, nothing is deleted: the batch is sent again, and consumers ignore what they saw.
-        // The deadline also bounds the wait itself, should a publish not heed its cancellation.
-        await Task.WhenAll(publishing.Select(p => p.Publish)).WaitAsync(options.Value.PublishTimeout, cancellationToken);
-        var sent = publishing.Select(p => p.Id).ToList();
-
-        // The delete need not wait for the disk: were it lost in a crash, the batch would be sent
-        // again, which consumers already take in their stride. Every commit of the service's own
-        // changes still waits.
-        await using (var delete = new NpgsqlCommand(
-            "SET LOCAL synchronous_commit TO off; DELETE FROM outbox_messages WHERE id = ANY(@ids)", connection, transaction))
+        // The batch is published at once, each message waiting only for its own confirm. What
+        // RabbitMQ confirmed is deleted; what it returned or did not confirm stays and is sent again
+        // (consumers ignore what they saw). The deadline also bounds the wait itself, should a
+        // publish not heed its cancellation.
+        var outcomes = Task.WhenAll(publishing.Select(p => p.Publish));
+        try
         {
+            await outcomes.WaitAsync(options.Value.PublishTimeout, cancellationToken);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Each message's own outcome is read below.
+        }
+
+        var sent = publishing.Where(p => p.Publish.IsCompletedSuccessfully).Select(p => p.Id).ToList();
+        var kept = publishing.Where(p => !p.Publish.IsCompletedSuccessfully).Select(p => p.Publish).ToList();
+        if (sent.Count > 0)
+        {
+            // The delete need not wait for the disk: were it lost in a crash, the batch would be
+            // sent again, which consumers already take in their stride. Every commit of the
+            // service's own changes still waits.
+            await using var delete = new NpgsqlCommand(
+                "SET LOCAL synchronous_commit TO off; DELETE FROM outbox_messages WHERE id = ANY(@ids)", connection, transaction);
             delete.Parameters.AddWithValue("ids", sent.ToArray());
             await delete.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
+        if (kept.Count > 0)
+        {
+            throw Unsent(kept);
+        }
+
         return ids.Count;
+    }
+
+    /// <summary>Why messages stayed: RabbitMQ returned them (no queue takes their type: its consumer has not started yet), or did not confirm them.</summary>
+    private static Exception Unsent(List<Task> kept)
+    {
+        var returned = kept.Count(t => t.Exception?.InnerException is MessageReturnedException);
+        return returned > 0
+            ? new MessageReturnedException($"RabbitMQ returned {returned} of the batch's messages: no queue takes their type yet (its consumer has not started)")
+            : new TimeoutException($"{kept.Count} of the batch's messages were not confirmed by RabbitMQ", kept.Select(t => t.Exception?.InnerException).FirstOrDefault(e => e is not null));
     }
 
     /// <summary>The message, or null when it can never be published (unknown type, unreadable body).</summary>
@@ -134,6 +162,8 @@ internal sealed class OutboxRelay(
         ActivityContext.TryParse(traceParent, null, out var parent);
         using var activity = ActivitySource.StartActivity("outbox publish", ActivityKind.Producer, parent);
         activity?.SetTag("messaging.message.type", typeName);
-        await bus.Publish(message, message.GetType(), cancellationToken);
+        // Mandatory: a message no queue takes (its consumer's queue not declared yet, on a first
+        // start) is returned by RabbitMQ, not dropped, and stays in the outbox until one does.
+        await bus.Publish(message, message.GetType(), Mandatory, cancellationToken);
     }
 }
