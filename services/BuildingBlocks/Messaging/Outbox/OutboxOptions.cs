@@ -14,8 +14,9 @@ public sealed class OutboxOptions
     public int BatchSize { get; set; } = 100;
 
     /// <summary>
-    /// How long a batch may take to be published and confirmed. Past it the batch is given up and
-    /// sent again (its rows were never deleted), so a publish that never completes cannot stop the relay.
+    /// How long a batch may take to be published and confirmed. Past it the messages not yet
+    /// confirmed are given up and sent again (their rows are kept), so a publish that never
+    /// completes cannot stop the relay.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(30);

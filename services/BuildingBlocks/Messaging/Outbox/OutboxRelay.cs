@@ -12,9 +12,10 @@ namespace TrustedOss.Messaging.Outbox;
 /// <summary>
 /// Publishes committed outbox messages to RabbitMQ, then deletes them, in one transaction that
 /// holds their rows (<c>FOR UPDATE SKIP LOCKED</c>): replicas share the work without sending a
-/// message twice in the normal case. If RabbitMQ is down the rows stay and are retried, and so does
-/// a message RabbitMQ returns because no queue takes its type yet (each is published mandatory); a
-/// crash between publish and delete can repeat a message, which consumers treat idempotently.
+/// message twice in the normal case. If RabbitMQ is down the rows stay and are retried. A message
+/// RabbitMQ returns because no queue takes its type yet (each is published mandatory) stays and is
+/// tried again later, without holding up the rows after it. A crash between publish and delete can
+/// repeat a message, which consumers treat idempotently.
 /// </summary>
 internal sealed class OutboxRelay(
     NpgsqlDataSource db, IBus bus, OutboxSignal signal, IOptions<OutboxOptions> options, ILogger<OutboxRelay> logger)
@@ -52,7 +53,11 @@ internal sealed class OutboxRelay(
         var ids = new List<long>();
         var messages = new List<(long Id, string Type, string Body, string? TraceParent)>();
         await using (var select = new NpgsqlCommand(
-            "SELECT id, message_type, body::text, trace_parent FROM outbox_messages WHERE failed_at IS NULL ORDER BY id LIMIT @batch FOR UPDATE SKIP LOCKED",
+            """
+            SELECT id, message_type, body::text, trace_parent FROM outbox_messages
+            WHERE failed_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= now())
+            ORDER BY id LIMIT @batch FOR UPDATE SKIP LOCKED
+            """,
             connection, transaction))
         {
             select.Parameters.AddWithValue("batch", options.Value.BatchSize);
@@ -86,49 +91,65 @@ internal sealed class OutboxRelay(
         }
 
         // The batch is published at once, each message waiting only for its own confirm. What
-        // RabbitMQ confirmed is deleted; what it returned or did not confirm stays and is sent again
-        // (consumers ignore what they saw). The deadline also bounds the wait itself, should a
-        // publish not heed its cancellation.
-        var outcomes = Task.WhenAll(publishing.Select(p => p.Publish));
+        // RabbitMQ confirmed is deleted; what it returned waits before it is tried again; what it
+        // did not confirm stays and the batch is tried again (consumers ignore what they saw). The
+        // deadline also bounds the wait itself, should a publish not heed its cancellation.
         try
         {
-            await outcomes.WaitAsync(options.Value.PublishTimeout, cancellationToken);
+            await Task.WhenAll(publishing.Select(p => p.Publish)).WaitAsync(options.Value.PublishTimeout, cancellationToken);
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {
             // Each message's own outcome is read below.
         }
 
-        var sent = publishing.Where(p => p.Publish.IsCompletedSuccessfully).Select(p => p.Id).ToList();
-        var kept = publishing.Where(p => !p.Publish.IsCompletedSuccessfully).Select(p => p.Publish).ToList();
-        if (sent.Count > 0)
+        // One look at each outcome: a publish may still complete while they are read.
+        var outcomes = publishing.Select(p => (p.Id, Outcome: OutcomeOf(p.Publish))).ToList();
+        var sent = outcomes.Where(o => o.Outcome == Published.Confirmed).Select(o => o.Id).ToArray();
+        var returned = outcomes.Where(o => o.Outcome == Published.Returned).Select(o => o.Id).ToArray();
+        var unconfirmed = outcomes.Count(o => o.Outcome == Published.Unconfirmed);
+        if (sent.Length > 0)
         {
             // The delete need not wait for the disk: were it lost in a crash, the batch would be
             // sent again, which consumers already take in their stride. Every commit of the
             // service's own changes still waits.
             await using var delete = new NpgsqlCommand(
                 "SET LOCAL synchronous_commit TO off; DELETE FROM outbox_messages WHERE id = ANY(@ids)", connection, transaction);
-            delete.Parameters.AddWithValue("ids", sent.ToArray());
+            delete.Parameters.AddWithValue("ids", sent);
             await delete.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await transaction.CommitAsync(cancellationToken);
-        if (kept.Count > 0)
+        if (returned.Length > 0)
         {
-            throw Unsent(kept);
+            await using var later = new NpgsqlCommand(
+                """
+                UPDATE outbox_messages SET returns = returns + 1,
+                    next_attempt_at = now() + make_interval(secs => least(60, power(2, least(returns, 6))))
+                WHERE id = ANY(@ids)
+                """, connection, transaction);
+            later.Parameters.AddWithValue("ids", returned);
+            await later.ExecuteNonQueryAsync(cancellationToken);
+            logger.LogWarning("RabbitMQ returned {Count} outbox messages: no queue takes their type yet (its consumer has not started); they are tried again later",
+                returned.Length);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        if (unconfirmed > 0)
+        {
+            throw new TimeoutException($"RabbitMQ did not confirm {unconfirmed} of the batch's messages; they are sent again");
         }
 
         return ids.Count;
     }
 
-    /// <summary>Why messages stayed: RabbitMQ returned them (no queue takes their type: its consumer has not started yet), or did not confirm them.</summary>
-    private static Exception Unsent(List<Task> kept)
+    private enum Published { Confirmed, Returned, Unconfirmed }
+
+    private static Published OutcomeOf(Task publish) => publish.Status switch
     {
-        var returned = kept.Count(t => t.Exception?.InnerException is MessageReturnedException);
-        return returned > 0
-            ? new MessageReturnedException($"RabbitMQ returned {returned} of the batch's messages: no queue takes their type yet (its consumer has not started)")
-            : new TimeoutException($"{kept.Count} of the batch's messages were not confirmed by RabbitMQ", kept.Select(t => t.Exception?.InnerException).FirstOrDefault(e => e is not null));
-    }
+        TaskStatus.RanToCompletion => Published.Confirmed,
+        TaskStatus.Faulted when publish.Exception?.InnerException is MessageReturnedException => Published.Returned,
+        _ => Published.Unconfirmed,
+    };
 
     /// <summary>The message, or null when it can never be published (unknown type, unreadable body).</summary>
     private object? Read(string typeName, string body)
