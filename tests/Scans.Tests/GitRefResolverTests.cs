@@ -48,6 +48,15 @@ public sealed class GitRefResolverTests : IDisposable
     }
 
     [Fact]
+    public async Task An_annotated_tag_named_in_full_resolves_to_its_commit_not_the_tag_object()
+    {
+        // As a tag push names it.
+        var resolved = await Resolver().ResolveAsync($"file://{repository}", "refs/tags/v2", CancellationToken.None);
+
+        Assert.Equal((head, "refs/tags/v2"), (resolved.CommitSha, resolved.Ref));
+    }
+
+    [Fact]
     public async Task File_repositories_are_refused_unless_allowed()
     {
         var error = await FailureAsync(Resolver(allowFile: false).ResolveAsync($"file://{repository}", null, CancellationToken.None));

@@ -48,16 +48,21 @@ public sealed class InterruptedScanTests(SystemFixture system)
         var projectId = Guid.NewGuid();
         var stale = Guid.NewGuid();
         var fresh = Guid.NewGuid();
+        // Run again a moment ago, first started long ago: its run keeps stopping the service.
+        var restarted = Guid.NewGuid();
         await using var connection = await system.OpenDatabaseAsync(ResourceNames.ScansDatabase);
         await using (var insert = new NpgsqlCommand(
             """
             INSERT INTO scans (id, project_id, kind, status, ref, trigger, created_at, started_at) VALUES
                 (@stale, @projectId, 'source', 'running', 'main', 'api', now() - interval '2 hours', now() - interval '2 hours'),
-                (@fresh, @projectId, 'source', 'running', 'dev', 'api', now(), now())
+                (@fresh, @projectId, 'source', 'running', 'dev', 'api', now(), now());
+            INSERT INTO scans (id, project_id, kind, status, ref, trigger, created_at, started_at, first_started_at) VALUES
+                (@restarted, @projectId, 'source', 'running', 'crashing', 'api', now() - interval '2 hours', now(), now() - interval '2 hours')
             """, connection))
         {
             insert.Parameters.AddWithValue("stale", stale);
             insert.Parameters.AddWithValue("fresh", fresh);
+            insert.Parameters.AddWithValue("restarted", restarted);
             insert.Parameters.AddWithValue("projectId", projectId);
             await insert.ExecuteNonQueryAsync();
         }
@@ -65,6 +70,7 @@ public sealed class InterruptedScanTests(SystemFixture system)
         var message = await Eventually.ValueAsync(() => FailureAsync(connection, stale), TimeSpan.FromSeconds(30), "the stale scan to be failed");
 
         Assert.Contains("interrupted", message, StringComparison.Ordinal);
+        Assert.Contains("interrupted", await FailureAsync(connection, restarted), StringComparison.Ordinal);
         Assert.Null(await FailureAsync(connection, fresh));
     }
 

@@ -122,18 +122,22 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, TimeProvider
     /// <summary>
     /// Moves a queued scan to running for the delivery of <paramref name="messageId"/>; also true for
     /// a redelivery of that same message while the scan is still running (its run was cut short).
-    /// False when the scan has ended or another message started it.
+    /// False when the scan has ended or another message started it. The first run's start is kept:
+    /// a scan whose run stops the service each time (out of memory) is failed by the reaper
+    /// <see cref="Running.ScanRunnerOptions.RunningLease"/> after it, not run again for ever.
     /// </summary>
     public async Task<bool> TryStartAsync(Guid id, Guid messageId, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition(
             """
-            UPDATE scans SET status = 'running', started_at = @now, run_message_id = @messageId
+            UPDATE scans SET status = 'running', started_at = @now, first_started_at = coalesce(first_started_at, @now), run_message_id = @messageId
             WHERE id = @id AND (status = 'queued' OR (status = 'running' AND run_message_id = @messageId))
             """,
             new { id, messageId, now = time.UtcNowForDatabase() }, cancellationToken: cancellationToken)) == 1;
     }
+
+    private const int SbomWriteTimeoutSeconds = 60;
 
     /// <summary>Ends a running scan succeeded, with its document, in one transaction.</summary>
     public async Task SucceedAsync(Guid id, string commitSha, string resolvedRef, InventoryOutcome inventory, CancellationToken cancellationToken)
@@ -150,10 +154,11 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, TimeProvider
             new { id, commitSha, resolvedRef, componentCount = inventory.ComponentCount, now }, transaction, cancellationToken: cancellationToken));
         if (updated == 1)
         {
+            // A document of many megabytes takes longer to send than the usual command is allowed.
             await connection.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO scan_sboms (scan_id, document, etag, created_at) VALUES (@id, @document, @etag, @now)",
                 new { id, document = inventory.Sbom, etag = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(inventory.Sbom)), now },
-                transaction, cancellationToken: cancellationToken));
+                transaction, SbomWriteTimeoutSeconds, cancellationToken: cancellationToken));
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -212,7 +217,7 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, TimeProvider
                 error_message = CASE status
                 WHEN 'running' THEN 'The scan was interrupted before it finished (its runner stopped). Trigger it again.'
                 ELSE 'The scan was never started. Trigger it again.' END
-            WHERE (status = 'running' AND started_at < @runningSince) OR (status = 'queued' AND created_at < @queuedSince)
+            WHERE (status = 'running' AND coalesce(first_started_at, started_at) < @runningSince) OR (status = 'queued' AND created_at < @queuedSince)
             RETURNING id, project_id AS ProjectId, ref
             """,
             new { now = time.UtcNowForDatabase(), runningSince, queuedSince }, cancellationToken: cancellationToken))];

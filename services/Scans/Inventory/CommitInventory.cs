@@ -56,7 +56,24 @@ public sealed class CommitInventory(GitRefResolver git, IOptions<ScanRunnerOptio
         }
         finally
         {
+            RemoveWorkFolder(work);
+        }
+    }
+
+    /// <summary>
+    /// Best effort: a git that was just stopped (a timeout, a repository over the limit, the service
+    /// stopping) may still be writing there, and a failed delete must not replace the scan's own
+    /// outcome with an internal error.
+    /// </summary>
+    private void RemoveWorkFolder(DirectoryInfo work)
+    {
+        try
+        {
             work.Delete(recursive: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning(ex, "The scan's work folder {Folder} could not be removed", work.FullName);
         }
     }
 

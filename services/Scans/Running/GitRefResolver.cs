@@ -70,8 +70,9 @@ public sealed partial class GitRefResolver(IOptions<ScanRunnerOptions> options, 
 
     private static Resolved Named(IReadOnlyList<string[]> lines, string requested)
     {
-        // A branch wins over a tag of the same name; an annotated tag resolves to its commit (^{}).
-        string[] candidates = [requested, $"refs/heads/{requested}", $"refs/tags/{requested}^{{}}", $"refs/tags/{requested}"];
+        // A branch wins over a tag of the same name; an annotated tag resolves to its commit (^{}),
+        // whether it is named in full (refs/tags/v1, as tag pushes name it) or not.
+        string[] candidates = [$"{requested}^{{}}", requested, $"refs/heads/{requested}", $"refs/tags/{requested}^{{}}", $"refs/tags/{requested}"];
         foreach (var candidate in candidates)
         {
             if (lines.FirstOrDefault(l => l.Length == 2 && l[1] == candidate) is { } line)
