@@ -40,7 +40,10 @@ internal static class Extensions
         builder.Services.AddOptions<ScanRunnerOptions>()
             .BindConfiguration(ScanRunnerOptions.SectionName)
             .ValidateDataAnnotations()
-            .Validate(o => o.RunningLease > o.GitTimeout, "Scans:RunningLease must exceed Scans:GitTimeout.")
+            // A run may take its fetch and four other git steps at their longest: a lease shorter
+            // than that fails healthy scans as interrupted.
+            .Validate(o => o.RunningLease > o.FetchTimeout + (4 * o.GitTimeout),
+                "Scans:RunningLease must exceed Scans:FetchTimeout plus four times Scans:GitTimeout (the longest a run's git steps may take).")
             .Validate(o => o.AllowedPrivateNetworks.All(n => IPNetwork.TryParse(n, out _)),
                 "Scans:AllowedPrivateNetworks must list networks in CIDR notation (10.20.0.0/16).")
             .ValidateOnStart();

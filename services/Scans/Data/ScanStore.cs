@@ -200,6 +200,9 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, TimeProvider
             new { id, error.Code, error.Message, now = time.UtcNowForDatabase() }, cancellationToken: cancellationToken));
     }
 
+    /// <summary>How many abandoned scans one round of the reaper fails at most.</summary>
+    private const int AbandonedBatch = 500;
+
     /// <summary>A scan that was failed because its runner was gone: its id, project and the ref it was queued for.</summary>
     public sealed record AbandonedScan(Guid Id, Guid ProjectId, string? Ref);
 
@@ -209,18 +212,24 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, TimeProvider
     /// </summary>
     public async Task<IReadOnlyList<AbandonedScan>> FailAbandonedAsync(DateTime runningSince, DateTime queuedSince, CancellationToken cancellationToken)
     {
+        // At most a batch a round: after a long outage thousands may be due, and one statement
+        // failing them all could outlast the command timeout round after round.
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         return [.. await connection.QueryAsync<AbandonedScan>(new CommandDefinition(
             """
+            WITH due AS (
+                SELECT id FROM scans
+                WHERE (status = 'running' AND coalesce(first_started_at, started_at) < @runningSince) OR (status = 'queued' AND created_at < @queuedSince)
+                LIMIT @batch FOR UPDATE SKIP LOCKED)
             UPDATE scans SET status = 'failed', completed_at = @now,
                 error_code = CASE status WHEN 'running' THEN 'interrupted' ELSE 'never_started' END,
                 error_message = CASE status
                 WHEN 'running' THEN 'The scan was interrupted before it finished (its runner stopped). Trigger it again.'
                 ELSE 'The scan was never started. Trigger it again.' END
-            WHERE (status = 'running' AND coalesce(first_started_at, started_at) < @runningSince) OR (status = 'queued' AND created_at < @queuedSince)
-            RETURNING id, project_id AS ProjectId, ref
+            FROM due WHERE scans.id = due.id
+            RETURNING scans.id, scans.project_id AS ProjectId, scans.ref
             """,
-            new { now = time.UtcNowForDatabase(), runningSince, queuedSince }, cancellationToken: cancellationToken))];
+            new { now = time.UtcNowForDatabase(), runningSince, queuedSince, batch = AbandonedBatch }, cancellationToken: cancellationToken))];
     }
 }
 

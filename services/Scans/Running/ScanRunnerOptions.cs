@@ -59,7 +59,7 @@ public sealed class ScanRunnerOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan GitTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>A scan running longer than this lost its runner and is failed (must exceed <see cref="GitTimeout"/>).</summary>
+    /// <summary>A scan running longer than this (from its first start) lost its runner and is failed (must exceed <see cref="FetchTimeout"/> plus four <see cref="GitTimeout"/>s).</summary>
     [Range(typeof(TimeSpan), "00:00:02", "1.00:00:00")]
     public TimeSpan RunningLease { get; set; } = TimeSpan.FromMinutes(10);
 
