@@ -10,7 +10,7 @@ namespace TrustedOss.SystemTests;
 /// <summary>
 /// The note that a scan of a project and ref is going (webhook deliveries for the ref are answered
 /// skipped_active_scan while it is there) outlives no scan for long, even one that ends while Redis
-/// does not answer.
+/// does not take the Scan service's commands.
 /// </summary>
 [Collection(SystemTestGroup.Name)]
 public sealed class ActiveScanNoteTests(SystemFixture system) : IDisposable
@@ -23,7 +23,7 @@ public sealed class ActiveScanNoteTests(SystemFixture system) : IDisposable
     public void Dispose() => webhooks.Dispose();
 
     [Fact]
-    public async Task A_scan_that_ends_while_Redis_is_paused_has_its_note_removed_once_Redis_is_back()
+    public async Task A_note_Redis_did_not_remove_when_its_scan_ended_is_removed_once_Redis_takes_commands_again()
     {
         using var repository = GitRepository.Create();
         var project = await api.ProjectAsync(await api.TeamAsync(), repository.FileUrl);

@@ -46,8 +46,9 @@ internal sealed class WebPage : IAsyncDisposable
     /// <summary>
     /// Signs in through the sign-in form, from wherever the page is, and waits for the answer page.
     /// When the page says signing in is not possible right now (a dependency did not answer in
-    /// time, which a machine this busy can cause), the person tries again a moment later, a few
-    /// times, as <see cref="Api.LoginAsync"/> retries a 503.
+    /// time, which a machine this busy can cause, above all while the system is still warming up),
+    /// the person tries again a moment later, for up to about five seconds, as
+    /// <see cref="Api.LoginAsync"/> retries a 503.
     /// </summary>
     public async Task SignInAsync(string email, string password)
     {
@@ -61,7 +62,7 @@ internal sealed class WebPage : IAsyncDisposable
             await Page.GetByLabel("Email").FillAsync(email);
             await Page.GetByLabel("Password").FillAsync(password);
             await SubmitAsync(Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }));
-            if (attempt == 3 || !await Page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "Signing in is not possible right now" }).IsVisibleAsync())
+            if (attempt == 6 || !await Page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "Signing in is not possible right now" }).IsVisibleAsync())
             {
                 return;
             }
