@@ -105,7 +105,8 @@ public sealed class CommitInventory(GitRefResolver git, IOptions<ScanRunnerOptio
         try
         {
             await RunAsync(remote, ["-C", work.FullName, "-c", "protocol.version=2", "fetch", "--quiet", "--depth=1", "--no-tags",
-                "--no-recurse-submodules", "--", remote.Url, commitSha], 64 * 1024, limits.FetchTimeout, "fetch", tooLarge.Token);
+                "--no-recurse-submodules", "--", remote.Url, commitSha], 64 * 1024, limits.FetchTimeout, "fetch", tooLarge.Token,
+                missing: ScanError.CommitNotFound(commitSha));
         }
         catch (OperationCanceledException) when (tooLarge.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -207,18 +208,30 @@ public sealed class CommitInventory(GitRefResolver git, IOptions<ScanRunnerOptio
         return new ManifestFiles(contents);
     }
 
+    /// <summary>
+    /// Runs one git step; a failure is <see cref="ScanError.RepositoryUnreachable"/>, or
+    /// <paramref name="missing"/> when the repository answered that it has no such object (a pushed
+    /// commit force-pushed away and collected).
+    /// </summary>
     private async Task<byte[]> RunAsync(Remote remote, string[] arguments, int maxOutputBytes, TimeSpan timeout, string step,
-        CancellationToken cancellationToken, string? input = null)
+        CancellationToken cancellationToken, string? input = null, ScanError? missing = null)
     {
         var result = await GitProcess.RunAsync(git.Git(remote, arguments), maxOutputBytes, timeout, cancellationToken, input);
         if (result.ExitCode != 0)
         {
             logger.LogInformation("git {Step} of {Repository} exited {ExitCode}: {GitError}", step, remote.Url, result.ExitCode, result.Error.Trim());
-            throw new ScanFailedException(ScanError.RepositoryUnreachable);
+            throw new ScanFailedException(missing is not null && NoSuchObject(result.Error) ? missing : ScanError.RepositoryUnreachable);
         }
 
         return result.Output;
     }
+
+    /// <summary>
+    /// What git's upload-pack answers for an object it does not have: "not our ref" (protocol v2, and
+    /// v0 for an advertised-refs-only server) or "unadvertised object" (the client's words for v0).
+    /// </summary>
+    private static bool NoSuchObject(string gitError) =>
+        gitError.Contains("not our ref", StringComparison.Ordinal) || gitError.Contains("unadvertised object", StringComparison.Ordinal);
 
     private static long SizeOf(DirectoryInfo folder)
     {

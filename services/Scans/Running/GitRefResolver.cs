@@ -44,11 +44,27 @@ public sealed partial class GitRefResolver(IOptions<ScanRunnerOptions> options, 
         return new Remote(repositoryUrl, target, address);
     }
 
+    /// <summary>
+    /// The commit to scan: <paramref name="pushedCommit"/> when a delivery named one (the commit
+    /// pushed, whatever the branch holds by now), else what <paramref name="requestedRef"/> names.
+    /// </summary>
+    public async Task<Resolved> ResolveAsync(Remote remote, string? requestedRef, string? pushedCommit, CancellationToken cancellationToken)
+    {
+        if (pushedCommit is not null && FullSha().IsMatch(pushedCommit))
+        {
+            var pushed = await ResolveAsync(remote, pushedCommit, cancellationToken);
+            return pushed with { Ref = requestedRef ?? pushed.Ref };
+        }
+
+        return await ResolveAsync(remote, requestedRef, cancellationToken);
+    }
+
     public async Task<Resolved> ResolveAsync(Remote remote, string? requestedRef, CancellationToken cancellationToken)
     {
         if (requestedRef is not null && FullSha().IsMatch(requestedRef))
         {
-            // A commit id names itself; the repository is still asked, so a dead URL fails the scan.
+            // A commit id names itself; the repository is still asked, so a dead URL fails the scan
+            // (and the fetch, a commit it does not hold, with commit_not_found).
             await LsRemoteAsync(remote, ["HEAD"], cancellationToken);
             return new Resolved(requestedRef.ToLowerInvariant(), requestedRef);
         }

@@ -37,6 +37,10 @@ public sealed record ScanError(string Code, string Message)
     public static ScanError Timeout(TimeSpan limit) =>
         new("timeout", $"The repository did not answer within {limit.TotalSeconds:0} seconds.");
 
+    /// <summary>A commit a push named, or an API trigger named by its id, that the repository does not hold (any more).</summary>
+    public static ScanError CommitNotFound(string commitSha) =>
+        new("commit_not_found", $"The commit {commitSha} is not in the repository (was it force-pushed away?).");
+
     /// <summary>The ref was checked when the scan was requested, so naming it echoes only the caller's own input.</summary>
     public static ScanError RefNotFound(string gitRef) =>
         new("ref_not_found", $"The ref '{gitRef}' is not in the repository.");

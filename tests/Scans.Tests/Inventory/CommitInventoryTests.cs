@@ -111,6 +111,33 @@ public sealed class CommitInventoryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_commit_the_repository_does_not_hold_fails_the_scan_naming_it_and_leaves_no_work_folder()
+    {
+        Commit(("a.txt", "a"u8.ToArray()));
+        const string missing = "6113728f27ae82c7b1a177c8d03f9e96e0adf246";
+        var before = Directory.GetDirectories(Path.GetTempPath(), "trustedoss-scan-*").Length;
+
+        var error = await Assert.ThrowsAsync<ScanFailedException>(() => TakeAsync(Limits(), missing));
+
+        Assert.Equal(ScanError.CommitNotFound(missing), error.Error);
+        Assert.Equal(before, Directory.GetDirectories(Path.GetTempPath(), "trustedoss-scan-*").Length);
+    }
+
+    [Fact]
+    public async Task A_commit_no_branch_holds_any_more_is_still_read()
+    {
+        // A push whose branch was force-pushed over before its scan ran: git keeps the commit.
+        Commit(("README", "first"u8.ToArray()));
+        var pushed = Commit(("package-lock.json", Fixtures.Bytes("npm", "mocha-v3", "package-lock.json")));
+        TestGit.Run(repository, "reset", "--quiet", "--hard", "HEAD~1");
+        Commit(("a.txt", "a"u8.ToArray()));
+
+        var outcome = await TakeAsync(Limits(), pushed);
+
+        Assert.Equal(NpmLockfile(Fixtures.Bytes("npm", "mocha-v3", "package-lock.json")).Components.Count, outcome.ComponentCount);
+    }
+
+    [Fact]
     public async Task A_commit_with_more_files_than_the_bound_fails_the_scan_and_leaves_no_work_folder()
     {
         var commit = Commit([.. Enumerable.Range(0, 5).Select(i => ($"file-{i}.txt", "x"u8.ToArray()))]);
