@@ -122,12 +122,14 @@ public sealed class GitRefResolverTests : IDisposable
     }
 
     [Fact]
-    public async Task A_full_sha_names_itself_but_the_repository_is_still_asked()
+    public async Task A_full_sha_names_itself_and_git_is_not_run_for_it()
     {
         var resolved = await Resolver().ResolveAsync($"file://{repository}", head.ToUpperInvariant(), CancellationToken.None);
         Assert.Equal(new GitRefResolver.Resolved(head, head.ToUpperInvariant()), resolved);
 
-        Assert.Equal(ScanError.RepositoryUnreachable, await FailureAsync(Resolver().ResolveAsync("file:///nonexistent/repo", head, CancellationToken.None)));
+        // The fetch that follows asks the repository (CommitInventoryTests).
+        Assert.Equal(head, (await Resolver().ResolveAsync("file:///nonexistent/repo", head, CancellationToken.None)).CommitSha);
+        Assert.Empty(log.Messages);
     }
 
     [Fact]

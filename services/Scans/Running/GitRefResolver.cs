@@ -48,24 +48,21 @@ public sealed partial class GitRefResolver(IOptions<ScanRunnerOptions> options, 
     /// The commit to scan: <paramref name="pushedCommit"/> when a delivery named one (the commit
     /// pushed, whatever the branch holds by now), else what <paramref name="requestedRef"/> names.
     /// </summary>
-    public async Task<Resolved> ResolveAsync(Remote remote, string? requestedRef, string? pushedCommit, CancellationToken cancellationToken)
-    {
-        if (pushedCommit is not null && FullSha().IsMatch(pushedCommit))
-        {
-            var pushed = await ResolveAsync(remote, pushedCommit, cancellationToken);
-            return pushed with { Ref = requestedRef ?? pushed.Ref };
-        }
+    public async Task<Resolved> ResolveAsync(Remote remote, string? requestedRef, string? pushedCommit, CancellationToken cancellationToken) =>
+        pushedCommit is not null && FullSha().IsMatch(pushedCommit)
+            ? new Resolved(pushedCommit.ToLowerInvariant(), requestedRef ?? pushedCommit)
+            : await ResolveAsync(remote, requestedRef, cancellationToken);
 
-        return await ResolveAsync(remote, requestedRef, cancellationToken);
-    }
-
+    /// <summary>
+    /// The commit <paramref name="requestedRef"/> names, the default branch's when none. A commit id
+    /// names itself without asking the repository: fetching it, the scan's next step, does (a dead
+    /// URL fails there with repository_unreachable, a commit the repository lacks with
+    /// commit_not_found), and each git process a scan spares is one fork and exec fewer.
+    /// </summary>
     public async Task<Resolved> ResolveAsync(Remote remote, string? requestedRef, CancellationToken cancellationToken)
     {
         if (requestedRef is not null && FullSha().IsMatch(requestedRef))
         {
-            // A commit id names itself; the repository is still asked, so a dead URL fails the scan
-            // (and the fetch, a commit it does not hold, with commit_not_found).
-            await LsRemoteAsync(remote, ["HEAD"], cancellationToken);
             return new Resolved(requestedRef.ToLowerInvariant(), requestedRef);
         }
 

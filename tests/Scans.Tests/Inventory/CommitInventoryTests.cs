@@ -124,6 +124,19 @@ public sealed class CommitInventoryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_commit_of_a_repository_that_is_not_there_fails_the_scan_unreachable()
+    {
+        var git = Git(Limits());
+        var remote = await git.CheckAsync("file:///nonexistent/repo", null, CancellationToken.None);
+        var inventory = new CommitInventory(git, Options.Create(Limits()), TimeProvider.System, NullLogger<CommitInventory>.Instance);
+
+        var error = await Assert.ThrowsAsync<ScanFailedException>(() =>
+            inventory.TakeAsync(remote, "6113728f27ae82c7b1a177c8d03f9e96e0adf246", Guid.NewGuid(), "main", CancellationToken.None));
+
+        Assert.Equal(ScanError.RepositoryUnreachable, error.Error);
+    }
+
+    [Fact]
     public async Task A_commit_no_branch_holds_any_more_is_still_read()
     {
         // A push whose branch was force-pushed over before its scan ran: git keeps the commit.
