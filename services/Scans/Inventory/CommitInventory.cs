@@ -138,14 +138,19 @@ public sealed class CommitInventory(GitRefResolver git, IOptions<ScanRunnerOptio
         var listing = await RunAsync(remote, ["-C", work, "ls-tree", "-r", "-z", "--long", commitSha],
             ListingLimit(options.Value.MaxFiles), options.Value.GitTimeout, "ls-tree", cancellationToken);
         var files = new List<TreeFile>();
-        foreach (var entry in System.Text.Encoding.UTF8.GetString(listing).Split('\0', StringSplitOptions.RemoveEmptyEntries))
+        // Read entry by entry from git's bytes: a listing of 200,000 files is tens of megabytes, which
+        // as one string and then its pieces would be held three times over.
+        for (var rest = listing.Span; !rest.IsEmpty;)
         {
+            var end = rest.IndexOf((byte)0);
+            var entry = end < 0 ? rest : rest[..end];
+            rest = end < 0 ? [] : rest[(end + 1)..];
             // "<mode> <type> <object> <size>\t<path>"
-            var tab = entry.IndexOf('\t', StringComparison.Ordinal);
-            var fields = entry[..tab].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var tab = entry.IndexOf((byte)'\t');
+            var fields = tab < 0 ? [] : System.Text.Encoding.ASCII.GetString(entry[..tab]).Split(' ', StringSplitOptions.RemoveEmptyEntries);
             if (fields is [_, "blob", var blob, var size] && long.TryParse(size, out var bytes))
             {
-                files.Add(new TreeFile(entry[(tab + 1)..], blob, bytes));
+                files.Add(new TreeFile(System.Text.Encoding.UTF8.GetString(entry[(tab + 1)..]), blob, bytes));
             }
         }
 
@@ -186,23 +191,25 @@ public sealed class CommitInventory(GitRefResolver git, IOptions<ScanRunnerOptio
             return new ManifestFiles(contents);
         }
 
-        // Each answer is "<blob> blob <size>\n<content>\n".
+        // Each answer is "<blob> blob <size>\n<content>\n": as ls-tree listed them, exactly this many bytes.
+        var expected = wanted.Sum(f => Header(f).Length + 1 + f.Size + 1);
         var output = await RunAsync(remote, ["-C", work, "cat-file", "--batch"], (int)Math.Min(int.MaxValue, total + (wanted.Count * 128L)),
-            limits.GitTimeout, "cat-file", cancellationToken, string.Concat(wanted.Select(f => f.Blob + "\n")));
+            limits.GitTimeout, "cat-file", cancellationToken, string.Concat(wanted.Select(f => f.Blob + "\n")), (int)Math.Min(int.MaxValue, expected));
         var at = 0;
         foreach (var file in wanted)
         {
-            var headerEnd = Array.IndexOf(output, (byte)'\n', at);
-            var header = headerEnd < 0 ? "" : System.Text.Encoding.ASCII.GetString(output, at, headerEnd - at);
-            if (header != $"{file.Blob} blob {file.Size}" || headerEnd + 1 + file.Size > output.Length)
+            var headerLength = output.Span[Math.Min(at, output.Length)..].IndexOf((byte)'\n');
+            var header = headerLength < 0 ? "" : System.Text.Encoding.ASCII.GetString(output.Span.Slice(at, headerLength));
+            var contentAt = at + headerLength + 1;
+            if (header != Header(file) || contentAt + file.Size > output.Length)
             {
                 // Not what ls-tree listed: git's answer cannot be trusted past this point.
                 warnings.Add($"{file.Path} and the files after it: git answered \"{header}\" for it; not read");
                 break;
             }
 
-            contents[file.Path] = output.AsMemory(headerEnd + 1, (int)file.Size);
-            at = headerEnd + 1 + (int)file.Size + 1;
+            contents[file.Path] = output.Slice(contentAt, (int)file.Size);
+            at = contentAt + (int)file.Size + 1;
         }
 
         return new ManifestFiles(contents);
@@ -213,10 +220,10 @@ public sealed class CommitInventory(GitRefResolver git, IOptions<ScanRunnerOptio
     /// <paramref name="missing"/> when the repository answered that it has no such object (a pushed
     /// commit force-pushed away and collected).
     /// </summary>
-    private async Task<byte[]> RunAsync(Remote remote, string[] arguments, int maxOutputBytes, TimeSpan timeout, string step,
-        CancellationToken cancellationToken, string? input = null, ScanError? missing = null)
+    private async Task<ReadOnlyMemory<byte>> RunAsync(Remote remote, string[] arguments, int maxOutputBytes, TimeSpan timeout, string step,
+        CancellationToken cancellationToken, string? input = null, int expectedOutputBytes = 0, ScanError? missing = null)
     {
-        var result = await GitProcess.RunAsync(git.Git(remote, arguments), maxOutputBytes, timeout, cancellationToken, input);
+        var result = await GitProcess.RunAsync(git.Git(remote, arguments), maxOutputBytes, timeout, cancellationToken, input, expectedOutputBytes);
         if (result.ExitCode != 0)
         {
             logger.LogInformation("git {Step} of {Repository} exited {ExitCode}: {GitError}", step, remote.Url, result.ExitCode, result.Error.Trim());
@@ -232,6 +239,9 @@ public sealed class CommitInventory(GitRefResolver git, IOptions<ScanRunnerOptio
     /// </summary>
     private static bool NoSuchObject(string gitError) =>
         gitError.Contains("not our ref", StringComparison.Ordinal) || gitError.Contains("unadvertised object", StringComparison.Ordinal);
+
+    /// <summary>The line <c>git cat-file --batch</c> answers before a blob's content.</summary>
+    private static string Header(TreeFile file) => $"{file.Blob} blob {file.Size}";
 
     private static long SizeOf(DirectoryInfo folder)
     {

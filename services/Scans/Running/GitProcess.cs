@@ -14,13 +14,19 @@ public static class GitProcess
     private const int NiceCouldNotRun = 125;
     private const int NiceFoundNoCommand = 127;
 
-    public sealed record Result(int ExitCode, byte[] Output, string Error)
+    public sealed record Result(int ExitCode, ReadOnlyMemory<byte> Output, string Error)
     {
-        public string Text => Encoding.UTF8.GetString(Output);
+        public string Text => Encoding.UTF8.GetString(Output.Span);
     }
 
-    /// <summary>Runs git; <paramref name="input"/>, when given, is written to its standard input, which is then closed.</summary>
-    public static async Task<Result> RunAsync(ProcessStartInfo start, int maxOutputBytes, TimeSpan timeout, CancellationToken cancellationToken, string? input = null)
+    /// <summary>
+    /// Runs git; <paramref name="input"/>, when given, is written to its standard input, which is then
+    /// closed. <paramref name="expectedOutputBytes"/>, when known, sizes the output's buffer at once:
+    /// an answer of that size (the manifests, up to hundreds of megabytes) is then held once, not
+    /// grown by doubling and copied.
+    /// </summary>
+    public static async Task<Result> RunAsync(ProcessStartInfo start, int maxOutputBytes, TimeSpan timeout, CancellationToken cancellationToken,
+        string? input = null, int expectedOutputBytes = 0)
     {
         start.RedirectStandardInput = input is not null;
         start.RedirectStandardOutput = true;
@@ -30,8 +36,8 @@ public static class GitProcess
         using var process = Process.Start(start) ?? throw new InvalidOperationException("git could not be started.");
         try
         {
-            var output = ReadAsync(process.StandardOutput.BaseStream, maxOutputBytes, drainRest: false, deadline.Token);
-            var error = ReadAsync(process.StandardError.BaseStream, ErrorBytes, drainRest: true, deadline.Token);
+            var output = ReadAsync(process.StandardOutput.BaseStream, maxOutputBytes, expectedOutputBytes, drainRest: false, deadline.Token);
+            var error = ReadAsync(process.StandardError.BaseStream, ErrorBytes, 0, drainRest: true, deadline.Token);
             // Written while the output is read, so neither side can block on a full pipe.
             var writing = input is null ? Task.CompletedTask : WriteAsync(process, input, deadline.Token);
             var (outputBytes, outputComplete) = await output;
@@ -47,10 +53,10 @@ public static class GitProcess
             {
                 // nice could not start git (missing, not executable): this server's fault, as a failed
                 // start would be, never the repository's. git itself never exits with these.
-                throw new InvalidOperationException($"{start.FileName} could not run git (exit {process.ExitCode}): {Encoding.UTF8.GetString(errorBytes).Trim()}");
+                throw new InvalidOperationException($"{start.FileName} could not run git (exit {process.ExitCode}): {Encoding.UTF8.GetString(errorBytes.Span).Trim()}");
             }
 
-            return new Result(process.ExitCode, outputBytes, Encoding.UTF8.GetString(errorBytes));
+            return new Result(process.ExitCode, outputBytes, Encoding.UTF8.GetString(errorBytes.Span));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -81,11 +87,13 @@ public static class GitProcess
     /// <summary>
     /// Keeps up to <paramref name="limit"/> bytes; whether the stream ended within it. Past the limit
     /// either the reading stops (the caller kills git) or, with <paramref name="drainRest"/>, the
-    /// rest is read and dropped, so git never blocks on a full pipe.
+    /// rest is read and dropped, so git never blocks on a full pipe. The bytes are the buffer's own,
+    /// not a copy.
     /// </summary>
-    private static async Task<(byte[] Bytes, bool Complete)> ReadAsync(Stream stream, int limit, bool drainRest, CancellationToken cancellationToken)
+    private static async Task<(ReadOnlyMemory<byte> Bytes, bool Complete)> ReadAsync(Stream stream, int limit, int expected, bool drainRest,
+        CancellationToken cancellationToken)
     {
-        using var kept = new MemoryStream();
+        using var kept = new MemoryStream(Math.Clamp(expected, 0, limit));
         var buffer = new byte[8192];
         var complete = true;
         int read;
@@ -103,6 +111,6 @@ public static class GitProcess
             }
         }
 
-        return (kept.ToArray(), complete);
+        return (kept.GetBuffer().AsMemory(0, (int)kept.Length), complete);
     }
 }

@@ -87,6 +87,21 @@ public sealed class CommitInventoryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_lock_file_under_a_path_of_spaces_and_non_ASCII_letters_is_read_and_named_as_committed()
+    {
+        var lockFile = Fixtures.Bytes("npm", "mocha-v3", "package-lock.json");
+        const string path = "sërvices/wëb app/package-lock.json";
+        var commit = Commit(("README", "x"u8.ToArray()), (path, lockFile), ("zz/requirements.txt", "requests==2.31.0\n"u8.ToArray()));
+
+        var outcome = await TakeAsync(Limits(), commit);
+
+        var locations = JsonDocument.Parse(outcome.Sbom).RootElement.GetProperty("components").EnumerateArray()
+            .Select(c => c.GetProperty("evidence").GetProperty("occurrences")[0].GetProperty("location").GetString()).ToHashSet();
+        Assert.Equal(NpmLockfile(lockFile).Components.Count + 1, outcome.ComponentCount);
+        Assert.Equal(new HashSet<string?> { path, "zz/requirements.txt" }, locations);
+    }
+
+    [Fact]
     public async Task Two_lock_files_listing_one_package_keep_one_component_each_with_ids_of_their_own()
     {
         var lockFile = Fixtures.Bytes("npm", "mocha-v3", "package-lock.json");
