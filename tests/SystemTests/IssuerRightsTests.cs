@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Npgsql;
 using TrustedOss.AppHost;
 using TrustedOss.SystemTests.Support;
 
@@ -32,6 +33,42 @@ public sealed class IssuerRightsTests(SystemFixture system)
 
         await SetRoleAsync(team, developer.Id, "developer");
         await ExpectAsync(pipeline, HttpStatusCode.OK, "the key to work again once its issuer may issue it");
+    }
+
+    [Fact]
+    public async Task A_key_being_issued_as_its_issuer_is_removed_from_the_team_is_refused_not_issued_unusable()
+    {
+        var team = await api.TeamAsync();
+        var project = await api.ProjectAsync(team, GitRepository.NeverContacted("org/racing"));
+        var developer = await api.UserAsync(team, "developer");
+        using var issuer = api.With(developer);
+        await using var keys = await system.OpenDatabaseAsync(ResourceNames.KeysDatabase);
+        // The issuer's lock, as a change of their rights holds it while it commits.
+        await ExecuteAsync(keys, "SELECT pg_advisory_lock(hashtextextended(@user::text, 0))", developer.Id);
+
+        var issuing = issuer.PostAsJsonAsync("/v1/api-keys", new { name = Api.Unique("ci-key"), scope = "project", project_id = project.Id });
+        await Eventually.ValueAsync(async () => await WaitingForLockAsync(keys) ? "" : null, TimeSpan.FromSeconds(30), "the issue to wait for the lock");
+        await ExecuteAsync(keys, "DELETE FROM memberships WHERE user_id = @user", developer.Id);
+        await ExecuteAsync(keys, "SELECT pg_advisory_unlock(hashtextextended(@user::text, 0))", developer.Id);
+
+        using var answer = await issuing;
+        await Problems.ExpectAsync(answer, HttpStatusCode.Forbidden, "Forbidden");
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM api_keys WHERE created_by_user_id = @user", keys);
+        count.Parameters.AddWithValue("user", developer.Id);
+        Assert.Equal(0L, await count.ExecuteScalarAsync());
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, Guid user)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("user", user);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<bool> WaitingForLockAsync(NpgsqlConnection connection)
+    {
+        await using var waiting = new NpgsqlCommand("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted", connection);
+        return (long)(await waiting.ExecuteScalarAsync())! > 0;
     }
 
     [Fact]

@@ -130,14 +130,23 @@ public sealed class MessagingTests(SystemFixture system)
         Assert.Contains("InvalidMessageException", Encoding.UTF8.GetString((byte[])headers["MT-Fault-ExceptionType"]!), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_batch_of_audit_rows_with_a_bad_one_keeps_the_good_ones_and_goes_to_the_error_queue()
+    [Theory]
+    [InlineData("no id")]
+    [InlineData("an action the log does not know")]
+    [InlineData("a diff jsonb refuses")]
+    public async Task A_batch_of_audit_rows_with_a_bad_one_keeps_the_good_ones_and_goes_to_the_error_queue(string fault)
     {
         var rabbitmq = await system.ConnectionStringAsync(ResourceNames.RabbitMq);
         await using var bus = await TestBus.StartAsync(rabbitmq);
         var good = new AuditRecorded(Guid.NewGuid(), DateTimeOffset.UtcNow, null, null, null, "webhook_deliveries", Guid.NewGuid(), "create", null, "{}");
+        var bad = fault switch
+        {
+            "no id" => good with { Id = Guid.Empty },
+            "an action the log does not know" => good with { Id = Guid.NewGuid(), Action = "rotate" },
+            _ => good with { Id = Guid.NewGuid(), Diff = """{"ref":"a\u0000b"}""" },
+        };
 
-        await bus.Publisher.Publish(new AuditBatchRecorded([good, good with { Id = Guid.Empty }]));
+        await bus.Publisher.Publish(new AuditBatchRecorded([bad, good]));
 
         var factory = new ConnectionFactory { Uri = new Uri(rabbitmq) };
         await using var connection = await factory.CreateConnectionAsync();

@@ -1,5 +1,6 @@
 using StackExchange.Redis;
 using TrustedOss.Credentials.ApiKeys;
+using TrustedOss.Data;
 using TrustedOss.Keys.Data;
 using TrustedOss.Redis;
 
@@ -49,9 +50,10 @@ internal sealed class ApiKeyCache(
     }
 
     /// <summary>
-    /// Right after the change commits, for a revocation within a second. A Redis outage here does
-    /// not fail the request (the change is committed): the queued <see cref="ApiKeyCacheStale"/>
-    /// rewrites the entries once Redis answers.
+    /// Right after the change commits, for a revocation within a second. A Redis or database outage
+    /// here does not fail the request (the change is committed, and a new key's only showing must
+    /// not be lost to a 503): the queued <see cref="ApiKeyCacheStale"/> rewrites the entries once
+    /// both answer.
     /// </summary>
     public async Task RefreshAfterCommitAsync(ApiKeyCacheStale stale, CancellationToken cancellationToken)
     {
@@ -59,7 +61,7 @@ internal sealed class ApiKeyCache(
         {
             await RefreshAsync(stale, cancellationToken);
         }
-        catch (Exception ex) when (RedisOutage.Is(ex))
+        catch (Exception ex) when (RedisOutage.Is(ex) || DatabaseOutage.Is(ex))
         {
             logger.LogWarning("Cache entries of {Prefix}{Issuer} not rewritten yet ({Reason}); the queued refresh will",
                 stale.Prefix, stale.IssuerUserId, ex.Message);

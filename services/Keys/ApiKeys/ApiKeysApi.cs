@@ -86,6 +86,19 @@ internal static class ApiKeysApi
         CreatedApiKey created;
         await using (var change = await changes.BeginAsync(caller, http))
         {
+            // The rights judged above, read again under the issuer's lock: a demotion or removal
+            // committed since then refuses the key rather than issuing one that cannot be used.
+            await ApiKeyStore.LockIssuerAsync(change, user.Id);
+            if (await DirectoryStore.CurrentAsync(change, user.Id) is not { } issuer)
+            {
+                return ApiProblems.Forbidden("This account was deactivated.");
+            }
+
+            if (MayNotIssue(issuer, request.Scope!, teamId) is { } revoked)
+            {
+                return ApiProblems.Forbidden(revoked);
+            }
+
             var limit = issuing.Value.MaxLiveKeysPerUser;
             if (await ApiKeyStore.LiveKeysIssuedByAsync(change, user.Id, now) >= limit)
             {

@@ -102,27 +102,33 @@ internal sealed class ApiKeyStore(NpgsqlDataSource db)
                 row.CreatedByUserId, row.ExpiresAt, Revoked: row.RevokedAt is not null || !row.IssuerEntitled, row.Version);
     }
 
+    /// <summary>The prefixes of the user's keys not revoked: a revoked key's entry never changes again.</summary>
     public async Task<IReadOnlyList<string>> PrefixesIssuedByAsync(Guid userId, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         return [.. await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT key_prefix FROM api_keys WHERE created_by_user_id = @userId", new { userId }, cancellationToken: cancellationToken))];
+            "SELECT key_prefix FROM api_keys WHERE created_by_user_id = @userId AND revoked_at IS NULL", new { userId },
+            cancellationToken: cancellationToken))];
     }
 
     /// <summary>
-    /// How many of the user's keys are live (neither revoked nor expired). Holds a lock on the user
-    /// until the transaction ends, so two concurrent issues cannot both pass a limit by one.
+    /// Holds the user's issuing lock until the transaction ends: taken by every key issue and every
+    /// change of the user's rights, so neither sees the other half done.
     /// </summary>
-    public static async Task<int> LiveKeysIssuedByAsync(AuditedTransaction change, Guid userId, DateTime now)
-    {
-        await change.Connection.ExecuteAsync(change.Command("SELECT pg_advisory_xact_lock(hashtextextended(@userId::text, 0))", new { userId }));
-        return await change.Connection.ExecuteScalarAsync<int>(change.Command(
+    public static Task LockIssuerAsync(AuditedTransaction change, Guid userId) =>
+        change.Connection.ExecuteAsync(change.Command("SELECT pg_advisory_xact_lock(hashtextextended(@userId::text, 0))", new { userId }));
+
+    /// <summary>
+    /// How many of the user's keys are live (neither revoked nor expired). Call under
+    /// <see cref="LockIssuerAsync"/>, so two concurrent issues cannot both pass a limit by one.
+    /// </summary>
+    public static Task<int> LiveKeysIssuedByAsync(AuditedTransaction change, Guid userId, DateTime now) =>
+        change.Connection.ExecuteScalarAsync<int>(change.Command(
             """
             SELECT count(*) FROM api_keys
             WHERE created_by_user_id = @userId AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > @now)
             """,
             new { userId, now }));
-    }
 
     /// <summary>Stores the new key; false, and nothing stored, when a key ever issued had its prefix.</summary>
     public static async Task<bool> TryCreateAsync(AuditedTransaction change, CreatedApiKey key, byte[] secretHash) =>

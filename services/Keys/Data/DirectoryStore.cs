@@ -39,18 +39,27 @@ internal sealed class DirectoryStore(NpgsqlDataSource db)
     /// request to this service reads it, so it is one statement: the user's row once per
     /// membership (or once, with none), in team name order.
     /// </summary>
+    private const string CurrentUserQuery = $"""
+        SELECT u.*, m.team_id AS TeamId, t.name AS TeamName, m.role
+        FROM (SELECT {UserColumns} FROM users WHERE id = @userId AND is_active) AS u
+        LEFT JOIN memberships m ON m.user_id = u.id
+        LEFT JOIN teams t ON t.id = m.team_id
+        ORDER BY t.name
+        """;
+
     public async Task<CurrentUser?> CurrentAsync(Guid userId, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        var rows = (await connection.QueryAsync<UserRow, Membership?, (UserRow User, Membership? Membership)>(new CommandDefinition(
-            $"""
-            SELECT u.*, m.team_id AS TeamId, t.name AS TeamName, m.role
-            FROM (SELECT {UserColumns} FROM users WHERE id = @userId AND is_active) AS u
-            LEFT JOIN memberships m ON m.user_id = u.id
-            LEFT JOIN teams t ON t.id = m.team_id
-            ORDER BY t.name
-            """,
-            new { userId }, cancellationToken: cancellationToken),
+        return await CurrentAsync(connection, new CommandDefinition(CurrentUserQuery, new { userId }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>The active user and their memberships as <paramref name="change"/> sees them (null: none, or deactivated).</summary>
+    public static Task<CurrentUser?> CurrentAsync(AuditedTransaction change, Guid userId) =>
+        CurrentAsync(change.Connection, change.Command(CurrentUserQuery, new { userId }));
+
+    private static async Task<CurrentUser?> CurrentAsync(NpgsqlConnection connection, CommandDefinition query)
+    {
+        var rows = (await connection.QueryAsync<UserRow, Membership?, (UserRow User, Membership? Membership)>(query,
             (user, membership) => (user, membership), splitOn: "TeamId")).ToList();
         return rows.Count == 0 ? null : new CurrentUser(rows[0].User, [.. rows.Select(r => r.Membership).OfType<Membership>()]);
     }
@@ -115,10 +124,18 @@ internal sealed class DirectoryStore(NpgsqlDataSource db)
         return true;
     }
 
-    /// <summary>The user's keys get a new version, so their refreshed cache entries win over any older copy.</summary>
-    public static Task NewVersionOfIssuedKeysAsync(AuditedTransaction change, Guid userId) =>
-        change.Connection.ExecuteAsync(change.Command(
+    /// <summary>
+    /// The user's keys get a new version, so their refreshed cache entries win over any older copy.
+    /// Under the user's issuing lock (<see cref="ApiKeyStore.LockIssuerAsync"/>): a key being issued
+    /// meanwhile is either committed first, and moved on here, or issued after this change commits,
+    /// by rights read after it.
+    /// </summary>
+    public static async Task NewVersionOfIssuedKeysAsync(AuditedTransaction change, Guid userId)
+    {
+        await ApiKeyStore.LockIssuerAsync(change, userId);
+        await change.Connection.ExecuteAsync(change.Command(
             "UPDATE api_keys SET version = version + 1 WHERE created_by_user_id = @userId", new { userId }));
+    }
 
     /// <summary>Creates the team unless one with that name exists (false then).</summary>
     public static async Task<bool> TryCreateTeamAsync(AuditedTransaction change, Guid id, string name, DateTime createdAt) =>
