@@ -74,6 +74,23 @@ public sealed class AuditApiTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task A_membership_set_by_many_requests_at_once_is_created_once()
+    {
+        var team = await api.TeamAsync();
+        var person = await api.UserAsync();
+        using var admin = await api.AdminAsync();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
+            admin.PutAsJsonAsync($"/v1/admin/teams/{team.Id}/members/{person.Id}", new { role = "developer" })));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        var page = await admin.GetFromJsonAsync<JsonElement>("/v1/admin/audit?target_table=memberships&page_size=50");
+        var rows = page.GetProperty("items").EnumerateArray().Where(r => r.GetProperty("target_id").GetGuid() == person.Id)
+            .Select(r => r.GetProperty("action").GetString()).ToList();
+        Assert.Equal(["create"], rows);
+    }
+
+    [Fact]
     public async Task The_first_super_admin_made_at_start_is_in_the_log_made_by_no_one_with_the_password_hidden()
     {
         using var admin = await api.AdminAsync();

@@ -151,11 +151,14 @@ internal sealed class DirectoryStore(NpgsqlDataSource db)
 
     /// <summary>
     /// Gives the person the role in the team; the role they had there before (null: none, a new
-    /// membership). The row is locked as it is read, so a concurrent change of the same membership
-    /// waits and then sees this one's role.
+    /// membership). The membership is locked before it is read, whether or not its row exists yet, so
+    /// a concurrent change of the same membership (a form sent twice) waits and then sees this one's
+    /// role: one create, never two.
     /// </summary>
     public static async Task<string?> PutMembershipAsync(AuditedTransaction change, Guid teamId, Guid userId, string role, DateTime now)
     {
+        await change.Connection.ExecuteAsync(change.Command(
+            "SELECT pg_advisory_xact_lock(hashtextextended(@teamId::text || '/' || @userId::text, 1))", new { teamId, userId }));
         var previous = await change.Connection.QuerySingleOrDefaultAsync<string?>(change.Command(
             "SELECT role FROM memberships WHERE team_id = @teamId AND user_id = @userId FOR UPDATE", new { teamId, userId }));
         await change.Connection.ExecuteAsync(change.Command(
