@@ -31,11 +31,11 @@ internal static class Delivery
         repository = Repository(repository),
     });
 
-    public static byte[] Push(string repository, string branch, string commit) => JsonSerializer.SerializeToUtf8Bytes(new
+    public static byte[] Push(string repository, string branch) => JsonSerializer.SerializeToUtf8Bytes(new
     {
         @ref = $"refs/heads/{branch}",
         before = "0000000000000000000000000000000000000000",
-        after = commit,
+        after = "6113728f27ae82c7b1a177c8d03f9e96e0adf246",
         repository = Repository(repository),
     });
 

@@ -22,16 +22,6 @@ internal static class Setup
         return new Project(projectId, webhook.GetProperty("secret").GetString()!, token);
     }
 
-    /// <summary>The commit the repository's default branch is at, which every push names: its scans fetch and read it.</summary>
-    public static string HeadCommit(string repository)
-    {
-        var start = new System.Diagnostics.ProcessStartInfo("git", ["ls-remote", "--", repository, "HEAD"]) { RedirectStandardOutput = true };
-        using var git = System.Diagnostics.Process.Start(start)!;
-        var line = git.StandardOutput.ReadToEnd();
-        git.WaitForExit();
-        return line.Split('\t')[0];
-    }
-
     private static async Task<JsonElement> Json(HttpResponseMessage response)
     {
         using (response)

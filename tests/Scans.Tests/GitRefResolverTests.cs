@@ -57,23 +57,6 @@ public sealed class GitRefResolverTests : IDisposable
     }
 
     [Fact]
-    public async Task A_pushed_commit_is_the_one_scanned_whatever_its_branch_holds_now_and_the_branch_keeps_its_name()
-    {
-        var pushed = head;
-        File.WriteAllText(Path.Combine(repository, "b.txt"), "b");
-        TestGit.Run(repository, "add", ".");
-        TestGit.Run(repository, "commit", "--quiet", "-m", "b");
-        var resolver = Resolver();
-        var remote = await resolver.CheckAsync($"file://{repository}", "trunk", CancellationToken.None);
-
-        var resolved = await resolver.ResolveAsync(remote, "trunk", pushed.ToUpperInvariant(), CancellationToken.None);
-        var notACommitId = await resolver.ResolveAsync(remote, "trunk", "not-a-sha", CancellationToken.None);
-
-        Assert.Equal(new GitRefResolver.Resolved(pushed, "trunk"), resolved);
-        Assert.Equal(TestGit.Run(repository, "rev-parse", "HEAD").Trim(), notACommitId.CommitSha);
-    }
-
-    [Fact]
     public async Task File_repositories_are_refused_unless_allowed()
     {
         var error = await FailureAsync(Resolver(allowFile: false).ResolveAsync($"file://{repository}", null, CancellationToken.None));

@@ -103,6 +103,24 @@ public sealed class CiFlowTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task A_commit_id_scans_that_commit_and_one_the_repository_lacks_fails_and_names_it()
+    {
+        using var repository = GitRepository.Create();
+        var first = repository.HeadSha;
+        repository.Commit("a later commit");
+        var project = await api.ProjectAsync(await api.TeamAsync(), repository.FileUrl);
+        using var pipeline = api.With(await api.AdminKeyAsync("org"));
+        const string elsewhere = "6113728f27ae82c7b1a177c8d03f9e96e0adf246";
+
+        var older = await Scans.FinishedAsync(pipeline, (await Scans.TriggeredAsync(pipeline, project.Id, new { kind = "source", @ref = first })).Id);
+        var missing = await Scans.FinishedAsync(pipeline, (await Scans.TriggeredAsync(pipeline, project.Id, new { kind = "source", @ref = elsewhere })).Id);
+
+        Assert.Equal(("succeeded", first), (older.Status, older.CommitSha));
+        Assert.Equal(("failed", "commit_not_found"), (missing.Status, missing.ErrorCode));
+        Assert.Equal($"The commit {elsewhere} is not in the repository (was it force-pushed away?).", missing.ErrorMessage);
+    }
+
+    [Fact]
     public async Task A_second_trigger_while_one_is_active_is_a_conflict_naming_it()
     {
         // A "repository" that accepts the connection and never answers keeps the first scan running.

@@ -24,8 +24,7 @@ internal sealed class ScanRequestedConsumer(
     {
         var request = context.Message;
         // MassTransit gives every message an id, kept across redeliveries and retries.
-        if (await scans.TryStartAsync(request.ScanId, context.MessageId ?? throw new InvalidMessageException("A scan request without a message id."), context.CancellationToken)
-            is not { } run)
+        if (!await scans.TryStartAsync(request.ScanId, context.MessageId ?? throw new InvalidMessageException("A scan request without a message id."), context.CancellationToken))
         {
             logger.LogInformation("Scan {ScanId} is not queued any more; nothing to run", request.ScanId);
             // A run that ended and then stopped before clearing its active-scan note (a crash, a
@@ -43,7 +42,7 @@ internal sealed class ScanRequestedConsumer(
         try
         {
             var remote = await git.CheckAsync(request.RepositoryUrl, request.Ref, context.CancellationToken);
-            var resolved = await git.ResolveAsync(remote, request.Ref, run.PushedCommit, context.CancellationToken);
+            var resolved = await git.ResolveAsync(remote, request.Ref, context.CancellationToken);
             var found = await inventory.TakeAsync(remote, resolved.CommitSha, request.ScanId, resolved.Ref, context.CancellationToken);
             await scans.SucceedAsync(request.ScanId, resolved.CommitSha, resolved.Ref, found, CancellationToken.None);
             await FinishedAsync(request, ScanStatus.Succeeded, started);

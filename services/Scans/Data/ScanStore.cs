@@ -122,21 +122,19 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, TimeProvider
     /// <summary>
     /// Moves a queued scan to running for the delivery of <paramref name="messageId"/>; also true for
     /// a redelivery of that same message while the scan is still running (its run was cut short).
-    /// Null when the scan has ended or another message started it. The first run's start is kept:
+    /// False when the scan has ended or another message started it. The first run's start is kept:
     /// a scan whose run stops the service each time (out of memory) is failed by the reaper
     /// <see cref="Running.ScanRunnerOptions.RunningLease"/> after it, not run again for ever.
     /// </summary>
-    public async Task<StartedRun?> TryStartAsync(Guid id, Guid messageId, CancellationToken cancellationToken)
+    public async Task<bool> TryStartAsync(Guid id, Guid messageId, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        var started = (await connection.QueryAsync<string?>(new CommandDefinition(
+        return await connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE scans SET status = 'running', started_at = @now, first_started_at = coalesce(first_started_at, @now), run_message_id = @messageId
             WHERE id = @id AND (status = 'queued' OR (status = 'running' AND run_message_id = @messageId))
-            RETURNING commit_sha
             """,
-            new { id, messageId, now = time.UtcNowForDatabase() }, cancellationToken: cancellationToken))).AsList();
-        return started is [var pushedCommit] ? new StartedRun(pushedCommit) : null;
+            new { id, messageId, now = time.UtcNowForDatabase() }, cancellationToken: cancellationToken)) == 1;
     }
 
     private const int SbomWriteTimeoutSeconds = 60;
@@ -236,7 +234,4 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, TimeProvider
 }
 
 /// <summary>A scan to queue, its project's team (where known), the repository it scans, and the trace its <see cref="ScanRequested"/> continues.</summary>
-/// <summary>A run that may go ahead: the commit a webhook delivery pushed, when the scan is one's.</summary>
-internal sealed record StartedRun(string? PushedCommit);
-
 internal sealed record QueuedScan(Scan Scan, Guid? TeamId, string RepositoryUrl, string? TraceParent);

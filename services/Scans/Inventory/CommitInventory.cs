@@ -217,8 +217,8 @@ public sealed class CommitInventory(GitRefResolver git, IOptions<ScanRunnerOptio
 
     /// <summary>
     /// Runs one git step; a failure is <see cref="ScanError.RepositoryUnreachable"/>, or
-    /// <paramref name="missing"/> when the repository answered that it has no such object (a pushed
-    /// commit force-pushed away and collected).
+    /// <paramref name="missing"/> when the repository answered that it has no such object (a commit
+    /// force-pushed away and collected, or never there).
     /// </summary>
     private async Task<ReadOnlyMemory<byte>> RunAsync(Remote remote, string[] arguments, int maxOutputBytes, TimeSpan timeout, string step,
         CancellationToken cancellationToken, string? input = null, int expectedOutputBytes = 0, ScanError? missing = null)

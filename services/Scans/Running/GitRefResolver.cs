@@ -45,15 +45,6 @@ public sealed partial class GitRefResolver(IOptions<ScanRunnerOptions> options, 
     }
 
     /// <summary>
-    /// The commit to scan: <paramref name="pushedCommit"/> when a delivery named one (the commit
-    /// pushed, whatever the branch holds by now), else what <paramref name="requestedRef"/> names.
-    /// </summary>
-    public async Task<Resolved> ResolveAsync(Remote remote, string? requestedRef, string? pushedCommit, CancellationToken cancellationToken) =>
-        pushedCommit is not null && FullSha().IsMatch(pushedCommit)
-            ? new Resolved(pushedCommit.ToLowerInvariant(), requestedRef ?? pushedCommit)
-            : await ResolveAsync(remote, requestedRef, cancellationToken);
-
-    /// <summary>
     /// The commit <paramref name="requestedRef"/> names, the default branch's when none. A commit id
     /// names itself without asking the repository: fetching it, the scan's next step, does (a dead
     /// URL fails there with repository_unreachable, a commit the repository lacks with

@@ -37,7 +37,7 @@ public sealed record ScanError(string Code, string Message)
     public static ScanError Timeout(TimeSpan limit) =>
         new("timeout", $"The repository did not answer within {limit.TotalSeconds:0} seconds.");
 
-    /// <summary>A commit a push named, or an API trigger named by its id, that the repository does not hold (any more).</summary>
+    /// <summary>A commit a trigger named by its id that the repository does not hold (any more).</summary>
     public static ScanError CommitNotFound(string commitSha) =>
         new("commit_not_found", $"The commit {commitSha} is not in the repository (was it force-pushed away?).");
 
