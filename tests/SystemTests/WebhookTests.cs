@@ -357,6 +357,57 @@ public sealed class WebhookTests(SystemFixture system) : IDisposable
     }
 
     [Fact]
+    public async Task A_second_rotation_within_the_grace_keeps_the_secret_still_in_it_until_its_own_grace_ends()
+    {
+        using var hooked = await HookedProjectAsync("github");
+        var (repository, project, first) = (hooked.Repository, hooked.Project, hooked.Secret);
+        using var admin = await api.AdminAsync();
+        var body = Webhooks.Payload("github-ping", repository.FileUrl);
+
+        // No body at all: the default grace of 24 hours.
+        var second = await Rotated(await admin.PostAsync($"/v1/projects/{project.Id}/webhook/rotate", null));
+        var third = await Rotated(await admin.PostAsJsonAsync($"/v1/projects/{project.Id}/webhook/rotate", new { grace_hours = 1 }));
+        var verifying = await Task.WhenAll(new[] { first, second.Secret!, third.Secret! }.Select(async secret =>
+        {
+            using var answer = await webhooks.GitHubAsync(secret, "ping", body);
+            return answer.StatusCode;
+        }));
+        var replaced = await Rotated(await admin.PutAsJsonAsync($"/v1/projects/{project.Id}/webhook", new { provider = "github" }));
+        var refused = await Task.WhenAll(new[] { first, second.Secret!, third.Secret! }.Select(async secret =>
+        {
+            using var answer = await webhooks.GitHubAsync(secret, "ping", body);
+            return answer.StatusCode;
+        }));
+
+        Assert.InRange(second.PreviousSecretExpiresAt!.Value, DateTime.UtcNow.AddHours(23.9), DateTime.UtcNow.AddHours(24.1));
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK], verifying);
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized], refused);
+        Assert.NotNull(replaced.Secret);
+    }
+
+    [Fact]
+    public async Task A_secret_that_cannot_be_decrypted_verifies_nothing_and_is_answered_as_an_unknown_repository_is()
+    {
+        using var other = await HookedProjectAsync("github");
+        using var hooked = await HookedProjectAsync("github");
+        // Another project's sealed secret: bound to that project, it does not decrypt under this one,
+        // as a secret sealed under an earlier Webhooks__SecretKey does not.
+        await using (var database = await system.OpenDatabaseAsync(ResourceNames.WebhooksDatabase))
+        await using (var copy = new NpgsqlCommand(
+            "UPDATE project_webhooks SET secret = (SELECT secret FROM project_webhooks WHERE project_id = @other) WHERE project_id = @project", database))
+        {
+            copy.Parameters.AddWithValue("other", other.Project.Id);
+            copy.Parameters.AddWithValue("project", hooked.Project.Id);
+            Assert.Equal(1, await copy.ExecuteNonQueryAsync());
+        }
+
+        using var signed = await webhooks.GitHubAsync(other.Secret, "ping", Webhooks.Payload("github-ping", hooked.Repository.FileUrl));
+
+        await Problems.ExpectAsync(signed, HttpStatusCode.Unauthorized, "Invalid Webhook Signature");
+        Assert.Empty(await webhooks.DeliveriesAsync(hooked.Project.Id));
+    }
+
+    [Fact]
     public async Task A_replaced_secret_stops_verifying_on_every_replica_as_soon_as_the_change_is_answered()
     {
         using var hooked = await HookedProjectAsync("github");

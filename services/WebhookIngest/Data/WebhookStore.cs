@@ -4,10 +4,14 @@ using TrustedOss.Data;
 
 namespace TrustedOss.WebhookIngest.Data;
 
-/// <summary>A project's webhook as stored: secrets still encrypted.</summary>
+/// <summary>
+/// A project's webhook as stored: secrets still encrypted. The previous secret verifies until its
+/// grace ends; the retiring one, still in its grace when the webhook was rotated again, until its own.
+/// </summary>
 public sealed record ProjectWebhookRow(
     Guid ProjectId, Guid TeamId, string Provider, string RepositoryUrl, string Secret, string? PreviousSecret,
-    DateTime? PreviousSecretExpiresAt, DateTime CreatedAt, DateTime? RotatedAt);
+    DateTime? PreviousSecretExpiresAt, DateTime CreatedAt, DateTime? RotatedAt, string? RetiringSecret = null,
+    DateTime? RetiringSecretExpiresAt = null);
 
 /// <summary>A stored delivery, as the deliveries list shows it.</summary>
 public sealed record DeliveryRow(Guid Id, Guid ProjectId, string Provider, string DeliveryId, string EventType, string Outcome, Guid? ScanId,
@@ -18,7 +22,8 @@ internal sealed class WebhookStore(NpgsqlDataSource db)
 {
     private const string WebhookColumns = """
         project_id AS ProjectId, team_id AS TeamId, provider, repository_url AS RepositoryUrl, secret, previous_secret AS PreviousSecret,
-        previous_secret_expires_at AS PreviousSecretExpiresAt, created_at AS CreatedAt, rotated_at AS RotatedAt
+        previous_secret_expires_at AS PreviousSecretExpiresAt, created_at AS CreatedAt, rotated_at AS RotatedAt,
+        retiring_secret AS RetiringSecret, retiring_secret_expires_at AS RetiringSecretExpiresAt
         """;
 
     private const string DeliveryColumns = """
@@ -42,15 +47,20 @@ internal sealed class WebhookStore(NpgsqlDataSource db)
             new { provider, repositoryKeys }, cancellationToken: cancellationToken))];
     }
 
-    /// <summary>Sets the project's webhook (provider and a new secret), replacing any earlier one and ending any rotation.</summary>
-    public static Task PutAsync(NpgsqlTransaction transaction, ProjectWebhookRow webhook, string repositoryKey) =>
-        transaction.Connection!.ExecuteAsync(new CommandDefinition(
-            """
+    /// <summary>
+    /// Sets the project's webhook (provider and a new secret), replacing any earlier one and ending any
+    /// rotation; the webhook as stored now.
+    /// </summary>
+    public static Task<ProjectWebhookRow> PutAsync(NpgsqlTransaction transaction, ProjectWebhookRow webhook, string repositoryKey) =>
+        transaction.Connection!.QuerySingleAsync<ProjectWebhookRow>(new CommandDefinition(
+            $"""
             INSERT INTO project_webhooks (project_id, team_id, provider, repository_url, repository_key, secret, created_at)
             VALUES (@ProjectId, @TeamId, @Provider, @RepositoryUrl, @repositoryKey, @Secret, @CreatedAt)
             ON CONFLICT (project_id) DO UPDATE SET team_id = excluded.team_id, provider = excluded.provider,
                 repository_url = excluded.repository_url, repository_key = excluded.repository_key, secret = excluded.secret,
-                previous_secret = NULL, previous_secret_expires_at = NULL, rotated_at = excluded.created_at
+                previous_secret = NULL, previous_secret_expires_at = NULL, retiring_secret = NULL, retiring_secret_expires_at = NULL,
+                rotated_at = excluded.created_at
+            RETURNING {WebhookColumns}
             """,
             new
             {
@@ -58,15 +68,22 @@ internal sealed class WebhookStore(NpgsqlDataSource db)
             },
             transaction));
 
-    /// <summary>Makes <paramref name="secret"/> current; the current one verifies until <paramref name="previousExpiresAt"/>. False when the project has no webhook.</summary>
-    public static async Task<bool> RotateAsync(NpgsqlTransaction transaction, Guid projectId, string secret, DateTime rotatedAt, DateTime previousExpiresAt) =>
-        await transaction.Connection!.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE project_webhooks SET previous_secret = secret, previous_secret_expires_at = @previousExpiresAt, secret = @secret,
-                rotated_at = @rotatedAt
+    /// <summary>
+    /// Makes <paramref name="secret"/> current; the current one verifies until
+    /// <paramref name="previousExpiresAt"/>, and a previous one still in its grace until its own grace
+    /// ends. The webhook as stored now; null when the project has none.
+    /// </summary>
+    public static Task<ProjectWebhookRow?> RotateAsync(NpgsqlTransaction transaction, Guid projectId, string secret, DateTime rotatedAt, DateTime previousExpiresAt) =>
+        transaction.Connection!.QuerySingleOrDefaultAsync<ProjectWebhookRow>(new CommandDefinition(
+            $"""
+            UPDATE project_webhooks SET
+                retiring_secret = CASE WHEN previous_secret_expires_at > @rotatedAt THEN previous_secret END,
+                retiring_secret_expires_at = CASE WHEN previous_secret_expires_at > @rotatedAt THEN previous_secret_expires_at END,
+                previous_secret = secret, previous_secret_expires_at = @previousExpiresAt, secret = @secret, rotated_at = @rotatedAt
             WHERE project_id = @projectId
+            RETURNING {WebhookColumns}
             """,
-            new { projectId, secret, rotatedAt, previousExpiresAt }, transaction)) == 1;
+            new { projectId, secret, rotatedAt, previousExpiresAt }, transaction));
 
     public async Task<DeliveryRow?> FindDeliveryAsync(Guid projectId, string provider, string deliveryId, CancellationToken cancellationToken)
     {

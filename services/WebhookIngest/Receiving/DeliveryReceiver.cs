@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using StackExchange.Redis;
@@ -126,13 +127,35 @@ internal sealed class DeliveryReceiver(
     /// <summary>A secret of no project (random, never stored or shown), to verify against when no project has the repository.</summary>
     private static readonly string DecoySecret = WebhookSecret.New();
 
-    /// <summary>The current secret, and the previous one while its grace lasts.</summary>
+    /// <summary>
+    /// The current secret, then the previous and the retiring one while their grace lasts. A secret
+    /// that cannot be decrypted (stored under an earlier <c>Webhooks__SecretKey</c>) verifies nothing,
+    /// so the answer stays the same 401 as for an unknown repository, never a 500.
+    /// </summary>
     private IEnumerable<string> SecretsOf(ProjectWebhookRow webhook, DateTimeOffset now)
     {
-        yield return cipher.Decrypt(webhook.ProjectId, webhook.Secret);
-        if (webhook.PreviousSecret is { } previous && webhook.PreviousSecretExpiresAt > now.UtcDateTime)
+        (string? Sealed, DateTime? Until)[] secrets =
+            [(webhook.Secret, null), (webhook.PreviousSecret, webhook.PreviousSecretExpiresAt), (webhook.RetiringSecret, webhook.RetiringSecretExpiresAt)];
+        foreach (var (sealedSecret, until) in secrets)
         {
-            yield return cipher.Decrypt(webhook.ProjectId, previous);
+            if (sealedSecret is not null && (until is null || until > now.UtcDateTime) && Decrypted(webhook, sealedSecret) is { } secret)
+            {
+                yield return secret;
+            }
+        }
+    }
+
+    private string? Decrypted(ProjectWebhookRow webhook, string sealedSecret)
+    {
+        try
+        {
+            return cipher.Decrypt(webhook.ProjectId, sealedSecret);
+        }
+        catch (Exception ex) when (ex is CryptographicException or FormatException)
+        {
+            logger.LogWarning("A webhook secret of project {ProjectId} cannot be decrypted with this Webhooks__SecretKey; set the webhook again (PUT) to give it one",
+                webhook.ProjectId);
+            return null;
         }
     }
 

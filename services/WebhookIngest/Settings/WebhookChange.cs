@@ -24,10 +24,11 @@ internal sealed record WebhookChange(
     /// <summary>
     /// Checks the caller manages the project, makes a new secret and runs <paramref name="change"/>
     /// in a transaction with the audit row it returns (null: there was nothing to change, 404).
-    /// Answers with the webhook and the new secret, shown this once.
+    /// Answers with the webhook as the change stored it and the new secret, shown this once: nothing
+    /// is read after the commit, whose failure would lose the only showing of a secret now in force.
     /// </summary>
     public async Task<Results<Ok<WebhookSettingsApi.WebhookResponse>, ApiProblem>> ApplyAsync(
-        Func<NpgsqlTransaction, ProjectAccess, NewSecret, Task<object?>> change)
+        Func<NpgsqlTransaction, ProjectAccess, NewSecret, Task<(ProjectWebhookRow Stored, object Diff)?>> change)
     {
         var (access, refused) = await WebhookSettingsApi.ManageableAsync(ProjectId, Http, Keys);
         if (refused is not null)
@@ -37,15 +38,17 @@ internal sealed record WebhookChange(
 
         var secret = WebhookSecret.New();
         var newSecret = new NewSecret(Cipher.Encrypt(ProjectId, secret), Time.UtcNowForDatabase());
+        ProjectWebhookRow stored;
         var (connection, transaction) = await Store.BeginAsync(Http.RequestAborted);
         await using (connection)
         await using (transaction)
         {
-            if (await change(transaction, access!, newSecret) is not { } diff)
+            if (await change(transaction, access!, newSecret) is not var (row, diff))
             {
                 return WebhookSettingsApi.WebhookNotSet(ProjectId);
             }
 
+            stored = row;
             await Audit.RecordAsync(transaction, Caller, Http, "project_webhooks", ProjectId, "update", access!.TeamId, diff);
             await transaction.CommitAsync(Http.RequestAborted);
         }
@@ -53,6 +56,6 @@ internal sealed record WebhookChange(
         Outbox.Flush();
         // Before the answer: once it is seen, no replica verifies with the secret this change replaced.
         await Lookup.ChangedAsync();
-        return TypedResults.Ok(WebhookSettingsApi.Response(Http, (await Store.GetAsync(ProjectId, Http.RequestAborted))!) with { Secret = secret });
+        return TypedResults.Ok(WebhookSettingsApi.Response(Http, stored) with { Secret = secret });
     }
 }

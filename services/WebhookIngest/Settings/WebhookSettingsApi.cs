@@ -64,16 +64,18 @@ internal static class WebhookSettingsApi
         change.ApplyAsync(async (transaction, access, secret) =>
         {
             var row = new ProjectWebhookRow(change.ProjectId, access.TeamId, request.Provider!, access.GitUrl, secret.Encrypted, null, null, secret.Now, null);
-            await WebhookStore.PutAsync(transaction, row, RepositoryUrl.Key(access.GitUrl));
-            return new { provider = row.Provider, secret = AuditTrail.Redacted };
+            var stored = await WebhookStore.PutAsync(transaction, row, RepositoryUrl.Key(access.GitUrl));
+            return (stored, new { provider = row.Provider, secret = AuditTrail.Redacted });
         });
 
-    private static Task<Results<Ok<WebhookResponse>, ApiProblem>> RotateAsync([AsParameters] WebhookChange change, RotateWebhookRequest request) =>
+    /// <summary>No body at all rotates with the default grace, as <c>{}</c> does.</summary>
+    private static Task<Results<Ok<WebhookResponse>, ApiProblem>> RotateAsync(
+        [AsParameters] WebhookChange change, [FromBody(EmptyBodyBehavior = Microsoft.AspNetCore.Mvc.ModelBinding.EmptyBodyBehavior.Allow)] RotateWebhookRequest? request) =>
         change.ApplyAsync(async (transaction, _, secret) =>
         {
-            var graceEnds = secret.Now.AddHours(request.GraceHours ?? RotateWebhookRequest.DefaultGraceHours);
-            return await WebhookStore.RotateAsync(transaction, change.ProjectId, secret.Encrypted, secret.Now, graceEnds)
-                ? new { secret = AuditTrail.Redacted, previous_secret_expires_at = graceEnds }
+            var graceEnds = secret.Now.AddHours(request?.GraceHours ?? RotateWebhookRequest.DefaultGraceHours);
+            return await WebhookStore.RotateAsync(transaction, change.ProjectId, secret.Encrypted, secret.Now, graceEnds) is { } stored
+                ? (stored, new { secret = AuditTrail.Redacted, previous_secret_expires_at = graceEnds })
                 : null;
         });
 
@@ -91,15 +93,16 @@ internal static class WebhookSettingsApi
     private static async Task<Results<Ok<PagedList<DeliveryResponse>>, ApiProblem>> DeliveriesAsync(
         Guid projectId, [AsParameters] DeliveriesQuery query, HttpContext http, KeysClient keys, WebhookStore store)
     {
-        if (PageRequest.Parse(query.Page, query.PageSize, out var problem) is not { } paging)
-        {
-            return problem!;
-        }
-
+        // Who may see the project first: a stranger's bad paging is its 404, not a 422.
         var (_, refused) = await ManageableAsync(projectId, http, keys);
         if (refused is not null)
         {
             return refused;
+        }
+
+        if (PageRequest.Parse(query.Page, query.PageSize, out var problem) is not { } paging)
+        {
+            return problem!;
         }
 
         var page = await store.ListDeliveriesAsync(projectId, paging, http.RequestAborted);
