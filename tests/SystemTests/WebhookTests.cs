@@ -367,17 +367,15 @@ public sealed class WebhookTests(SystemFixture system) : IDisposable
         // No body at all: the default grace of 24 hours.
         var second = await Rotated(await admin.PostAsync($"/v1/projects/{project.Id}/webhook/rotate", null));
         var third = await Rotated(await admin.PostAsJsonAsync($"/v1/projects/{project.Id}/webhook/rotate", new { grace_hours = 1 }));
-        var verifying = await Task.WhenAll(new[] { first, second.Secret!, third.Secret! }.Select(async secret =>
+        string[] secrets = [first, second.Secret!, third.Secret!];
+        Task<HttpStatusCode[]> PingedWithEachAsync() => Task.WhenAll(secrets.Select(async secret =>
         {
             using var answer = await webhooks.GitHubAsync(secret, "ping", body);
             return answer.StatusCode;
         }));
+        var verifying = await PingedWithEachAsync();
         var replaced = await Rotated(await admin.PutAsJsonAsync($"/v1/projects/{project.Id}/webhook", new { provider = "github" }));
-        var refused = await Task.WhenAll(new[] { first, second.Secret!, third.Secret! }.Select(async secret =>
-        {
-            using var answer = await webhooks.GitHubAsync(secret, "ping", body);
-            return answer.StatusCode;
-        }));
+        var refused = await PingedWithEachAsync();
 
         Assert.InRange(second.PreviousSecretExpiresAt!.Value, DateTime.UtcNow.AddHours(23.9), DateTime.UtcNow.AddHours(24.1));
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK], verifying);

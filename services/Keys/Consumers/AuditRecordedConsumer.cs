@@ -1,4 +1,3 @@
-using System.Text.Json;
 using MassTransit;
 using Npgsql;
 using TrustedOss.Contracts;
@@ -79,23 +78,5 @@ internal sealed class AuditRecordedConsumer(AuditedChanges audit, ILogger<AuditR
 
     private static bool IsValid(AuditRecorded? row) =>
         row is not null && row.Id != Guid.Empty && row.TargetId != Guid.Empty && !string.IsNullOrWhiteSpace(row.TargetTable)
-        && Actions.Contains(row.Action) && IsJson(row.Diff);
-
-    private static bool IsJson(string? text)
-    {
-        if (text is null)
-        {
-            return false;
-        }
-
-        try
-        {
-            using var _ = JsonDocument.Parse(text);
-            return true;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-    }
+        && Actions.Contains(row.Action) && row.Diff is not null;
 }
