@@ -47,12 +47,8 @@ internal static partial class ScansApi
         Guid projectId, CallerIdentity caller, HttpContext http, KeysClient keys, ScanStore scans, ScanQueue queue, ActiveScans activeScans,
         TimeProvider time)
     {
-        var (request, invalid) = await ReadTriggerAsync(http);
-        if (invalid is not null)
-        {
-            return invalid;
-        }
-
+        // Access first, the body after: a stranger's trigger is a 403 or 404 whatever its body,
+        // which the gateway takes back off the project's budget; a 422 it would keep.
         var (access, refused) = await keys.AccessAsync(projectId, http, http.RequestAborted);
         if (refused is not null)
         {
@@ -71,6 +67,12 @@ internal static partial class ScansApi
                 : access.CanRead
                     ? "Your role in the project's team cannot trigger scans (developer or team_admin can)."
                     : "This API key's scope does not cover the project.");
+        }
+
+        var (request, invalid) = await ReadTriggerAsync(http);
+        if (invalid is not null)
+        {
+            return invalid;
         }
 
         var scan = new Scan(
@@ -160,7 +162,7 @@ internal static partial class ScansApi
         return TypedResults.Ok(new RecentScans(readable));
     }
 
-    /// <summary>Streams the document from the database to the client; a repeat with the same ETag is 304 without a body.</summary>
+    /// <summary>The document, through a temporary file (see <see cref="ScanStore.SpoolSbomAsync"/>); a repeat with the same ETag is 304 without a body.</summary>
     private static async Task<IResult> GetSbomAsync(Guid scanId, CallerIdentity caller, HttpContext http, KeysClient keys, ScanStore scans)
     {
         var (scan, refused) = await ReadableScanAsync(scanId, caller, http, keys, scans);
@@ -181,7 +183,10 @@ internal static partial class ScansApi
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
 
-        return TypedResults.Stream(output => scans.CopySbomAsync(scanId, output, http.RequestAborted), SbomWriter.MediaType);
+        // Gone since its ETag was read (removed by an operator): as if it had never been.
+        return await scans.SpoolSbomAsync(scanId, http.RequestAborted) is { } document
+            ? TypedResults.Stream(document, SbomWriter.MediaType)
+            : ApiProblems.NotFound("SBOM Not Found", $"Scan {scanId} has no SBOM.");
     }
 
     /// <summary>

@@ -104,6 +104,19 @@ public sealed class GitRefResolverTests : IDisposable
         Assert.Equal(tip, (await Resolver().ResolveAsync($"file://{repository}", "release", CancellationToken.None)).CommitSha);
     }
 
+    [Theory]
+    [InlineData("HEAD")]
+    [InlineData("stable")]
+    public async Task A_symbolic_ref_resolves_to_the_commit_it_points_at(string name)
+    {
+        // "stable" aliases the default branch, as "HEAD" does.
+        TestGit.Run(repository, "symbolic-ref", "refs/heads/stable", "refs/heads/trunk");
+
+        var resolved = await Resolver().ResolveAsync($"file://{repository}", name, CancellationToken.None);
+
+        Assert.Equal(new GitRefResolver.Resolved(head, name), resolved);
+    }
+
     [Fact]
     public async Task A_full_sha_names_itself_and_git_is_not_run_for_it()
     {

@@ -64,18 +64,25 @@ public sealed class RateLimitTests(SystemFixture system)
     }
 
     [Fact]
-    public async Task A_strangers_refused_triggers_do_not_use_up_the_projects()
+    public async Task A_strangers_refused_triggers_do_not_use_up_the_projects_whatever_their_bodies()
     {
         var team = await api.TeamAsync();
         var project = await api.ProjectAsync(team, GitRepository.NeverContacted("org/targeted"));
         using var stranger = api.With(await api.UserAsync(await api.TeamAsync(), "developer"));
         using var owner = api.With(await api.UserAsync(team, "developer"));
 
-        // More than the project's 60 a minute, each refused: the stranger is in another team.
+        // More than the project's 60 a minute, each refused: the stranger is in another team. A
+        // body the project's own members would get a 422 for is refused the same way.
         await RateWindow.EnsureLeftAsync(TimeSpan.FromSeconds(30));
         for (var i = 0; i < 65; i++)
         {
-            using var refused = await Scans.TriggerAsync(stranger, project.Id, new { kind = "source", @ref = $"probe-{i}" });
+            object body = (i % 3) switch
+            {
+                0 => new { kind = "source", @ref = $"probe-{i}" },
+                1 => new { kind = "binary" },
+                _ => new { kind = "source", @ref = "..", extra = true },
+            };
+            using var refused = await Scans.TriggerAsync(stranger, project.Id, body);
             Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
         }
 

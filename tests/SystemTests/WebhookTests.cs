@@ -53,6 +53,20 @@ public sealed class WebhookTests(SystemFixture system) : IDisposable
     }
 
     [Fact]
+    public async Task A_push_whose_branch_was_deleted_before_its_scan_ran_fails_without_naming_a_commit_it_never_read()
+    {
+        using var hooked = await HookedProjectAsync("github");
+        var (repository, secret) = (hooked.Repository, hooked.Secret);
+
+        var answer = await Webhooks.AnsweredAsync(await webhooks.GitHubAsync(secret, "push",
+            Webhooks.Payload("github-push-new-branch", repository.FileUrl, gitRef: "deleted-since", sha: repository.HeadSha)));
+
+        using var admin = await api.AdminAsync();
+        var scan = await Scans.FinishedAsync(admin, answer.ScanId!.Value, promised: true);
+        Assert.Equal(("failed", "ref_not_found", "deleted-since", (string?)null), (scan.Status, scan.ErrorCode, scan.Ref, scan.CommitSha));
+    }
+
+    [Fact]
     public async Task A_GitLab_merge_request_opened_becomes_a_scan_of_its_source_branch()
     {
         using var hooked = await HookedProjectAsync("gitlab");

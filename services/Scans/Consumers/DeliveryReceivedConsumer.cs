@@ -25,8 +25,10 @@ internal sealed class DeliveryReceivedConsumer(ScanQueue scans, ActiveScans acti
             throw new InvalidMessageException("DeliveryReceived needs a delivery id, a scan id, a project id and a repository URL.");
         }
 
+        // No commit yet: the scan reads its branch when it starts (a queued scan covers the pushes
+        // answered skipped_active_scan meanwhile), so the pushed commit may not be the one scanned.
         var scan = new Scan(
-            delivery.ScanId, delivery.ProjectId, ScanKind.Source, ScanStatus.Queued, delivery.Ref, delivery.CommitSha,
+            delivery.ScanId, delivery.ProjectId, ScanKind.Source, ScanStatus.Queued, delivery.Ref, CommitSha: null,
             ScanTrigger.Webhook, RequestedByUserId: null, ApiKeyId: null, delivery.DeliveryId,
             CreatedAt: time.UtcNowForDatabase(), StartedAt: null, CompletedAt: null, ErrorCode: null, ErrorMessage: null, ComponentCount: null);
 

@@ -172,8 +172,14 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, TimeProvider
             "SELECT etag FROM scan_sboms WHERE scan_id = @scanId", new { scanId }, cancellationToken: cancellationToken));
     }
 
-    /// <summary>Copies the scan's document to <paramref name="output"/> without holding it whole; false when there is none.</summary>
-    public async Task<bool> CopySbomAsync(Guid scanId, Stream output, CancellationToken cancellationToken)
+    /// <summary>
+    /// The scan's document, copied from the database into a temporary file that is already
+    /// unlinked (nothing is left behind, even by a crash); null when there is none. The connection
+    /// goes back to the pool before the client reads a byte: streamed straight to a client that
+    /// reads slowly, each download would hold a connection for as long as it pleases, and a hundred
+    /// of them would take the whole pool.
+    /// </summary>
+    public async Task<Stream?> SpoolSbomAsync(Guid scanId, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var command = new NpgsqlCommand("SELECT document FROM scan_sboms WHERE scan_id = @scanId", connection);
@@ -181,12 +187,24 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, TimeProvider
         await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
-            return false;
+            return null;
         }
 
-        await using var document = await reader.GetStreamAsync(0, cancellationToken);
-        await document.CopyToAsync(output, cancellationToken);
-        return true;
+        var path = Path.Combine(Path.GetTempPath(), $"trustedoss-sbom-{Guid.NewGuid():N}");
+        var spool = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.Asynchronous);
+        File.Delete(path);
+        try
+        {
+            await using var document = await reader.GetStreamAsync(0, cancellationToken);
+            await document.CopyToAsync(spool, cancellationToken);
+            spool.Position = 0;
+            return spool;
+        }
+        catch
+        {
+            await spool.DisposeAsync();
+            throw;
+        }
     }
 
     public async Task FailAsync(Guid id, ScanError error, CancellationToken cancellationToken)

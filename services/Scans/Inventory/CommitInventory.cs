@@ -20,7 +20,7 @@ public sealed class CommitInventory(GitRefResolver git, IOptions<ScanRunnerOptio
     public async Task<InventoryOutcome> TakeAsync(Remote remote, string commitSha, Guid scanId, string? gitRef, CancellationToken cancellationToken)
     {
         var limits = options.Value;
-        var work = Directory.CreateTempSubdirectory("trustedoss-scan-");
+        var work = Directory.CreateTempSubdirectory(WorkFolderPrefix);
         try
         {
             var started = time.GetTimestamp();
@@ -60,20 +60,57 @@ public sealed class CommitInventory(GitRefResolver git, IOptions<ScanRunnerOptio
         }
     }
 
+    private const string WorkFolderPrefix = "trustedoss-scan-";
+
+    /// <summary>
+    /// Removes the work folders that runs which died (a crash, a kill) left behind, each up to
+    /// <see cref="ScanRunnerOptions.MaxRepositoryBytes"/>: those last written before
+    /// <paramref name="before"/>, which no run still alive can own (no run outlasts the
+    /// <see cref="ScanRunnerOptions.RunningLease"/>). Replicas on one host share the folder, so
+    /// age, not ownership, decides. Says how many were removed.
+    /// </summary>
+    public int RemoveAbandonedWorkFolders(DateTime before)
+    {
+        var removed = 0;
+        try
+        {
+            foreach (var folder in new DirectoryInfo(Path.GetTempPath()).EnumerateDirectories(WorkFolderPrefix + "*"))
+            {
+                if (folder.LastWriteTimeUtc < before && RemoveWorkFolder(folder))
+                {
+                    removed++;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning(ex, "Could not look for abandoned work folders in {Folder}", Path.GetTempPath());
+        }
+
+        return removed;
+    }
+
     /// <summary>
     /// Best effort: a git that was just stopped (a timeout, a repository over the limit, the service
     /// stopping) may still be writing there, and a failed delete must not replace the scan's own
     /// outcome with an internal error.
     /// </summary>
-    private void RemoveWorkFolder(DirectoryInfo work)
+    private bool RemoveWorkFolder(DirectoryInfo work)
     {
         try
         {
             work.Delete(recursive: true);
+            return true;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Removed meanwhile (by another replica's sweep on this host).
+            return false;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             logger.LogWarning(ex, "The scan's work folder {Folder} could not be removed", work.FullName);
+            return false;
         }
     }
 

@@ -14,6 +14,9 @@ public static class GitProcess
     private const int NiceCouldNotRun = 125;
     private const int NiceFoundNoCommand = 127;
 
+    /// <summary>How long a killed git is waited for.</summary>
+    private static readonly TimeSpan KillWait = TimeSpan.FromSeconds(5);
+
     public sealed record Result(int ExitCode, ReadOnlyMemory<byte> Output, string Error)
     {
         public string Text => Encoding.UTF8.GetString(Output.Span);
@@ -67,6 +70,17 @@ public static class GitProcess
             if (!process.HasExited)
             {
                 process.Kill(entireProcessTree: true);
+                // Killing only signals: git may still be writing into the scan's work folder,
+                // which the caller removes next. A git that outlives this wait is left to the
+                // reaper's sweep of abandoned work folders.
+                using var exited = new CancellationTokenSource(KillWait);
+                try
+                {
+                    await process.WaitForExitAsync(exited.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                }
             }
         }
     }

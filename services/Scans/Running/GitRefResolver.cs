@@ -75,11 +75,13 @@ public sealed partial class GitRefResolver(IOptions<ScanRunnerOptions> options, 
     private static Resolved Named(IReadOnlyList<string[]> lines, string requested)
     {
         // A branch wins over a tag of the same name; an annotated tag resolves to its commit (^{}),
-        // whether it is named in full (refs/tags/v1, as tag pushes name it) or not.
+        // whether it is named in full (refs/tags/v1, as tag pushes name it) or not. A symbolic ref
+        // ("HEAD", a branch aliasing another) is listed twice, "ref: <target>" before its commit:
+        // only the commit line names a commit.
         string[] candidates = [$"{requested}^{{}}", requested, $"refs/heads/{requested}", $"refs/tags/{requested}^{{}}", $"refs/tags/{requested}"];
         foreach (var candidate in candidates)
         {
-            if (lines.FirstOrDefault(l => l.Length == 2 && l[1] == candidate) is { } line)
+            if (lines.FirstOrDefault(l => l.Length == 2 && l[1] == candidate && !l[0].StartsWith("ref:", StringComparison.Ordinal)) is { } line)
             {
                 return new Resolved(line[0], requested);
             }

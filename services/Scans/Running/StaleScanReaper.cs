@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using TrustedOss.Data;
 using TrustedOss.Scans.Data;
+using TrustedOss.Scans.Inventory;
 using TrustedOss.ServiceDefaults;
 
 namespace TrustedOss.Scans.Running;
@@ -12,10 +13,13 @@ namespace TrustedOss.Scans.Running;
 /// than <see cref="ScanRunnerOptions.RunningLease"/>, or queued longer than
 /// <see cref="ScanRunnerOptions.QueuedLease"/>, is marked failed with a message that says so. Each
 /// round also removes the active-scan notes Redis did not take away when their scans ended
-/// (<see cref="ActiveScans.ClearPendingAsync"/>). Any replica may run it: the updates are idempotent.
+/// (<see cref="ActiveScans.ClearPendingAsync"/>) and the work folders of runs that died on this
+/// host (<see cref="CommitInventory.RemoveAbandonedWorkFolders"/>). Any replica may run it: the
+/// updates are idempotent.
 /// </summary>
 internal sealed class StaleScanReaper(
-    ScanStore scans, ActiveScans active, IOptions<ScanRunnerOptions> options, TimeProvider time, ILogger<StaleScanReaper> logger)
+    ScanStore scans, ActiveScans active, CommitInventory inventory, IOptions<ScanRunnerOptions> options, TimeProvider time,
+    ILogger<StaleScanReaper> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -46,6 +50,11 @@ internal sealed class StaleScanReaper(
         if (reaped.Count > 0)
         {
             logger.LogWarning("Marked {Count} interrupted scans as failed", reaped.Count);
+        }
+
+        if (inventory.RemoveAbandonedWorkFolders(time.GetUtcNow().UtcDateTime - options.Value.RunningLease) is > 0 and var folders)
+        {
+            logger.LogWarning("Removed {Count} work folders left by scans whose runner stopped", folders);
         }
 
         if (await active.ClearPendingAsync(cancellationToken) is > 0 and var cleared)

@@ -166,6 +166,28 @@ public sealed class CommitInventoryTests : IDisposable
     }
 
     [Fact]
+    public void Work_folders_a_dead_run_left_are_removed_once_older_than_any_run_and_others_are_kept()
+    {
+        var abandoned = Directory.CreateTempSubdirectory("trustedoss-scan-");
+        File.WriteAllText(Path.Combine(abandoned.FullName, "pack"), "x");
+        abandoned.LastWriteTimeUtc = DateTime.UtcNow - TimeSpan.FromMinutes(11);
+        var live = Directory.CreateTempSubdirectory("trustedoss-scan-");
+        var inventory = new CommitInventory(Git(Limits()), Options.Create(Limits()), TimeProvider.System, NullLogger<CommitInventory>.Instance);
+        try
+        {
+            var removed = inventory.RemoveAbandonedWorkFolders(DateTime.UtcNow - TimeSpan.FromMinutes(10));
+
+            // At least this one: any other left on this machine by an earlier run is as old.
+            Assert.InRange(removed, 1, int.MaxValue);
+            Assert.Equal((false, true), (Directory.Exists(abandoned.FullName), Directory.Exists(live.FullName)));
+        }
+        finally
+        {
+            live.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_commit_with_more_files_than_the_bound_fails_the_scan_and_leaves_no_work_folder()
     {
         var commit = Commit([.. Enumerable.Range(0, 5).Select(i => ($"file-{i}.txt", "x"u8.ToArray()))]);
