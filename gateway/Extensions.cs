@@ -11,7 +11,9 @@ internal static class Extensions
 {
     public static void AddGatewayServices(this WebApplicationBuilder builder)
     {
-        builder.AddServiceRedis();
+        // Without Redis the gateway still serves people and the keys it verified recently
+        // (docs/operations.md): a balancer that pulled every replica would make that a whole outage.
+        builder.AddServiceRedis(degradedWithout: true);
         builder.AddTrustedProxies();
         var clusters = builder.Configuration.GetSection("ReverseProxy:Clusters").GetChildren().Select(c => c.Key).Append(IdentitySigner.DelegatedAudience);
         builder.Services.AddOptions<IdentitySigningOptions>()

@@ -12,7 +12,8 @@ namespace TrustedOss.Gateway.Authentication;
 /// Checks a presented API key on the hot path: an in-process copy of its entry (at most 5 s old,
 /// dropped at once when the Keys service announces a change), else the shared state (Redis, then
 /// the Keys service). Unknown prefixes are remembered as briefly. Failed checks that cost something
-/// (a lookup that found nothing, a wrong secret) count against the client's address; past the
+/// (a lookup that found nothing, a wrong secret; not a revoked or expired key's own secret) count
+/// against the client's address; past the
 /// limit the address gets no more lookups, but keys in the shared cache still verify from it. The
 /// key itself is never stored: entries hold only the keyed hash.
 /// </summary>
@@ -54,10 +55,19 @@ public sealed class ApiKeyVerifier(
             return Counted(new Verdict(Outcome.Unavailable));
         }
 
-        if (entry is { } known && known.Accepts(presented, keyOptions.Value, time.GetUtcNow()))
+        var check = entry?.Verify(presented, keyOptions.Value, time.GetUtcNow()) ?? VerifiedApiKey.Check.WrongSecret;
+        if (check == VerifiedApiKey.Check.Usable)
         {
-            NoteUse(known, client);
-            return Counted(new Verdict(Outcome.Accepted, known));
+            NoteUse(entry!, client);
+            return Counted(new Verdict(Outcome.Accepted, entry));
+        }
+
+        // A revoked or expired key presented with its own secret is its holder's, not a guess:
+        // a plain 401 (CONTRACT §2), neither counted nor throttled, so pipelines still using a
+        // revoked key learn it is revoked and do not lock out their neighbours behind one address.
+        if (check == VerifiedApiKey.Check.Unusable)
+        {
+            return Counted(new Verdict(Outcome.Refused));
         }
 
         if (throttledFor is { } retryAfter)

@@ -66,9 +66,9 @@ public sealed class ApiKeyTests
         var key = ApiKeyFormat.NewKey();
         var entry = Entry(key);
 
-        Assert.True(entry.Accepts(key, Options, Now));
-        Assert.False(entry.Accepts(ApiKeyFormat.NewKey(), Options, Now));
-        Assert.False(entry.Accepts(key, new ApiKeyOptions { Pepper = "another-pepper-another-pepper-xx" }, Now));
+        Assert.Equal(VerifiedApiKey.Check.Usable, entry.Verify(key, Options, Now));
+        Assert.Equal(VerifiedApiKey.Check.WrongSecret, entry.Verify(ApiKeyFormat.NewKey(), Options, Now));
+        Assert.Equal(VerifiedApiKey.Check.WrongSecret, entry.Verify(key, new ApiKeyOptions { Pepper = "another-pepper-another-pepper-xx" }, Now));
     }
 
     [Fact]
@@ -76,9 +76,10 @@ public sealed class ApiKeyTests
     {
         var key = ApiKeyFormat.NewKey();
 
-        Assert.False(Entry(key) with { Revoked = true } is var revoked && revoked.Accepts(key, Options, Now));
-        Assert.False(Entry(key, expiresAt: Now.UtcDateTime).Accepts(key, Options, Now));
-        Assert.True(Entry(key, expiresAt: Now.UtcDateTime.AddSeconds(1)).Accepts(key, Options, Now));
+        Assert.Equal(VerifiedApiKey.Check.Unusable, (Entry(key) with { Revoked = true }).Verify(key, Options, Now));
+        Assert.Equal(VerifiedApiKey.Check.Unusable, Entry(key, expiresAt: Now.UtcDateTime).Verify(key, Options, Now));
+        Assert.Equal(VerifiedApiKey.Check.Usable, Entry(key, expiresAt: Now.UtcDateTime.AddSeconds(1)).Verify(key, Options, Now));
+        Assert.Equal(VerifiedApiKey.Check.WrongSecret, (Entry(key) with { Revoked = true }).Verify(ApiKeyFormat.NewKey(), Options, Now));
     }
 
     [Fact]

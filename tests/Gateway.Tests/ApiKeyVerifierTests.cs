@@ -125,16 +125,20 @@ public sealed class ApiKeyVerifierTests : IDisposable
     }
 
     [Fact]
-    public async Task A_wrong_secret_an_expired_key_and_a_malformed_one_are_refused_and_only_what_cost_a_lookup_counts()
+    public async Task A_wrong_secret_an_expired_or_revoked_key_and_a_malformed_one_are_refused_and_only_a_guess_that_cost_a_lookup_counts()
     {
         var key = shared.Issue();
         var expired = shared.Issue(expiresAt: time.GetUtcNow().UtcDateTime.AddSeconds(1));
+        var revoked = shared.Issue();
+        shared.Revoke(revoked);
         time.Advance(TimeSpan.FromSeconds(1));
 
         Assert.Equal(ApiKeyVerifier.Outcome.Refused, await OutcomeAsync(key[..^1] + (key[^1] == '0' ? '1' : '0')));
         Assert.Equal(ApiKeyVerifier.Outcome.Refused, await OutcomeAsync(expired));
+        Assert.Equal(ApiKeyVerifier.Outcome.Refused, await OutcomeAsync(revoked));
         Assert.Equal(ApiKeyVerifier.Outcome.Refused, await OutcomeAsync("tos_not-a-key"));
-        Assert.Equal(2, shared.Failures);
+        // Only the wrong secret: an expired or revoked key's own secret is its holder's, not a guess.
+        Assert.Equal(1, shared.Failures);
     }
 
     [Fact]
@@ -152,6 +156,8 @@ public sealed class ApiKeyVerifierTests : IDisposable
     public async Task An_address_past_its_failures_gets_no_lookups_but_every_key_in_the_shared_cache_still_verifies()
     {
         var good = shared.Issue();
+        var revoked = shared.Issue();
+        shared.Revoke(revoked);
         for (var i = 0; i < 3; i++)
         {
             Assert.Equal(ApiKeyVerifier.Outcome.Refused, await OutcomeAsync(ApiKeyFormat.NewKey()));
@@ -167,6 +173,8 @@ public sealed class ApiKeyVerifierTests : IDisposable
         // A key never seen by this process, but in the shared cache, verifies; a wrong secret for it does not.
         Assert.Equal(ApiKeyVerifier.Outcome.Accepted, await OutcomeAsync(good));
         Assert.Equal(ApiKeyVerifier.Outcome.Throttled, await OutcomeAsync(good[..^1] + (good[^1] == '0' ? '1' : '0')));
+        // A revoked key in the shared cache is told it is refused (401), not to retry later (429).
+        Assert.Equal(ApiKeyVerifier.Outcome.Refused, await OutcomeAsync(revoked));
         Assert.Equal(ApiKeyVerifier.Outcome.Refused,
             (await verifier.VerifyAsync(ApiKeyFormat.NewKey(), IPAddress.Parse("127.0.0.10"), CancellationToken.None)).Outcome);
 

@@ -63,6 +63,8 @@ public sealed class ServerStallTests(SystemFixture system, ITestOutputHelper out
             var scanId = response.IsSuccessStatusCode ? (await response.Content.ReadFromJsonAsync<Scans.Scan>(Json.Api, ct))!.Id : (Guid?)null;
             return (response, scanId);
         });
+        // What a load balancer asks: no paused server takes a gateway out of its rotation.
+        probe.Add("gateway health", system.NewClient(), TimeSpan.FromMilliseconds(500), async (client, ct) => (await client.GetAsync("/health", ct), null));
         await Task.Delay(TimeSpan.FromSeconds(2));
 
         var pause = await ServerPause.StartAsync(system, server);
@@ -84,6 +86,7 @@ public sealed class ServerStallTests(SystemFixture system, ITestOutputHelper out
         Report(server, repetition, calls, pausedAt, pause.ResumedAt);
 
         StallProbe.AssertOnlyRetryableRefusals(calls, pause.ResumedAt + FullServiceWithin);
+        Assert.All(calls.Where(c => c.Caller == "gateway health"), c => Assert.Equal(HttpStatusCode.OK, c.Status));
 
         // Nothing accepted is lost: every trigger that got a 200 becomes a finished scan.
         using var checker = api.With(developer);

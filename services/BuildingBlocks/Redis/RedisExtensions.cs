@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using StackExchange.Redis;
 using TrustedOss.ServiceDefaults.Http;
@@ -9,10 +10,19 @@ public static class RedisExtensions
 {
     public const string ConnectionName = "redis";
 
-    /// <summary>The shared Redis (caches, rate limits, the live-instance registry), traced and health-checked.</summary>
-    public static TBuilder AddServiceRedis<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    /// <summary>
+    /// The shared Redis (caches, rate limits, the live-instance registry), traced and health-checked.
+    /// A process that keeps serving without Redis (<paramref name="degradedWithout"/>) reports it
+    /// Degraded, not Unhealthy, and within a second: a load balancer keeps it.
+    /// </summary>
+    public static TBuilder AddServiceRedis<TBuilder>(this TBuilder builder, bool degradedWithout = false) where TBuilder : IHostApplicationBuilder
     {
-        builder.AddRedisClient(ConnectionName, configureOptions: ConfigureForOutages);
+        builder.AddRedisClient(ConnectionName, settings => settings.DisableHealthChecks |= degradedWithout, ConfigureForOutages);
+        if (degradedWithout)
+        {
+            builder.Services.AddHealthChecks().AddCheck<RedisAnswers>(ConnectionName, HealthStatus.Degraded);
+        }
+
         builder.Services.AddOptions<RedisDeadlineOptions>().BindConfiguration(RedisDeadlineOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<RedisDeadline>();
         builder.Services.AddExceptionAnswer(exception => RedisOutage.Is(exception) ? ExceptionAnswer.Outage() : null);

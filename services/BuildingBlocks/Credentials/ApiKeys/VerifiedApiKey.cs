@@ -39,11 +39,28 @@ public sealed record VerifiedApiKey(
     public static VerifiedApiKey? FromJson(string? json) =>
         json is null ? null : System.Text.Json.JsonSerializer.Deserialize<VerifiedApiKey>(json);
 
-    /// <summary>True when <paramref name="key"/> hashes to this entry's hash and may be used at <paramref name="now"/>.</summary>
-    public bool Accepts(string key, ApiKeyOptions options, DateTimeOffset now)
+    /// <summary>What a presented key is to this entry.</summary>
+    public enum Check
+    {
+        /// <summary>Not this key's secret.</summary>
+        WrongSecret,
+
+        /// <summary>This key's secret, but the key is revoked or expired.</summary>
+        Unusable,
+
+        /// <summary>This key's secret, and the key may be used.</summary>
+        Usable,
+    }
+
+    /// <summary>Whether <paramref name="key"/> hashes to this entry's hash, and if so whether it may be used at <paramref name="now"/>.</summary>
+    public Check Verify(string key, ApiKeyOptions options, DateTimeOffset now)
     {
         // Hash first, always: the time taken must not tell a revoked key from a wrong one.
-        var matches = CryptographicOperations.FixedTimeEquals(options.Hash(key), SecretHash);
-        return matches && !Revoked && (ExpiresAt is null || ExpiresAt.Value > now.UtcDateTime);
+        if (!CryptographicOperations.FixedTimeEquals(options.Hash(key), SecretHash))
+        {
+            return Check.WrongSecret;
+        }
+
+        return !Revoked && (ExpiresAt is null || ExpiresAt.Value > now.UtcDateTime) ? Check.Usable : Check.Unusable;
     }
 }
