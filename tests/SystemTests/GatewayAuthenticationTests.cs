@@ -288,6 +288,37 @@ public sealed class GatewayAuthenticationTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task A_revoked_keys_entry_left_stale_by_a_missed_rewrite_is_dropped_on_its_next_use_not_renewed()
+    {
+        var project = await api.ProjectAsync(await api.TeamAsync(), GitRepository.NeverContacted("org/stale-entry"));
+        var key = await api.AdminKeyAsync("project", projectId: project.Id);
+        using var pipeline = api.With(key);
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(await system.ConnectionStringAsync(ResourceNames.Redis));
+        var entry = $"api-keys:{key.KeyPrefix}";
+        var asIssued = (string)(await redis.GetDatabase().StringGetAsync(entry))!;
+        using (var admin = await api.AdminAsync())
+        {
+            Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/v1/api-keys/{key.Id}")).StatusCode);
+        }
+
+        // As if Redis had failed the rewrite after the commit and the queued one had not come
+        // through the bus: the shared entry says the key is usable, and each use would renew it.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.True(await redis.GetDatabase().StringSetAsync(entry, asIssued, TimeSpan.FromMinutes(2)));
+
+        // The Keys service finds the used entry older than the key and drops it; the next check
+        // looks the key up afresh. Accepted meanwhile, the poll of an unknown scan is a 404.
+        var path = $"/v1/scans/{Guid.NewGuid()}";
+        await Eventually.ValueAsync(async () =>
+        {
+            using var response = await pipeline.GetAsync(path);
+            return response.StatusCode == HttpStatusCode.Unauthorized ? "refused" : null;
+        }, TimeSpan.FromSeconds(30), "the revoked key's stale entry to be dropped");
+        var now = JsonDocument.Parse((string)(await redis.GetDatabase().StringGetAsync(entry))!).RootElement;
+        Assert.True(now.GetProperty("Revoked").GetBoolean());
+    }
+
+    [Fact]
     public async Task A_deactivated_issuers_keys_stop_working()
     {
         using var repository = GitRepository.Create();

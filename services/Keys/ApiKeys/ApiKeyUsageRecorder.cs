@@ -46,6 +46,24 @@ internal sealed class ApiKeyUsageRecorder(IConnectionMultiplexer redis, ApiKeySt
         return dropped
         """;
 
+    /// <summary>
+    /// Renews an entry that is as new as the key; drops one that is older. An older entry means a
+    /// change's rewrite was missed (Redis failed right after the commit, and the queued rewrite has
+    /// not come through the bus): renewing it on every use would keep a revoked key working for as
+    /// long as that lasts. Dropped, the next check looks the key up afresh.
+    /// </summary>
+    private const string RenewIfCurrent = """
+        local current = redis.call('GET', KEYS[1])
+        if not current then return 0 end
+        local ok, entry = pcall(cjson.decode, current)
+        if ok and entry['Version'] and tonumber(entry['Version']) >= tonumber(ARGV[1]) then
+          redis.call('PEXPIRE', KEYS[1], ARGV[2])
+          return 1
+        end
+        redis.call('DEL', KEYS[1])
+        return -1
+        """;
+
     private async Task FlushAsync(CancellationToken cancellationToken)
     {
         var database = redis.GetDatabase();
@@ -62,7 +80,13 @@ internal sealed class ApiKeyUsageRecorder(IConnectionMultiplexer redis, ApiKeySt
             // A key in use stays in the shared cache, where a gateway finds it even for an address
             // that gets no more lookups (docs/api.md); each entry is renewed on its own (no script
             // across entries, which a Redis cluster may keep in different slots).
-            await Task.WhenAll(used.Select(prefix => database.KeyExpireAsync(VerifiedApiKey.CacheKey(prefix), VerifiedApiKey.CacheLifetime)));
+            var renewed = await Task.WhenAll(used.Select(key => database.ScriptEvaluateAsync(RenewIfCurrent,
+                [VerifiedApiKey.CacheKey(key.Prefix)], [key.Version, (long)VerifiedApiKey.CacheLifetime.TotalMilliseconds])));
+            if (renewed.Count(r => (int)r < 0) is > 0 and var stale)
+            {
+                logger.LogWarning("Dropped {Count} shared cache entries of used API keys older than the keys (a change's rewrite was missed)", stale);
+            }
+
             await database.ScriptEvaluateAsync(DropUnchanged, [VerifiedApiKey.UsageHashKey], [.. batch.SelectMany(n => new[] { n.Note.Name, n.Note.Value })]);
         }
     }

@@ -160,7 +160,7 @@ internal sealed class ApiKeyStore(NpgsqlDataSource db)
 
     /// <summary>Moves many keys' last_used_at forward in one statement (never back: notes may arrive out of order).</summary>
     /// <summary>Moves each key's last use forward; the prefixes of the keys used, for their cache entries.</summary>
-    public async Task<IReadOnlyList<string>> RecordUsesAsync(IReadOnlyCollection<KeyUse> uses, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<UsedKey>> RecordUsesAsync(IReadOnlyCollection<KeyUse> uses, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var ids = uses.Select(u => u.KeyId).ToArray();
@@ -172,10 +172,13 @@ internal sealed class ApiKeyStore(NpgsqlDataSource db)
             """,
             new { ids, usedAt = uses.Select(u => u.UsedAt).ToArray(), ips = uses.Select(u => u.Ip).ToArray() },
             cancellationToken: cancellationToken));
-        return [.. await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT key_prefix FROM api_keys WHERE id = ANY(@ids)", new { ids }, cancellationToken: cancellationToken))];
+        return [.. await connection.QueryAsync<UsedKey>(new CommandDefinition(
+            "SELECT key_prefix AS Prefix, version FROM api_keys WHERE id = ANY(@ids)", new { ids }, cancellationToken: cancellationToken))];
     }
 }
+
+/// <summary>A used key's prefix and its current version (what its cache entry should say).</summary>
+internal sealed record UsedKey(string Prefix, long Version);
 
 /// <summary>A key's latest use as a gateway noted it (UTC).</summary>
 internal sealed record KeyUse(Guid KeyId, DateTime UsedAt, string? Ip);
