@@ -36,12 +36,13 @@ internal sealed class RateLimitMiddleware(
     public async Task InvokeAsync(HttpContext context)
     {
         var now = time.GetUtcNow();
+        var caller = GatewayCaller.Get(context);
+        var route = RouteId(context);
+        var isTrigger = route == TriggerRouteId && HttpMethods.IsPost(context.Request.Method);
         IReadOnlyList<Counted> counted;
         try
         {
-            var caller = GatewayCaller.Get(context);
-            var route = RouteId(context);
-            counted = route == TriggerRouteId && HttpMethods.IsPost(context.Request.Method)
+            counted = isTrigger
                 ? await CountTriggerAsync(context, caller, now)
                 : await CountHighVolumeAsync(context, caller, route) is { } one ? [one] : [];
         }
@@ -49,6 +50,21 @@ internal sealed class RateLimitMiddleware(
         {
             metrics.RedisFailOpen.Add(1, new KeyValuePair<string, object?>("step", "rate_limit"));
             logger.LogWarning("A rate limit could not be counted ({Reason}); letting the request through", ex.Message);
+            if (caller is { IsApiKey: true })
+            {
+                // Every keyed answer carries the headers (CONTRACT §2). Uncounted, the key's whole
+                // budget is what it has: a client pacing itself by them is not held back for nothing.
+                var policy = isTrigger ? KeyRateLimits.Triggers : KeyRateLimits.Reads;
+                var uncounted = new RateLimitState(policy, keyLimits.Value.LimitOf(policy), Used: 0,
+                    (int)Math.Ceiling(FixedWindow.UntilWindowEnds(KeyRateLimits.Window, now).TotalSeconds));
+                context.Response.OnStarting(() =>
+                {
+                    context.Response.Headers["RateLimit-Policy"] = uncounted.PolicyHeader;
+                    context.Response.Headers["RateLimit"] = uncounted.StateHeader;
+                    return Task.CompletedTask;
+                });
+            }
+
             await next(context);
             return;
         }

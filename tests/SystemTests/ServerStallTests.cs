@@ -87,6 +87,8 @@ public sealed class ServerStallTests(SystemFixture system, ITestOutputHelper out
 
         StallProbe.AssertOnlyRetryableRefusals(calls, pause.ResumedAt + FullServiceWithin);
         Assert.All(calls.Where(c => c.Caller == "gateway health"), c => Assert.Equal(HttpStatusCode.OK, c.Status));
+        // Every keyed answer says its limits, counted or not (CONTRACT §2).
+        Assert.All(calls.Where(c => c.Caller is "warm key" or "cold key" && c.Status == HttpStatusCode.OK), c => Assert.True(c.RateLimitHeaders, $"{c.Caller} at {c.StartedAt:HH:mm:ss.fff}"));
 
         // Nothing accepted is lost: every trigger that got a 200 becomes a finished scan.
         using var checker = api.With(developer);

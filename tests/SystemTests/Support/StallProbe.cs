@@ -12,7 +12,11 @@ internal sealed class StallProbe
 {
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
 
-    public sealed record Call(string Caller, DateTimeOffset StartedAt, TimeSpan Took, HttpStatusCode? Status, bool RetryAfter, string? Error, object? Tag);
+    public sealed record Call(string Caller, DateTimeOffset StartedAt, TimeSpan Took, HttpStatusCode? Status, bool RetryAfter, string? Error, object? Tag)
+    {
+        /// <summary>Whether the answer carried both RateLimit headers.</summary>
+        public bool RateLimitHeaders { get; init; }
+    }
 
     private readonly List<Call> calls = [];
     private readonly List<Task> loops = [];
@@ -49,7 +53,10 @@ internal sealed class StallProbe
                     using (response)
                     {
                         await response.Content.LoadIntoBufferAsync(patience.Token);
-                        call = new Call(caller, startedAt, clock.Elapsed, response.StatusCode, response.Headers.RetryAfter is not null, null, tag);
+                        call = new Call(caller, startedAt, clock.Elapsed, response.StatusCode, response.Headers.RetryAfter is not null, null, tag)
+                        {
+                            RateLimitHeaders = response.Headers.Contains("RateLimit-Policy") && response.Headers.Contains("RateLimit"),
+                        };
                     }
                 }
                 catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
