@@ -13,9 +13,9 @@ namespace TrustedOss.Gateway.Authentication;
 /// dropped at once when the Keys service announces a change), else the shared state (Redis, then
 /// the Keys service). Unknown prefixes are remembered as briefly. Failed checks that cost something
 /// (a lookup that found nothing, a wrong secret; not a revoked or expired key's own secret) count
-/// against the client's address; past the
-/// limit the address gets no more lookups, but keys in the shared cache still verify from it. The
-/// key itself is never stored: entries hold only the keyed hash.
+/// against the client's address; past the limit the address gets no more lookups, but keys in the
+/// shared cache still verify from it. The key itself is never stored: entries hold only the keyed
+/// hash.
 /// </summary>
 public sealed class ApiKeyVerifier(
     IMemoryCache local, ISharedKeyState shared, IOptions<ApiKeyOptions> keyOptions,

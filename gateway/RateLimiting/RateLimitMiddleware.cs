@@ -57,12 +57,7 @@ internal sealed class RateLimitMiddleware(
                 var policy = isTrigger ? KeyRateLimits.Triggers : KeyRateLimits.Reads;
                 var uncounted = new RateLimitState(policy, keyLimits.Value.LimitOf(policy), Used: 0,
                     (int)Math.Ceiling(FixedWindow.UntilWindowEnds(KeyRateLimits.Window, now).TotalSeconds));
-                context.Response.OnStarting(() =>
-                {
-                    context.Response.Headers["RateLimit-Policy"] = uncounted.PolicyHeader;
-                    context.Response.Headers["RateLimit"] = uncounted.StateHeader;
-                    return Task.CompletedTask;
-                });
+                SendHeadersAsTheAnswerStarts(context, uncounted);
             }
 
             await next(context);
@@ -78,12 +73,7 @@ internal sealed class RateLimitMiddleware(
         var closest = counted.OrderBy(c => c.State.Exceeded ? -1 : c.State.Remaining).First();
         // Set as the answer starts: a refusal on the way (a body over the limit, a service that is
         // down) clears the headers set before it, and every keyed answer carries them.
-        context.Response.OnStarting(() =>
-        {
-            context.Response.Headers["RateLimit-Policy"] = closest.State.PolicyHeader;
-            context.Response.Headers["RateLimit"] = closest.State.StateHeader;
-            return Task.CompletedTask;
-        });
+        SendHeadersAsTheAnswerStarts(context, closest.State);
         if (!closest.State.Exceeded)
         {
             await next(context);
@@ -106,6 +96,14 @@ internal sealed class RateLimitMiddleware(
             $"{closest.Who} used its {state.Limit} {state.Policy} for this minute. Retry after {state.ResetSeconds} seconds.", state.ResetSeconds)
             .ExecuteAsync(context);
     }
+
+    private static void SendHeadersAsTheAnswerStarts(HttpContext context, RateLimitState state) =>
+        context.Response.OnStarting(() =>
+        {
+            context.Response.Headers["RateLimit-Policy"] = state.PolicyHeader;
+            context.Response.Headers["RateLimit"] = state.StateHeader;
+            return Task.CompletedTask;
+        });
 
     /// <summary>
     /// A scan trigger counts against its key, the person behind it and its project, each in Redis

@@ -158,8 +158,10 @@ internal sealed class ApiKeyStore(NpgsqlDataSource db)
             "UPDATE api_keys SET permission_breadth = 'read_only', version = version + 1 WHERE id = @keyId AND permission_breadth <> 'read_only'",
             new { keyId })) == 1;
 
-    /// <summary>Moves many keys' last_used_at forward in one statement (never back: notes may arrive out of order).</summary>
-    /// <summary>Moves each key's last use forward; the prefixes of the keys used, for their cache entries.</summary>
+    /// <summary>
+    /// Moves many keys' last_used_at forward in one statement (never back: notes may arrive out of
+    /// order); the keys used, with the version their cache entries should have.
+    /// </summary>
     public async Task<IReadOnlyList<UsedKey>> RecordUsesAsync(IReadOnlyCollection<KeyUse> uses, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);

@@ -65,9 +65,9 @@ public sealed partial class GitRefResolver(IOptions<ScanRunnerOptions> options, 
 
     private static Resolved DefaultBranch(IReadOnlyList<string[]> lines)
     {
-        var sha = lines.FirstOrDefault(l => l is [_, "HEAD"] && !l[0].StartsWith("ref:", StringComparison.Ordinal))?[0]
+        var sha = lines.FirstOrDefault(l => l is [_, "HEAD"] && !IsSymbolic(l))?[0]
             ?? throw new ScanFailedException(ScanError.RepositoryEmpty);
-        var symref = lines.FirstOrDefault(l => l is [var target, "HEAD"] && target.StartsWith("ref: ", StringComparison.Ordinal))?[0];
+        var symref = lines.FirstOrDefault(l => l is [_, "HEAD"] && IsSymbolic(l))?[0];
         var branch = symref is null ? "HEAD" : symref["ref: ".Length..].Replace("refs/heads/", "", StringComparison.Ordinal);
         return new Resolved(sha, branch);
     }
@@ -81,7 +81,7 @@ public sealed partial class GitRefResolver(IOptions<ScanRunnerOptions> options, 
         string[] candidates = [$"{requested}^{{}}", requested, $"refs/heads/{requested}", $"refs/tags/{requested}^{{}}", $"refs/tags/{requested}"];
         foreach (var candidate in candidates)
         {
-            if (lines.FirstOrDefault(l => l.Length == 2 && l[1] == candidate && !l[0].StartsWith("ref:", StringComparison.Ordinal)) is { } line)
+            if (lines.FirstOrDefault(l => l.Length == 2 && l[1] == candidate && !IsSymbolic(l)) is { } line)
             {
                 return new Resolved(line[0], requested);
             }
@@ -89,6 +89,9 @@ public sealed partial class GitRefResolver(IOptions<ScanRunnerOptions> options, 
 
         throw new ScanFailedException(ScanError.RefNotFound(requested));
     }
+
+    /// <summary>A <c>--symref</c> line, "ref: &lt;target&gt;", which names the ref a symbolic ref points at, not a commit.</summary>
+    private static bool IsSymbolic(string[] line) => line[0].StartsWith("ref: ", StringComparison.Ordinal);
 
     private async Task<IReadOnlyList<string[]>> LsRemoteAsync(Remote remote, string[] patterns, CancellationToken cancellationToken)
     {
