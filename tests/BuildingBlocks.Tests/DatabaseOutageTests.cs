@@ -53,6 +53,26 @@ public sealed class DatabaseOutageTests
     }
 
     [Fact]
+    public void A_wait_that_runs_out_is_a_timeout_and_a_lost_connection_is_not()
+    {
+        // What Npgsql throws when the pool has no free connection in time, a connection does not
+        // open in time, and a command does not answer in time: each wraps a TimeoutException.
+        var poolExhausted = new NpgsqlException("The connection pool has been exhausted", new TimeoutException());
+        var openTimedOut = new NpgsqlException("The operation has timed out", new TimeoutException());
+        var commandTimedOut = new NpgsqlException("Exception while reading from stream", new TimeoutException("Timeout during reading attempt"));
+
+        Assert.All(new[] { poolExhausted, openTimedOut, commandTimedOut }, timeout =>
+        {
+            Assert.True(DatabaseOutage.Is(timeout));
+            Assert.True(DatabaseOutage.IsTimeout(timeout));
+        });
+        Assert.False(DatabaseOutage.IsTimeout(new NpgsqlException("Exception while reading from stream", new EndOfStreamException())));
+        Assert.False(DatabaseOutage.IsTimeout(new NpgsqlException("Failed to connect to 127.0.0.1:5432", new System.Net.Sockets.SocketException(111))));
+        Assert.False(DatabaseOutage.IsTimeout(Server(PostgresErrorCodes.AdminShutdown)));
+        Assert.False(DatabaseOutage.IsTimeout(new TimeoutException("not the database's")));
+    }
+
+    [Fact]
     public void An_error_of_another_kind_is_not_an_outage() =>
         Assert.False(DatabaseOutage.Is(new InvalidOperationException("a bug")));
 

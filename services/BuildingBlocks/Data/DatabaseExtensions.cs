@@ -20,11 +20,17 @@ public static class DatabaseExtensions
         where TBuilder : IHostApplicationBuilder
     {
         builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        var deadlines = builder.Configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var options = builder.Configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
         builder.AddNpgsqlDataSource(connectionName, configureDataSourceBuilder: dataSource =>
         {
-            dataSource.ConnectionStringBuilder.CommandTimeout = deadlines.CommandTimeoutSeconds;
-            dataSource.ConnectionStringBuilder.Timeout = deadlines.ConnectTimeoutSeconds;
+            dataSource.ConnectionStringBuilder.CommandTimeout = options.CommandTimeoutSeconds;
+            dataSource.ConnectionStringBuilder.Timeout = options.ConnectTimeoutSeconds;
+            // A burst beyond the pool waits for a connection to come back (a query here takes a
+            // millisecond or two) instead of opening one of its own: opening a connection costs
+            // the server a process and a password check, and dozens opened at once (a pool refilling
+            // after a restart) took longer than the connect timeout on two busy cores. It also keeps
+            // every replica of every service within the server's 100 connections.
+            dataSource.ConnectionStringBuilder.MaxPoolSize = options.MaxPoolSize;
             // After the cancel request, drop the connection at once instead of waiting up to two
             // more seconds for the server's reply to it: a stalled server sends none.
             dataSource.ConnectionStringBuilder.CancellationTimeout = -1;
@@ -54,7 +60,7 @@ public static class DatabaseExtensions
             // 22021/22P05: text with NUL or characters the database cannot store is the client's 422.
             PostgresException { SqlState: "22021" or "22P05" } =>
                 ApiProblems.Validation("body", "Text fields may not contain NUL or other characters that cannot be stored."),
-            _ when DatabaseOutage.Is(exception) => AfterOutage(services.GetRequiredService<NpgsqlDataSource>()),
+            _ when DatabaseOutage.Is(exception) => AfterOutage(exception, services.GetRequiredService<NpgsqlDataSource>()),
             _ => null,
         }));
         builder.Services.AddSingleton(new MigrationSource(connectionName, migrations));
@@ -63,13 +69,19 @@ public static class DatabaseExtensions
     }
 
     /// <summary>
-    /// The 503 of an outage, after emptying the pool: when the server went away (a restart, a
-    /// failover) every idle connection went with it, and each would otherwise fail one more request.
-    /// Connections in use are dropped as they come back.
+    /// The 503 of an outage, after emptying the pool when the connection was lost: when the server
+    /// went away (a restart, a failover) every idle connection went with it, and each would otherwise
+    /// fail one more request. Connections in use are dropped as they come back. A timeout leaves the
+    /// pool as it is: its connections are good, and emptying it would make every next request open a
+    /// connection of its own, on a server already too slow to answer the last one in time.
     /// </summary>
-    private static ApiProblem AfterOutage(NpgsqlDataSource db)
+    private static ApiProblem AfterOutage(Exception exception, NpgsqlDataSource db)
     {
-        db.Clear();
+        if (!DatabaseOutage.IsTimeout(exception))
+        {
+            db.Clear();
+        }
+
         return ExceptionAnswer.Outage();
     }
 

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace TrustedOss.Data;
 
 /// <summary>
-/// How long a service waits on PostgreSQL before it answers 503. Every query here is small and
+/// How many connections a service holds to PostgreSQL, and how long it waits on it before it answers 503. Every query here is small and
 /// indexed; one that takes a second means the server is stalled, and a request that waits longer
 /// than a client's patience helps nobody. Npgsql counts both in whole seconds, and a command that
 /// times out costs more than its own timeout: Npgsql first sends PostgreSQL a cancel request on a
@@ -22,4 +22,7 @@ public sealed class DatabaseOptions
     [Range(1, 300)]
     public int ConnectTimeoutSeconds { get; set; } = 1;
 
+    /// <summary>Most connections one replica holds; a request beyond them waits for one, within <see cref="ConnectTimeoutSeconds"/>.</summary>
+    [Range(1, 1000)]
+    public int MaxPoolSize { get; set; } = 10;
 }

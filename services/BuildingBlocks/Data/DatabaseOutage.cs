@@ -18,6 +18,13 @@ public static class DatabaseOutage
     };
 
     /// <summary>
+    /// An outage that is only a wait running out: for a free pooled connection, a new connection or
+    /// a command (the server slow or stalled, or every pooled connection busy). Unlike a connection
+    /// the server ended, it says nothing against the connections idle in the pool.
+    /// </summary>
+    public static bool IsTimeout(Exception exception) => exception is NpgsqlException { InnerException: TimeoutException };
+
+    /// <summary>
     /// Npgsql's own "Received unexpected backend message … Please file a bug": it lost track of the
     /// protocol on a connection (seen after the server ended connections under load) and has
     /// dropped that connection. Nothing about the query was wrong; the next connection works.
