@@ -6,7 +6,10 @@ using TrustedOss.SystemTests.Support;
 
 namespace TrustedOss.SystemTests;
 
-/// <summary>The outbox sends each message once, keeps what no queue takes yet, and never lets one bad message hold up the others.</summary>
+/// <summary>
+/// The outbox sends each message once, keeps what no queue takes yet, leaves a type it does not know
+/// for a version that does, and never lets one bad message hold up the others.
+/// </summary>
 [Collection(SystemTestGroup.Name)]
 public sealed class OutboxTests(SystemFixture system)
 {
@@ -30,26 +33,51 @@ public sealed class OutboxTests(SystemFixture system)
     }
 
     [Fact]
-    public async Task An_unreadable_message_is_set_aside_and_the_ones_after_it_still_go_out()
+    public async Task An_unreadable_message_is_set_aside_one_of_a_newer_type_is_left_for_a_newer_replica_and_neither_holds_up_the_rest()
     {
         await using var connection = await system.OpenDatabaseAsync(ResourceNames.ScansDatabase);
-        long poisonId;
-        await using (var insert = new NpgsqlCommand(
-            "INSERT INTO outbox_messages (message_type, body, created_at) VALUES ('TrustedOss.Contracts.NoSuchMessage', '{}', now()) RETURNING id",
-            connection))
+        // A body this version cannot read, and a type only a newer version knows (a rolling upgrade).
+        var unreadableId = await InsertAsync(connection, "TrustedOss.Contracts.ScanRequested", """{"ScanId": "not-a-guid"}""");
+        var newerId = await InsertAsync(connection, "TrustedOss.Contracts.ScanRequestedV2", "{}");
+        try
         {
-            poisonId = (long)(await insert.ExecuteScalarAsync())!;
+            using var repository = GitRepository.Create();
+            var project = await api.ProjectAsync(await api.TeamAsync(), repository.FileUrl);
+            using var pipeline = api.With(await api.AdminKeyAsync("org"));
+            var scan = await Scans.TriggeredAsync(pipeline, project.Id);
+
+            Assert.Equal("succeeded", (await Scans.FinishedAsync(pipeline, scan.Id)).Status);
+            await using var query = new NpgsqlCommand("SELECT id, failed_at IS NOT NULL, error FROM outbox_messages WHERE id = ANY(@ids)", connection);
+            query.Parameters.AddWithValue("ids", new[] { unreadableId, newerId });
+            var rows = new Dictionary<long, (bool SetAside, string? Error)>();
+            await using (var reader = await query.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync())
+                {
+                    rows[reader.GetInt64(0)] = (reader.GetBoolean(1), reader.IsDBNull(2) ? null : reader.GetString(2));
+                }
+            }
+
+            Assert.True(rows[unreadableId].SetAside);
+            Assert.Contains("ScanRequested", rows[unreadableId].Error, StringComparison.Ordinal);
+            Assert.Equal((false, null), rows[newerId]);
         }
+        finally
+        {
+            // Neither row may go on waiting in the outbox the other tests share.
+            await using var delete = new NpgsqlCommand("DELETE FROM outbox_messages WHERE id = ANY(@ids)", connection);
+            delete.Parameters.AddWithValue("ids", new[] { unreadableId, newerId });
+            await delete.ExecuteNonQueryAsync();
+        }
+    }
 
-        using var repository = GitRepository.Create();
-        var project = await api.ProjectAsync(await api.TeamAsync(), repository.FileUrl);
-        using var pipeline = api.With(await api.AdminKeyAsync("org"));
-        var scan = await Scans.TriggeredAsync(pipeline, project.Id);
-
-        Assert.Equal("succeeded", (await Scans.FinishedAsync(pipeline, scan.Id)).Status);
-        await using var query = new NpgsqlCommand("SELECT error FROM outbox_messages WHERE id = @id AND failed_at IS NOT NULL", connection);
-        query.Parameters.AddWithValue("id", poisonId);
-        Assert.Contains("NoSuchMessage", (string)(await query.ExecuteScalarAsync())!, StringComparison.Ordinal);
+    private static async Task<long> InsertAsync(NpgsqlConnection connection, string type, string body)
+    {
+        await using var insert = new NpgsqlCommand(
+            "INSERT INTO outbox_messages (message_type, body, created_at) VALUES (@type, @body::jsonb, now()) RETURNING id", connection);
+        insert.Parameters.AddWithValue("type", type);
+        insert.Parameters.AddWithValue("body", body);
+        return (long)(await insert.ExecuteScalarAsync())!;
     }
 
     [Fact]

@@ -25,11 +25,6 @@ public static class DatabaseExtensions
         {
             dataSource.ConnectionStringBuilder.CommandTimeout = options.CommandTimeoutSeconds;
             dataSource.ConnectionStringBuilder.Timeout = options.ConnectTimeoutSeconds;
-            // A burst beyond the pool waits for a connection to come back (a query here takes a
-            // millisecond or two) instead of opening one of its own: opening a connection costs
-            // the server a process and a password check, and dozens opened at once (a pool refilling
-            // after a restart) took longer than the connect timeout on two busy cores. It also keeps
-            // every replica of every service within the server's 100 connections.
             dataSource.ConnectionStringBuilder.MaxPoolSize = options.MaxPoolSize;
             // After the cancel request, drop the connection at once instead of waiting up to two
             // more seconds for the server's reply to it: a stalled server sends none.

@@ -22,7 +22,11 @@ public sealed class DatabaseOptions
     [Range(1, 300)]
     public int ConnectTimeoutSeconds { get; set; } = 1;
 
-    /// <summary>Most connections one replica holds; a request beyond them waits for one, within <see cref="ConnectTimeoutSeconds"/>.</summary>
+    /// <summary>
+    /// Most connections one replica holds; a request beyond them waits for one, within
+    /// <see cref="ConnectTimeoutSeconds"/>. Every replica of every service at its most must stay
+    /// within the server's <c>max_connections</c> (docs/benchmarks.md has a run with 10).
+    /// </summary>
     [Range(1, 1000)]
-    public int MaxPoolSize { get; set; } = 10;
+    public int MaxPoolSize { get; set; } = 100;
 }

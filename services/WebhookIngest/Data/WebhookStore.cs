@@ -144,6 +144,16 @@ internal sealed class WebhookStore(NpgsqlDataSource db)
     public async Task<(NpgsqlConnection Connection, NpgsqlTransaction Transaction)> BeginAsync(CancellationToken cancellationToken)
     {
         var connection = await db.OpenConnectionAsync(cancellationToken);
-        return (connection, await connection.BeginTransactionAsync(cancellationToken));
+        try
+        {
+            return (connection, await connection.BeginTransactionAsync(cancellationToken));
+        }
+        catch
+        {
+            // A client gone as the transaction began: nobody else holds the connection, and one
+            // never disposed is lost to the pool for good.
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 }

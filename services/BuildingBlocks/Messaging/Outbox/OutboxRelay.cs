@@ -14,7 +14,8 @@ namespace TrustedOss.Messaging.Outbox;
 /// holds their rows (<c>FOR UPDATE SKIP LOCKED</c>): replicas share the work without sending a
 /// message twice in the normal case. If RabbitMQ is down the rows stay and are retried. A message
 /// RabbitMQ returns because no queue takes its type yet (each is published mandatory) stays and is
-/// tried again later, without holding up the rows after it. A crash between publish and delete can
+/// tried again later, without holding up the rows after it. A relay takes only the message types
+/// its own version knows, so in a rolling upgrade the new types wait for a new replica. A crash between publish and delete can
 /// repeat a message, which consumers treat idempotently.
 /// </summary>
 internal sealed class OutboxRelay(
@@ -24,6 +25,8 @@ internal sealed class OutboxRelay(
     private static readonly ActivitySource ActivitySource = new(Telemetry.NameOf("Messaging"));
 
     private static readonly Action<PublishContext> Mandatory = context => context.Mandatory = true;
+
+    private readonly string[] knownTypes = [.. options.Value.MessageTypes.Keys];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -56,11 +59,16 @@ internal sealed class OutboxRelay(
             """
             SELECT id, message_type, body::text, trace_parent FROM outbox_messages
             WHERE failed_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= now())
+                AND message_type = ANY(@types)
             ORDER BY id LIMIT @batch FOR UPDATE SKIP LOCKED
             """,
             connection, transaction))
         {
             select.Parameters.AddWithValue("batch", options.Value.BatchSize);
+            // Only the types this version can read: in a rolling upgrade, a message of a type only
+            // the new version knows (ScanRequestedV2) is left for a replica of the new version,
+            // not set aside by one of the old.
+            select.Parameters.AddWithValue("types", knownTypes);
             await using var reader = await select.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -83,7 +91,7 @@ internal sealed class OutboxRelay(
         {
             if (Read(type, body) is not { } message)
             {
-                await SetAsideAsync(connection, transaction, id, $"{type} cannot be read by this service.", cancellationToken);
+                await SetAsideAsync(connection, transaction, id, $"Its {type} body cannot be read.", cancellationToken);
                 continue;
             }
 
@@ -151,20 +159,17 @@ internal sealed class OutboxRelay(
         _ => Published.Unconfirmed,
     };
 
-    /// <summary>The message, or null when it can never be published (unknown type, unreadable body).</summary>
+    /// <summary>The message, or null when its body can never be read.</summary>
     private object? Read(string typeName, string body)
     {
-        if (!options.Value.MessageTypes.TryGetValue(typeName, out var type))
-        {
-            return null;
-        }
-
         try
         {
-            return JsonSerializer.Deserialize(body, type);
+            return JsonSerializer.Deserialize(body, options.Value.MessageTypes[typeName]);
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or ArgumentException or InvalidOperationException)
         {
+            // Whatever the reason, a message that cannot be read now never will be: left pending,
+            // it would come first in every batch and fail each of them.
             return null;
         }
     }
