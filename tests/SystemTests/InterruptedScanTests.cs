@@ -74,6 +74,46 @@ public sealed class InterruptedScanTests(SystemFixture system)
         Assert.Null(await FailureAsync(connection, fresh));
     }
 
+    [Fact]
+    public async Task A_scan_queued_past_its_lease_is_failed_unless_its_request_is_still_waiting_in_the_outbox()
+    {
+        var projectId = Guid.NewGuid();
+        var lost = Guid.NewGuid();
+        var waiting = Guid.NewGuid();
+        await using var connection = await system.OpenDatabaseAsync(ResourceNames.ScansDatabase);
+        // Both queued two hours ago; the request of one is still in the outbox, as after RabbitMQ
+        // was down all that time (due again in an hour, so the relay leaves it alone here).
+        await using (var insert = new NpgsqlCommand(
+            """
+            INSERT INTO scans (id, project_id, kind, status, ref, trigger, created_at) VALUES
+                (@lost, @projectId, 'source', 'queued', 'main', 'api', now() - interval '2 hours'),
+                (@waiting, @projectId, 'source', 'queued', 'dev', 'api', now() - interval '2 hours');
+            INSERT INTO outbox_messages (message_type, body, created_at, next_attempt_at)
+                VALUES ('TrustedOss.Contracts.ScanRequested', jsonb_build_object('ScanId', @waiting), now() - interval '2 hours', now() + interval '1 hour')
+            """, connection))
+        {
+            insert.Parameters.AddWithValue("lost", lost);
+            insert.Parameters.AddWithValue("waiting", waiting);
+            insert.Parameters.AddWithValue("projectId", projectId);
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        try
+        {
+            var message = await Eventually.ValueAsync(() => FailureAsync(connection, lost), TimeSpan.FromSeconds(30), "the lost scan to be failed");
+
+            Assert.Contains("never started", message, StringComparison.Ordinal);
+            Assert.Null(await FailureAsync(connection, waiting));
+        }
+        finally
+        {
+            await using var delete = new NpgsqlCommand(
+                "DELETE FROM outbox_messages WHERE body->>'ScanId' = @waiting::text; DELETE FROM scans WHERE id = @waiting", connection);
+            delete.Parameters.AddWithValue("waiting", waiting);
+            await delete.ExecuteNonQueryAsync();
+        }
+    }
+
     private static async Task<string?> FailureAsync(NpgsqlConnection connection, Guid scanId)
     {
         await using var query = new NpgsqlCommand("SELECT error_message FROM scans WHERE id = @id AND status = 'failed'", connection);

@@ -237,7 +237,12 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, TimeProvider
             """
             WITH due AS (
                 SELECT id FROM scans
-                WHERE (status = 'running' AND coalesce(first_started_at, started_at) < @runningSince) OR (status = 'queued' AND created_at < @queuedSince)
+                WHERE (status = 'running' AND coalesce(first_started_at, started_at) < @runningSince)
+                    OR (status = 'queued' AND created_at < @queuedSince
+                        -- Its request still waiting in the outbox (RabbitMQ down all along) is no
+                        -- sign of a lost message: the scan starts when the request goes out.
+                        AND NOT EXISTS (SELECT 1 FROM outbox_messages o
+                            WHERE o.failed_at IS NULL AND o.message_type = @requestType AND o.body->>'ScanId' = scans.id::text))
                 LIMIT @batch FOR UPDATE SKIP LOCKED)
             UPDATE scans SET status = 'failed', completed_at = @now,
                 error_code = CASE status WHEN 'running' THEN 'interrupted' ELSE 'never_started' END,
@@ -247,7 +252,8 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, TimeProvider
             FROM due WHERE scans.id = due.id
             RETURNING scans.id, scans.project_id AS ProjectId, scans.ref
             """,
-            new { now = time.UtcNowForDatabase(), runningSince, queuedSince, batch = AbandonedBatch }, cancellationToken: cancellationToken))];
+            new { now = time.UtcNowForDatabase(), runningSince, queuedSince, batch = AbandonedBatch, requestType = typeof(ScanRequested).FullName },
+            cancellationToken: cancellationToken))];
     }
 }
 
