@@ -22,6 +22,18 @@ public sealed class AmqpAddressTests
     }
 
     [Theory]
+    [InlineData("amqps://guest:guest@rabbit.internal", 5671)]
+    [InlineData("amqps://guest:guest@rabbit.internal:5999", 5999)]
+    public void An_amqps_uri_is_over_TLS_on_its_own_default_port(string connectionString, int port)
+    {
+        var address = AmqpAddress.Parse(connectionString);
+
+        Assert.True(address.UseTls);
+        Assert.Equal(port, address.Port);
+        Assert.False(AmqpAddress.Parse("amqp://guest:guest@rabbit.internal").UseTls);
+    }
+
+    [Theory]
     [InlineData(null)]
     [InlineData("")]
     [InlineData("rabbit:5672")]

@@ -51,6 +51,11 @@ public static class MessagingExtensions
                 {
                     host.Username(amqp.UserName);
                     host.Password(amqp.Password);
+                    if (amqp.UseTls)
+                    {
+                        // The broker's certificate is checked against its host name, as for any TLS client.
+                        host.UseSsl(ssl => ssl.ServerName = amqp.Host);
+                    }
                 });
                 // Outer: a dependency that is down is waited out. A message moved to the error queue
                 // because the database restarted would be a scan that never runs.
