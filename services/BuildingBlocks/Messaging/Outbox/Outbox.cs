@@ -59,7 +59,7 @@ public sealed class Outbox(IOptions<OutboxOptions> options, OutboxSignal signal,
 public sealed record OutboxEntry(object Message, string? TraceParent);
 
 /// <summary>Wakes the relay in this process; kicks while it is awake fold into one.</summary>
-public sealed class OutboxSignal
+public sealed class OutboxSignal(TimeProvider time)
 {
     private readonly System.Threading.Channels.Channel<bool> kicks = System.Threading.Channels.Channel.CreateBounded<bool>(
         new System.Threading.Channels.BoundedChannelOptions(1) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite });
@@ -69,8 +69,8 @@ public sealed class OutboxSignal
     /// <summary>Returns after a kick or when <paramref name="timeout"/> passes.</summary>
     public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        wait.CancelAfter(timeout);
+        using var timer = new CancellationTokenSource(timeout, time);
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         try
         {
             await kicks.Reader.WaitToReadAsync(wait.Token);

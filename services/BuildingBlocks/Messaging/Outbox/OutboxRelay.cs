@@ -19,7 +19,7 @@ namespace TrustedOss.Messaging.Outbox;
 /// repeat a message, which consumers treat idempotently.
 /// </summary>
 internal sealed class OutboxRelay(
-    NpgsqlDataSource db, IBus bus, OutboxSignal signal, IOptions<OutboxOptions> options, ILogger<OutboxRelay> logger)
+    NpgsqlDataSource db, IBus bus, OutboxSignal signal, IOptions<OutboxOptions> options, TimeProvider time, ILogger<OutboxRelay> logger)
     : BackgroundService
 {
     private static readonly ActivitySource ActivitySource = new(Telemetry.NameOf("Messaging"));
@@ -42,7 +42,7 @@ internal sealed class OutboxRelay(
             catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
                 logger.LogWarning(ex, "Outbox relay failed; the messages stay and are retried");
-                await Task.Delay(options.Value.PollInterval, stoppingToken);
+                await Task.Delay(options.Value.PollInterval, time, stoppingToken);
             }
 
             await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
@@ -84,8 +84,8 @@ internal sealed class OutboxRelay(
 
         // The rows stay locked while their batch is published: a publish that never ends would hold
         // them, and this relay, for good.
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(options.Value.PublishTimeout);
+        using var timer = new CancellationTokenSource(options.Value.PublishTimeout, time);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         var publishing = new List<(long Id, Task Publish)>();
         foreach (var (id, type, body, traceParent) in messages)
         {
@@ -104,7 +104,7 @@ internal sealed class OutboxRelay(
         // deadline also bounds the wait itself, should a publish not heed its cancellation.
         try
         {
-            await Task.WhenAll(publishing.Select(p => p.Publish)).WaitAsync(options.Value.PublishTimeout, cancellationToken);
+            await Task.WhenAll(publishing.Select(p => p.Publish)).WaitAsync(options.Value.PublishTimeout, time, cancellationToken);
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {
