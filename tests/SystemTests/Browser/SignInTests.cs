@@ -39,6 +39,12 @@ public sealed partial class SignInTests(SystemFixture system, BrowserFixture bro
         await Assertions.Expect(row.GetByRole(AriaRole.Cell).Nth(4)).ToHaveTextAsync("Never");
         Assert.DoesNotContain(key.RawKey, await browser.Page.ContentAsync(), StringComparison.Ordinal);
 
+        // A post without the page's form token (another site's form) signs nobody out.
+        var forged = await browser.Page.APIRequest.PostAsync("/logout", new() { MaxRedirects = 0 });
+        Assert.Equal((int)HttpStatusCode.BadRequest, forged.Status);
+        await browser.Page.ReloadAsync();
+        await Assertions.Expect(browser.Page).ToHaveURLAsync(OnIntegrations());
+
         await browser.SubmitAsync(browser.Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }));
         await Assertions.Expect(browser.Page.GetByRole(AriaRole.Status)).ToHaveTextAsync("You have signed out.");
 
@@ -57,6 +63,9 @@ public sealed partial class SignInTests(SystemFixture system, BrowserFixture bro
 
         Assert.Contains("/login", browser.Page.Url, StringComparison.Ordinal);
         await Assertions.Expect(browser.Page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("The email or password is not right.");
+        // The form comes back with the email, never with the password in its HTML.
+        Assert.DoesNotContain("not-the-password", await browser.Page.ContentAsync(), StringComparison.Ordinal);
+        Assert.Equal("", await browser.Page.GetByLabel("Password").InputValueAsync());
         Assert.DoesNotContain(await browser.Page.Context.CookiesAsync(), cookie => cookie.Name == "trustedoss_session");
     }
 
