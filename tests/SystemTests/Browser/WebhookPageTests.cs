@@ -38,6 +38,8 @@ public sealed class WebhookPageTests(SystemFixture system, BrowserFixture browse
         await page.GetByLabel("GitHub").CheckAsync();
         await browser.SubmitAsync(page.GetByRole(AriaRole.Button, new() { Name = "Create the secret" }));
         var first = await RevealedSecretAsync(page, project.Name);
+        // The payload URL to give GitHub is this site's, as the browser reached it.
+        await Assertions.Expect(page.Locator("#project-webhook-url")).ToHaveTextAsync($"{browser.BaseUrl}v1/webhooks/github");
 
         // Rotate with an hour's grace: a new secret, and the old one still verifies meanwhile.
         await page.GetByLabel("The current secret keeps working for").SelectOptionAsync(new SelectOptionValue { Label = "1 hour" });
