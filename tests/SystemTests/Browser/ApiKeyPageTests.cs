@@ -34,10 +34,7 @@ public sealed partial class ApiKeyPageTests(SystemFixture system, BrowserFixture
         await page.GetByRole(AriaRole.Button, new() { Name = "New API key" }).ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "New API key" });
         var name = Api.Unique("paged");
-        await dialog.GetByLabel("Name").FillAsync(name);
-        await dialog.GetByLabel("Project: one project's scans").CheckAsync();
-        await dialog.GetByLabel("Project (for a project key)").SelectOptionAsync(new SelectOptionValue { Value = project.Id.ToString() });
-        await browser.SubmitAsync(dialog.GetByRole(AriaRole.Button, new() { Name = "Create" }));
+        await CreateProjectKeyAsync(browser, dialog, name, project.Id);
         var reveal = page.GetByRole(AriaRole.Dialog, new() { Name = $"Your new API key: {name}" });
         await Assertions.Expect(reveal).ToBeVisibleAsync();
         Assert.Contains("reveal=", page.Url, StringComparison.Ordinal);
@@ -67,10 +64,7 @@ public sealed partial class ApiKeyPageTests(SystemFixture system, BrowserFixture
         var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "New API key" });
         await Assertions.Expect(dialog).ToBeVisibleAsync();
         await Assertions.Expect(dialog.GetByLabel("Organization: every project")).ToHaveCountAsync(0);
-        await dialog.GetByLabel("Name").FillAsync(name);
-        await dialog.GetByLabel("Project: one project's scans").CheckAsync();
-        await dialog.GetByLabel("Project (for a project key)").SelectOptionAsync(new SelectOptionValue { Value = project.Id.ToString() });
-        await browser.SubmitAsync(dialog.GetByRole(AriaRole.Button, new() { Name = "Create" }));
+        await CreateProjectKeyAsync(browser, dialog, name, project.Id);
 
         // The one-time reveal, with its warning and a Copy button that puts the key on the clipboard.
         var reveal = page.GetByRole(AriaRole.Dialog, new() { Name = $"Your new API key: {name}" });
@@ -191,6 +185,15 @@ public sealed partial class ApiKeyPageTests(SystemFixture system, BrowserFixture
         await row.GetByRole(AriaRole.Link, new() { Name = $"View scan {scan.Id}" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"Scan of {project.Name}" })).ToBeVisibleAsync();
         Assert.EndsWith($"/integrations/scans/{scan.Id}", page.Url, StringComparison.Ordinal);
+    }
+
+    /// <summary>Fills the New API key dialog for a key of one project and submits it.</summary>
+    private static async Task CreateProjectKeyAsync(WebPage browser, ILocator dialog, string name, Guid projectId)
+    {
+        await dialog.GetByLabel("Name").FillAsync(name);
+        await dialog.GetByLabel("Project: one project's scans").CheckAsync();
+        await dialog.GetByLabel("Project (for a project key)").SelectOptionAsync(new SelectOptionValue { Value = projectId.ToString() });
+        await browser.SubmitAsync(dialog.GetByRole(AriaRole.Button, new() { Name = "Create" }));
     }
 
     [GeneratedRegex("^tos_[0-9a-f]{8}_[0-9a-f]{32}$")]
