@@ -8,7 +8,8 @@ namespace TrustedOss.SystemTests;
 
 /// <summary>
 /// The outbox sends each message once, keeps what no queue takes yet, leaves a type it does not know
-/// for a version that does, and never lets one bad message hold up the others.
+/// for a version that does, never lets one bad message hold up the others, and holds no transaction
+/// open while it waits for RabbitMQ.
 /// </summary>
 [Collection(SystemTestGroup.Name)]
 public sealed class OutboxTests(SystemFixture system)
@@ -78,6 +79,56 @@ public sealed class OutboxTests(SystemFixture system)
         insert.Parameters.AddWithValue("type", type);
         insert.Parameters.AddWithValue("body", body);
         return (long)(await insert.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
+    public async Task While_RabbitMQ_does_not_answer_the_relay_holds_no_transaction_open_and_its_message_goes_out_afterwards()
+    {
+        using var repository = GitRepository.Create();
+        var project = await api.ProjectAsync(await api.TeamAsync(), repository.FileUrl);
+        using var pipeline = api.With(await api.AdminKeyAsync("org"));
+        await using var connection = await system.OpenDatabaseAsync(ResourceNames.ScansDatabase);
+        var heldOpen = new List<string>();
+        Scans.Scan scan;
+        await using (await ServerPause.StartAsync(system, ResourceNames.RabbitMq))
+        {
+            scan = await Scans.TriggeredAsync(pipeline, project.Id);
+            // A relay has taken the request (no other could take it now) and is waiting for
+            // RabbitMQ's confirm that never comes.
+            await using var taken = new NpgsqlCommand(
+                """
+                SELECT EXISTS (SELECT 1 FROM outbox_messages WHERE body->>'ScanId' = @scan)
+                    AND NOT EXISTS (SELECT 1 FROM outbox_messages WHERE body->>'ScanId' = @scan
+                        AND (next_attempt_at IS NULL OR next_attempt_at <= now()) FOR UPDATE SKIP LOCKED)
+                """, connection);
+            taken.Parameters.AddWithValue("scan", scan.Id.ToString());
+            await Eventually.ValueAsync(async () => (bool)(await taken.ExecuteScalarAsync())! ? "taken" : null,
+                TimeSpan.FromSeconds(10), "a relay to take the request");
+
+            // Meanwhile no session of the service's database sits in a transaction: a relay holding
+            // one for as long as RabbitMQ is away would keep a pooled connection and hold back vacuum.
+            await using var sessions = new NpgsqlCommand(
+                """
+                SELECT query FROM pg_stat_activity
+                WHERE datname = current_database() AND pid <> pg_backend_pid()
+                    AND state LIKE 'idle in transaction%' AND xact_start < now() - interval '1 second'
+                """, connection);
+            for (var look = 0; look < 10; look++)
+            {
+                await using (var reader = await sessions.ExecuteReaderAsync())
+                {
+                    while (await reader.ReadAsync())
+                    {
+                        heldOpen.Add(reader.GetString(0));
+                    }
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(400));
+            }
+        }
+
+        Assert.Empty(heldOpen);
+        Assert.Equal("succeeded", (await Scans.FinishedAsync(pipeline, scan.Id)).Status);
     }
 
     [Fact]

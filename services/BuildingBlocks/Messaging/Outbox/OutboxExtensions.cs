@@ -26,6 +26,7 @@ public static class OutboxExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.AddSingleton<OutboxClaims>();
         builder.Services.AddSingleton<Outbox>();
         builder.Services.AddHostedService<OutboxRelay>();
         return builder;
