@@ -1,5 +1,5 @@
 // The page's few behaviours that need a script: modal dialogs (focus kept inside, returned after),
-// confirmations, and the Copy button. Everything else is plain HTML forms.
+// confirmations, the Copy button, and one post per form. Everything else is plain HTML forms.
 "use strict";
 
 const openers = new WeakMap();
@@ -81,3 +81,32 @@ document.addEventListener("click", async event => {
 // page's content.
 document.querySelectorAll("dialog[data-open-on-load]").forEach(dialog =>
     openModal(dialog, document.querySelector(`[data-opens="${dialog.id}"]`) ?? document.querySelector("main")));
+
+// One post per form: a second click on Create while the first post is on its way would start a
+// second post (the browser drops the first page, not the first request), and the server would
+// issue a second key whose secret nobody sees. The button is not disabled, since a disabled
+// submitter is left out of the form's data; it is marked busy instead. The form is armed again
+// after a while, in case the first post never got an answer (the person may then try again), and
+// when the page comes back from the browser's history.
+const resubmitAfterMs = 10_000;
+
+document.addEventListener("submit", event => {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement) || form.method !== "post") {
+        return;
+    }
+    if (form.dataset.submitting) {
+        event.preventDefault();
+        return;
+    }
+    form.dataset.submitting = "true";
+    form.setAttribute("aria-busy", "true");
+    setTimeout(() => rearm(form), resubmitAfterMs);
+});
+
+function rearm(form) {
+    delete form.dataset.submitting;
+    form.removeAttribute("aria-busy");
+}
+
+window.addEventListener("pageshow", () => document.querySelectorAll("form[data-submitting]").forEach(rearm));
