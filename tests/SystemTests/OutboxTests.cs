@@ -105,15 +105,16 @@ public sealed class OutboxTests(SystemFixture system)
             await Eventually.ValueAsync(async () => (bool)(await taken.ExecuteScalarAsync())! ? "taken" : null,
                 TimeSpan.FromSeconds(10), "a relay to take the request");
 
-            // Meanwhile no session of the service's database sits in a transaction: a relay holding
-            // one for as long as RabbitMQ is away would keep a pooled connection and hold back vacuum.
+            // Meanwhile no session of the service's database sits in a transaction for long (a
+            // relay waits a second for RabbitMQ in its own): a relay holding one for as long as
+            // RabbitMQ is away would keep a pooled connection and hold back vacuum.
             await using var sessions = new NpgsqlCommand(
                 """
                 SELECT query FROM pg_stat_activity
                 WHERE datname = current_database() AND pid <> pg_backend_pid()
-                    AND state LIKE 'idle in transaction%' AND xact_start < now() - interval '1 second'
+                    AND state LIKE 'idle in transaction%' AND xact_start < now() - interval '3 seconds'
                 """, connection);
-            for (var look = 0; look < 10; look++)
+            for (var look = 0; look < 15; look++)
             {
                 await using (var reader = await sessions.ExecuteReaderAsync())
                 {

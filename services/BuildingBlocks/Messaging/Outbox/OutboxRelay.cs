@@ -4,24 +4,33 @@ using MassTransit;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using TrustedOss.ServiceDefaults;
 
 namespace TrustedOss.Messaging.Outbox;
 
 /// <summary>
-/// Publishes committed outbox messages to RabbitMQ, then deletes them. A batch is claimed first
-/// (<see cref="OutboxClaims"/>), so replicas share the work without sending a message twice in the
-/// normal case, and no connection or transaction is held while RabbitMQ answers. If RabbitMQ is
-/// down the rows stay and are retried. A message RabbitMQ returns because no queue takes its type
-/// yet (each is published mandatory) stays and is tried again later, without holding up the rows
-/// after it. A relay takes only the message types its own version knows, so in a rolling upgrade
-/// the new types wait for a new replica. A crash between publish and delete can repeat a message,
-/// which consumers treat idempotently.
+/// Publishes committed outbox messages to RabbitMQ, then deletes them. A batch is taken under row
+/// locks (<c>FOR UPDATE SKIP LOCKED</c>), so replicas share the work without sending a message
+/// twice in the normal case; if RabbitMQ has not answered within <see cref="HoldFor"/>, the rows
+/// still waiting are claimed instead and the transaction ends (<see cref="OutboxClaims"/>). If
+/// RabbitMQ is down the rows stay and are retried. A message RabbitMQ returns because no queue
+/// takes its type yet (each is published mandatory) stays and is tried again later, without holding
+/// up the rows after it. A relay takes only the message types its own version knows, so in a
+/// rolling upgrade the new types wait for a new replica. A crash between publish and delete can
+/// repeat a message, which consumers treat idempotently.
 /// </summary>
 internal sealed class OutboxRelay(
-    OutboxClaims claims, IBus bus, OutboxSignal signal, IOptions<OutboxOptions> options, TimeProvider time, ILogger<OutboxRelay> logger)
+    NpgsqlDataSource db, OutboxClaims claims, IBus bus, OutboxSignal signal, IOptions<OutboxOptions> options, TimeProvider time,
+    ILogger<OutboxRelay> logger)
     : BackgroundService
 {
+    /// <summary>
+    /// How long a batch's transaction may wait for RabbitMQ. Its confirms take milliseconds; a
+    /// batch still waiting after this is claimed and waited for without a transaction.
+    /// </summary>
+    internal static readonly TimeSpan HoldFor = TimeSpan.FromSeconds(1);
+
     private static readonly ActivitySource ActivitySource = new(Telemetry.NameOf("Messaging"));
 
     private static readonly Action<PublishContext> Mandatory = context => context.Mandatory = true;
@@ -30,6 +39,9 @@ internal sealed class OutboxRelay(
     private static readonly TimeSpan ReleaseTimeout = TimeSpan.FromSeconds(2);
 
     private readonly string[] knownTypes = [.. options.Value.MessageTypes.Keys];
+
+    /// <summary>Longer than a publish may take, so that no other replica sends a claimed batch while this one still waits.</summary>
+    private TimeSpan ClaimFor => options.Value.PublishTimeout * 2;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -54,76 +66,134 @@ internal sealed class OutboxRelay(
 
     private async Task<int> RelayBatchAsync(CancellationToken cancellationToken)
     {
-        // Claimed for longer than a publish may take, so that no other replica sends the batch
-        // while this one still waits for RabbitMQ.
-        var claimed = await claims.ClaimAsync(knownTypes, options.Value.BatchSize, options.Value.PublishTimeout * 2, cancellationToken);
-        if (claimed.Count == 0)
-        {
-            return 0;
-        }
-
-        var setAside = new List<(long Id, string Error)>();
-        var publishing = new List<(long Id, Task Publish)>();
-        using var timer = new CancellationTokenSource(options.Value.PublishTimeout, time);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
-        foreach (var (id, type, body, traceParent) in claimed)
-        {
-            if (Read(type, body) is not { } message)
-            {
-                logger.LogError("Outbox message {Id} set aside: its {Type} body cannot be read", id, type);
-                setAside.Add((id, $"Its {type} body cannot be read."));
-                continue;
-            }
-
-            publishing.Add((id, PublishAsync(message, type, traceParent, deadline.Token)));
-        }
-
-        // The batch is published at once, each message waiting only for its own confirm. What
-        // RabbitMQ confirmed is deleted; what it returned waits before it is tried again; what it
-        // did not confirm is due again and the batch is tried again (consumers ignore what they
-        // saw). The deadline also bounds the wait itself, should a publish not heed its cancellation.
+        var connection = await db.OpenConnectionAsync(cancellationToken);
+        NpgsqlTransaction? transaction = null;
         try
         {
-            await Task.WhenAll(publishing.Select(p => p.Publish)).WaitAsync(options.Value.PublishTimeout, time, cancellationToken);
+            transaction = await connection.BeginTransactionAsync(cancellationToken);
+            var taken = await OutboxClaims.TakeAsync(transaction, knownTypes, options.Value.BatchSize, cancellationToken);
+            if (taken.Count == 0)
+            {
+                return 0;
+            }
+
+            var setAside = new List<(long Id, string Error)>();
+            var publishing = new List<(long Id, Task Publish)>();
+            using var timer = new CancellationTokenSource(options.Value.PublishTimeout, time);
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
+            foreach (var (id, type, body, traceParent) in taken)
+            {
+                if (Read(type, body) is not { } message)
+                {
+                    logger.LogError("Outbox message {Id} set aside: its {Type} body cannot be read", id, type);
+                    setAside.Add((id, $"Its {type} body cannot be read."));
+                    continue;
+                }
+
+                publishing.Add((id, PublishAsync(message, type, traceParent, deadline.Token)));
+            }
+
+            // The batch is published at once, each message waiting only for its own confirm. What
+            // RabbitMQ confirmed is deleted; what it returned waits before it is tried again; what
+            // it did not confirm is due again and the batch is tried again (consumers ignore what
+            // they saw). A shutdown meanwhile rolls the transaction back: the rows are due at once.
+            var all = Task.WhenAll(publishing.Select(p => p.Publish));
+            await WaitAsync(all, HoldFor, cancellationToken);
+            var outcome = OutcomesOf(publishing, setAside, stillWaiting: !all.IsCompleted);
+            await claims.SettleAsync(outcome, ClaimFor, transaction, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            if (outcome.Waiting.Length > 0)
+            {
+                await transaction.DisposeAsync();
+                transaction = null;
+                await connection.DisposeAsync();
+                outcome = await AwaitClaimedAsync(all, [.. publishing.Where(p => outcome.Waiting.Contains(p.Id))], outcome, cancellationToken);
+            }
+
+            return Report(outcome, taken.Count);
+        }
+        finally
+        {
+            if (transaction is not null)
+            {
+                await transaction.DisposeAsync();
+            }
+
+            await connection.DisposeAsync();
+        }
+    }
+
+    /// <summary>RabbitMQ is slow: the rest of the wait for the claimed rows, holding no connection, then their settling.</summary>
+    private async Task<BatchOutcome> AwaitClaimedAsync(
+        Task all, IReadOnlyList<(long Id, Task Publish)> claimed, BatchOutcome before, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await WaitAsync(all, options.Value.PublishTimeout - HoldFor, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Shutting down: the batch is given back at once rather than when its claim runs out.
+            // Shutting down: the claimed rows are given back at once rather than when the claim runs out.
             using var release = new CancellationTokenSource(ReleaseTimeout, time);
-            await claims.SettleAsync(new BatchOutcome([], [], [.. publishing.Select(p => p.Id)], setAside), release.Token);
+            await claims.SettleAsync(new BatchOutcome([], [], [.. claimed.Select(p => p.Id)], []), ClaimFor, null, release.Token);
             throw;
         }
-        catch (Exception)
-        {
-            // Each message's own outcome is read below.
-        }
 
-        // One look at each outcome: a publish may still complete while they are read.
-        var outcomes = publishing.Select(p => (p.Id, Outcome: OutcomeOf(p.Publish))).ToList();
-        long[] With(Published outcome) => [.. outcomes.Where(o => o.Outcome == outcome).Select(o => o.Id)];
-        var batch = new BatchOutcome(With(Published.Confirmed), With(Published.Returned), With(Published.Unconfirmed), setAside);
-        await claims.SettleAsync(batch, cancellationToken);
-        if (batch.Returned.Length > 0)
-        {
-            logger.LogWarning("RabbitMQ returned {Count} outbox messages: no queue takes their type yet (its consumer has not started); they are tried again later",
-                batch.Returned.Length);
-        }
-
-        if (batch.Unconfirmed.Length > 0)
-        {
-            throw new TimeoutException($"RabbitMQ did not confirm {batch.Unconfirmed.Length} of the batch's messages; they are sent again");
-        }
-
-        return claimed.Count;
+        var after = OutcomesOf(claimed, [], stillWaiting: false);
+        await claims.SettleAsync(after, ClaimFor, null, cancellationToken);
+        return new BatchOutcome(
+            [.. before.Sent, .. after.Sent], [.. before.Returned, .. after.Returned], [.. before.Unconfirmed, .. after.Unconfirmed], before.SetAside);
     }
 
-    private enum Published { Confirmed, Returned, Unconfirmed }
+    /// <summary>Waits for the batch's publishes up to <paramref name="limit"/>; each message's own outcome is read afterwards.</summary>
+    private async Task WaitAsync(Task all, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // The limit also bounds the wait itself, should a publish not heed its cancellation.
+            await all.WaitAsync(limit, time, cancellationToken);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A publish failed, or the limit passed: read per message below.
+        }
+    }
 
-    private static Published OutcomeOf(Task publish) => publish.Status switch
+    private int Report(BatchOutcome outcome, int taken)
+    {
+        if (outcome.Returned.Length > 0)
+        {
+            logger.LogWarning("RabbitMQ returned {Count} outbox messages: no queue takes their type yet (its consumer has not started); they are tried again later",
+                outcome.Returned.Length);
+        }
+
+        if (outcome.Unconfirmed.Length > 0)
+        {
+            throw new TimeoutException($"RabbitMQ did not confirm {outcome.Unconfirmed.Length} of the batch's messages; they are sent again");
+        }
+
+        return taken;
+    }
+
+    /// <summary>One look at each publish (one may complete while they are read); those not done yet are waiting, if allowed, else unconfirmed.</summary>
+    private static BatchOutcome OutcomesOf(IReadOnlyList<(long Id, Task Publish)> publishing, IReadOnlyList<(long Id, string Error)> setAside, bool stillWaiting)
+    {
+        var outcomes = publishing.Select(p => (p.Id, Outcome: OutcomeOf(p.Publish, stillWaiting))).ToList();
+        long[] With(Published outcome) => [.. outcomes.Where(o => o.Outcome == outcome).Select(o => o.Id)];
+        return new BatchOutcome(With(Published.Confirmed), With(Published.Returned), With(Published.Unconfirmed), setAside)
+        {
+            Waiting = With(Published.Waiting),
+        };
+    }
+
+    private enum Published { Confirmed, Returned, Unconfirmed, Waiting }
+
+    private static Published OutcomeOf(Task publish, bool stillWaiting) => publish.Status switch
     {
         TaskStatus.RanToCompletion => Published.Confirmed,
         TaskStatus.Faulted when publish.Exception?.InnerException is MessageReturnedException => Published.Returned,
-        _ => Published.Unconfirmed,
+        TaskStatus.Faulted or TaskStatus.Canceled => Published.Unconfirmed,
+        _ => stillWaiting ? Published.Waiting : Published.Unconfirmed,
     };
 
     /// <summary>The message, or null when its body can never be read.</summary>
