@@ -35,8 +35,8 @@ internal sealed class OutboxRelay(
 
     private static readonly Action<PublishContext> Mandatory = context => context.Mandatory = true;
 
-    /// <summary>How long a batch given back on shutdown may take to be marked due again.</summary>
-    private static readonly TimeSpan ReleaseTimeout = TimeSpan.FromSeconds(2);
+    /// <summary>How long settling a claimed batch may take, shutting down or not.</summary>
+    private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(2);
 
     private readonly string[] knownTypes = [.. options.Value.MessageTypes.Keys];
 
@@ -66,6 +66,8 @@ internal sealed class OutboxRelay(
 
     private async Task<int> RelayBatchAsync(CancellationToken cancellationToken)
     {
+        using var timer = new CancellationTokenSource(options.Value.PublishTimeout, time);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         var connection = await db.OpenConnectionAsync(cancellationToken);
         NpgsqlTransaction? transaction = null;
         try
@@ -79,8 +81,6 @@ internal sealed class OutboxRelay(
 
             var setAside = new List<(long Id, string Error)>();
             var publishing = new List<(long Id, Task Publish)>();
-            using var timer = new CancellationTokenSource(options.Value.PublishTimeout, time);
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
             foreach (var (id, type, body, traceParent) in taken)
             {
                 if (Read(type, body) is not { } message)
@@ -114,6 +114,8 @@ internal sealed class OutboxRelay(
         }
         finally
         {
+            // Left early (a failed settle, a shutdown): no publish goes on after the batch is given up.
+            await deadline.CancelAsync();
             if (transaction is not null)
             {
                 await transaction.DisposeAsync();
@@ -131,18 +133,22 @@ internal sealed class OutboxRelay(
         {
             await WaitAsync(all, options.Value.PublishTimeout - HoldFor, cancellationToken);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
-            // Shutting down: the claimed rows are given back at once rather than when the claim runs out.
-            using var release = new CancellationTokenSource(ReleaseTimeout, time);
-            await claims.SettleAsync(new BatchOutcome([], [], [.. claimed.Select(p => p.Id)], []), ClaimFor, null, release.Token);
-            throw;
+            // Shutting down: settled below all the same, then the shutdown goes on.
         }
 
+        // Settled even when shutting down, on a short timeout of its own: what RabbitMQ confirmed
+        // is deleted and the rest is due again at once, rather than all of it sent again when the
+        // claim runs out.
         var after = OutcomesOf(claimed, [], stillWaiting: false);
-        await claims.SettleAsync(after, ClaimFor, null, cancellationToken);
-        return new BatchOutcome(
-            [.. before.Sent, .. after.Sent], [.. before.Returned, .. after.Returned], [.. before.Unconfirmed, .. after.Unconfirmed], before.SetAside);
+        using (var settling = new CancellationTokenSource(SettleTimeout, time))
+        {
+            await claims.SettleAsync(after, ClaimFor, null, settling.Token);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        return new BatchOutcome([.. before.Sent, .. after.Sent], [.. before.Returned, .. after.Returned], [.. before.Unconfirmed, .. after.Unconfirmed], before.SetAside);
     }
 
     /// <summary>Waits for the batch's publishes up to <paramref name="limit"/>; each message's own outcome is read afterwards.</summary>
