@@ -14,7 +14,7 @@ public sealed partial class ApiKeyPageTests(SystemFixture system, BrowserFixture
     private readonly Api api = new(system);
 
     [Fact]
-    public async Task The_links_to_other_pages_of_keys_do_not_carry_a_one_time_reveal_along()
+    public async Task The_links_to_other_pages_of_keys_do_not_carry_a_one_time_reveal_along_and_a_page_past_the_end_leads_back()
     {
         var team = await api.TeamAsync();
         var project = await api.ProjectAsync(team, GitRepository.NeverContacted("org/pages"));
@@ -45,6 +45,13 @@ public sealed partial class ApiKeyPageTests(SystemFixture system, BrowserFixture
         await next.ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Pages of keys" })).ToContainTextAsync("Page 2 of 2");
         await Assertions.Expect(page.GetByText("already shown")).ToHaveCountAsync(0);
+
+        // A page past the end (a link kept from when there were more keys) says so and leads to the last.
+        await page.GotoAsync(page.Url.Replace("page=2", "page=5", StringComparison.Ordinal));
+        await Assertions.Expect(page.GetByText("Page 5 is past the end of the list.")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("No API keys yet.")).ToHaveCountAsync(0);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Go to page 2" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Pages of keys" })).ToContainTextAsync("Page 2 of 2");
     }
 
     [Fact]
