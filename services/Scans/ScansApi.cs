@@ -33,7 +33,7 @@ internal static partial class ScansApi
             .Accepts<TriggerRequest>("application/json")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
         scans.MapGet("/scans", RecentOfKeyAsync).WithSummary("An API key's most recent scans")
-            .WithDescription("api_key_id (required): the scans that key triggered and you may read, newest first; page_size (1-200, default 20) of them.")
+            .WithDescription("api_key_id (required): the scans that key triggered and you may read, newest first; page_size (1-200, default 20) of them, from among the key's 10 × page_size most recent scans.")
             .ProducesProblems(StatusCodes.Status422UnprocessableEntity);
         scans.MapGet("/scans/{scanId:guid}", GetScanAsync).WithSummary("Get a scan (poll it until it ends)");
         scans.MapGet("/scans/{scanId:guid}/sbom", GetSbomAsync).WithSummary("The CycloneDX 1.6 document a succeeded scan produced")
@@ -129,38 +129,55 @@ internal static partial class ScansApi
             return problem!;
         }
 
+        // The key's scans are read a page at a time until the page is full of readable ones: an org key's
+        // newest scans may all be of projects this caller may not read, with theirs further back.
         var readable = new List<Scan>();
         var projects = new Dictionary<Guid, bool>();
-        foreach (var (scan, teamId) in await scans.RecentOfKeyAsync(keyId, paging.PageSize, http.RequestAborted))
+        Scan? last = null;
+        for (var chunks = 0; readable.Count < paging.PageSize && chunks < RecentScansChunks; chunks++)
         {
-            if (!projects.TryGetValue(scan.ProjectId, out var canRead))
+            var chunk = await scans.RecentOfKeyAsync(keyId, paging.PageSize, last, http.RequestAborted);
+            foreach (var (scan, teamId) in chunk)
             {
-                if (caller.IsApiKey && KeyScopes.Covers(caller, scan.ProjectId, teamId) is { } covered)
+                if (!projects.TryGetValue(scan.ProjectId, out var canRead))
                 {
-                    canRead = covered;
-                }
-                else
-                {
-                    var (access, refused) = await keys.AccessAsync(scan.ProjectId, http, http.RequestAborted);
-                    if (refused is not null)
+                    if (caller.IsApiKey && KeyScopes.Covers(caller, scan.ProjectId, teamId) is { } covered)
                     {
-                        return refused;
+                        canRead = covered;
+                    }
+                    else
+                    {
+                        var (access, refused) = await keys.AccessAsync(scan.ProjectId, http, http.RequestAborted);
+                        if (refused is not null)
+                        {
+                            return refused;
+                        }
+
+                        canRead = access is { CanRead: true };
                     }
 
-                    canRead = access is { CanRead: true };
+                    projects[scan.ProjectId] = canRead;
                 }
 
-                projects[scan.ProjectId] = canRead;
+                if (canRead && readable.Count < paging.PageSize)
+                {
+                    readable.Add(scan);
+                }
             }
 
-            if (canRead)
+            if (chunk.Count < paging.PageSize)
             {
-                readable.Add(scan);
+                break;
             }
+
+            last = chunk[^1].Scan;
         }
 
         return TypedResults.Ok(new RecentScans(readable));
     }
+
+    /// <summary>How many pages' worth of a key's scans one listing reads at most (a bound on one request's work).</summary>
+    private const int RecentScansChunks = 10;
 
     /// <summary>The document, through a temporary file (see <see cref="ScanStore.SpoolSbomAsync"/>); a repeat with the same ETag is 304 without a body.</summary>
     private static async Task<IResult> GetSbomAsync(Guid scanId, CallerIdentity caller, HttpContext http, KeysClient keys, ScanStore scans)

@@ -30,6 +30,28 @@ public sealed class KeyScansTests(SystemFixture system)
         Assert.Equal([second.Id], await RecentAsync(asDeveloper, key.Id, "&page_size=1"));
     }
 
+    [Fact]
+    public async Task An_org_keys_scans_of_projects_the_caller_may_not_read_do_not_crowd_out_those_they_may()
+    {
+        var ours = await api.TeamAsync();
+        var theirs = await api.TeamAsync();
+        var ourProject = await api.ProjectAsync(ours, GitRepository.NeverContacted("org/ours"));
+        var theirProject = await api.ProjectAsync(theirs, GitRepository.NeverContacted("org/theirs"));
+        var key = await api.AdminKeyAsync("org");
+        using var pipeline = api.With(key);
+        var ourScan = await Scans.TriggeredAsync(pipeline, ourProject.Id, new { kind = "source", @ref = "ours" });
+        for (var i = 0; i < 3; i++)
+        {
+            await Scans.TriggeredAsync(pipeline, theirProject.Id, new { kind = "source", @ref = $"theirs-{i}" });
+        }
+
+        using var developer = api.With(await api.UserAsync(ours, "developer"));
+
+        // The key's newest scans are of a project this developer may not read; theirs is older.
+        Assert.Equal([ourScan.Id], await RecentAsync(developer, key.Id, "&page_size=1"));
+        Assert.Equal([ourScan.Id], await RecentAsync(developer, key.Id));
+    }
+
     [Theory]
     [InlineData("", "api_key_id")]
     [InlineData("?api_key_id=not-a-key", "api_key_id")]

@@ -29,13 +29,21 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, TimeProvider
 
     private sealed record ScanTeam(Guid? TeamId);
 
-    /// <summary>The scans an API key triggered, newest first, each with its project's team where stored.</summary>
-    public async Task<IReadOnlyList<(Scan Scan, Guid? TeamId)>> RecentOfKeyAsync(Guid apiKeyId, int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// The scans an API key triggered, newest first, each with its project's team where stored;
+    /// those after <paramref name="after"/> (the last scan of the previous call) when given.
+    /// </summary>
+    public async Task<IReadOnlyList<(Scan Scan, Guid? TeamId)>> RecentOfKeyAsync(
+        Guid apiKeyId, int limit, Scan? after, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var found = await connection.QueryAsync<Scan, ScanTeam, (Scan, Guid?)>(new CommandDefinition(
-            $"SELECT {Columns}, team_id AS TeamId FROM scans WHERE api_key_id = @apiKeyId ORDER BY created_at DESC LIMIT @limit",
-            new { apiKeyId, limit }, cancellationToken: cancellationToken),
+            $"""
+            SELECT {Columns}, team_id AS TeamId FROM scans
+            WHERE api_key_id = @apiKeyId AND (@afterId::uuid IS NULL OR (created_at, id) < (@afterCreatedAt, @afterId))
+            ORDER BY created_at DESC, id DESC LIMIT @limit
+            """,
+            new { apiKeyId, limit, afterId = after?.Id, afterCreatedAt = after?.CreatedAt }, cancellationToken: cancellationToken),
             (scan, team) => (scan, team?.TeamId), splitOn: "TeamId");
         return [.. found];
     }
