@@ -13,7 +13,7 @@ public sealed class IdentityOptions
 
     /// <summary>Base64 of at least 32 random bytes, the same as this service's entry in the gateway's <c>Identity:Audiences</c>.</summary>
     [Required(ErrorMessage = "Identity:Key (this service's identity key) is required.")]
-    [RegularExpression(IdentityKey.Pattern, ErrorMessage = "Identity:Key must be base64 of at least 32 bytes.")]
+    [IdentityKey(ErrorMessage = "Identity:Key must be base64 of at least 32 bytes, padding included.")]
     public string Key { get; set; } = "";
 
     /// <summary>This service's name as the gateway's identities address it (its cluster name): set in code.</summary>

@@ -14,7 +14,7 @@ public sealed class AudienceKey
 
     /// <summary>Base64 of at least 32 random bytes; the service's <c>Identity:Key</c>.</summary>
     [Required]
-    [RegularExpression(IdentityKey.Pattern, ErrorMessage = "Each Identity:Audiences key must be base64 of at least 32 bytes.")]
+    [IdentityKey(ErrorMessage = "Each Identity:Audiences key must be base64 of at least 32 bytes, padding included.")]
     public string Key { get; set; } = "";
 }
 

@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
@@ -197,4 +198,33 @@ public sealed class IdentitySigningTests
     [InlineData("c2hvcnQ=")]
     public void A_key_shorter_than_32_bytes_is_refused(string key) =>
         Assert.Throws<FormatException>(() => IdentityKey.Decode(key));
+
+    public static TheoryData<string> KeysThatOnlyLookLikeBase64 => new()
+    {
+        // Its padding trimmed (43 characters), and padded one character too far (45).
+        IdentityKey.New().TrimEnd('='),
+        IdentityKey.New().TrimEnd('=') + "==",
+    };
+
+    [Theory]
+    [MemberData(nameof(KeysThatOnlyLookLikeBase64))]
+    public void A_key_that_only_looks_like_base64_is_refused_at_start_not_on_the_first_request(string key)
+    {
+        // Refused by the options' validation, which runs at start, as by the decoding on first use.
+        Assert.False(Valid(new IdentityOptions { Key = key }));
+        Assert.False(Valid(new AudienceKey { Name = "scans", Key = key }));
+        Assert.Throws<FormatException>(() => IdentityKey.Decode(key));
+    }
+
+    private static bool Valid(object options) => Validator.TryValidateObject(options, new ValidationContext(options), [], validateAllProperties: true);
+
+    [Fact]
+    public void A_generated_key_passes_the_validation_at_start()
+    {
+        var key = IdentityKey.New();
+
+        Assert.True(Valid(new IdentityOptions { Key = key }));
+        Assert.True(Valid(new AudienceKey { Name = "scans", Key = key }));
+        Assert.Equal(IdentityKey.MinBytes, IdentityKey.Decode(key).Length);
+    }
 }
