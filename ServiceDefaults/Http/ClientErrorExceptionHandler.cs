@@ -17,7 +17,9 @@ internal sealed class ClientErrorExceptionHandler(IEnumerable<ExceptionAnswer> a
     {
         var problem = exception switch
         {
-            BadHttpRequestException { InnerException: JsonException { Path: { Length: > 1 } path } json } =>
+            // A value that did not convert names its field; a syntax error inside a field (its
+            // reader's own JsonException within) is still not JSON.
+            BadHttpRequestException { InnerException: JsonException { Path: { Length: > 1 } path, InnerException: not JsonException } json } =>
                 ApiProblems.Validation(FieldOf(path), $"The value does not have the expected type. {json.Message}"),
             BadHttpRequestException { InnerException: JsonException } =>
                 ApiProblems.BadRequest("Invalid JSON", "The request body is not valid JSON."),

@@ -22,13 +22,15 @@ public sealed class BadRequestAnswerTests
     private sealed record Thing(int Count);
 
     [Theory]
-    [InlineData("Production")]
-    [InlineData("Development")]
-    public async Task A_body_that_is_not_JSON_is_a_400_Invalid_JSON(string environment)
+    [InlineData("Production", "{")]
+    [InlineData("Development", "{")]
+    [InlineData("Production", """{"count": }""")]
+    [InlineData("Development", """{"count": tru}""")]
+    public async Task A_body_that_is_not_JSON_is_a_400_Invalid_JSON(string environment, string body)
     {
         await using var app = await StartAsync(environment);
 
-        var problem = await ProblemAsync(await PostAsync(app, "{", "application/json"), HttpStatusCode.BadRequest);
+        var problem = await ProblemAsync(await PostAsync(app, body, "application/json"), HttpStatusCode.BadRequest);
 
         Assert.Equal(("Invalid JSON", "The request body is not valid JSON."), (Title(problem), Detail(problem)));
     }
