@@ -144,8 +144,10 @@ public static class LocalPostgresExtensions
             return;
         }
 
+        // In the temporary folder, which the server's own user can reach (the secrets folder is
+        // the AppHost user's alone), readable by nobody else.
         var passwordFile = Path.Combine(Path.GetTempPath(), $"pg-{Guid.NewGuid():N}");
-        File.WriteAllText(passwordFile, password);
+        LocalServerFiles.WritePrivate(passwordFile, password);
         try
         {
             if (LocalServerFiles.RunsAsRoot)

@@ -48,7 +48,7 @@ public static class LocalRabbitMqExtensions
 
         // RabbitMQ reads its listener port and user from a config file, so the ports are chosen up front.
         var config = Path.Combine(folder, "rabbitmq.conf");
-        File.WriteAllText(config, $"""
+        LocalServerFiles.WritePrivate(config, $"""
             listeners.tcp.default = 127.0.0.1:{Invariant(port)}
             management.tcp.ip = 127.0.0.1
             management.tcp.port = {Invariant(management)}
@@ -59,7 +59,6 @@ public static class LocalRabbitMqExtensions
             default_permissions.write = .*
             default_user_tags.administrator = true
             """);
-        File.SetUnixFileMode(config, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         var plugins = Path.Combine(folder, "enabled_plugins");
         File.WriteAllText(plugins, "[rabbitmq_management].");
 

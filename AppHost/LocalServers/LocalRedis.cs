@@ -46,10 +46,9 @@ public static class LocalRedisExtensions
         // Users live in a private ACL file (rewritten at every start, service users appended as they
         // are added), not on the command line the dashboard shows. The default user is the admin.
         var aclFile = Path.Combine(dataDirectory, "users.acl");
-        File.WriteAllText(aclFile, $"user default on #{LocalRedisUsers.Sha256(secret)} ~* &* +@all\n");
-        File.SetUnixFileMode(aclFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        LocalServerFiles.WritePrivate(aclFile, $"user default on #{LocalRedisUsers.Sha256(secret)} ~* &* +@all\n");
         var config = Path.Combine(dataDirectory, "redis.conf");
-        File.WriteAllText(config, string.Create(CultureInfo.InvariantCulture, $"""
+        LocalServerFiles.WritePrivate(config, string.Create(CultureInfo.InvariantCulture, $"""
             port {port}
             bind 127.0.0.1
             aclfile {aclFile}
@@ -57,7 +56,6 @@ public static class LocalRedisExtensions
             save 60 1
             appendonly no
             """));
-        File.SetUnixFileMode(config, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
         return builder.AddResource(new LocalRedisResource(name, "redis-server", dataDirectory, password.Resource) { AclFile = aclFile })
             .WithArgs(config)

@@ -59,11 +59,28 @@ public sealed class LocalServerFiles
 
     public string Root { get; }
 
+    /// <summary>
+    /// A server's folder, its owner's alone (0700, tightened if it was made wider): a server's files
+    /// (Redis's snapshot holds the page's sessions and their keys) are nobody else's to read.
+    /// </summary>
     public string Folder(string name)
     {
         var path = Path.Combine(Root, name);
-        Directory.CreateDirectory(path);
+        Directory.CreateDirectory(path, OwnerOnly | UnixFileMode.UserExecute);
+        File.SetUnixFileMode(path, OwnerOnly | UnixFileMode.UserExecute);
         return path;
+    }
+
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    /// <summary>Writes a file only its owner may read (0600), from the moment it exists.</summary>
+    public static void WritePrivate(string path, string text)
+    {
+        using var stream = new FileStream(path, new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = OwnerOnly });
+        // A file made before with a wider mode keeps it on create: narrowed before anything is written.
+        File.SetUnixFileMode(stream.SafeFileHandle, OwnerOnly);
+        using var writer = new StreamWriter(stream);
+        writer.Write(text);
     }
 
     /// <summary>A password kept in a 0600 file, generated on first use and reused on later runs.</summary>
@@ -80,8 +97,7 @@ public sealed class LocalServerFiles
         }
 
         var secret = create();
-        File.WriteAllText(path, secret);
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        WritePrivate(path, secret);
         return secret;
     }
 

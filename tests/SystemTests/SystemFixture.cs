@@ -23,6 +23,9 @@ public sealed partial class SystemFixture : IAsyncLifetime
 
     public DistributedApplication App { get; private set; } = null!;
 
+    /// <summary>Where the servers keep their files for this run.</summary>
+    public string DataPath => dataPath;
+
     public HttpClient Gateway { get; private set; } = null!;
 
     public async Task InitializeAsync()
