@@ -18,6 +18,14 @@ public sealed class ServerStallTests(SystemFixture system, ITestOutputHelper out
 {
     private static readonly TimeSpan PauseLength = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan FullServiceWithin = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// PostgreSQL takes longer: for about 3 s after its return, new connections still time out
+    /// opening (within their 1 s connect timeout) while it works through what queued up at its door
+    /// during the pause (first successes 3.7–4.0 s after the return in every run measured; see
+    /// docs/operations.md).
+    /// </summary>
+    private static readonly TimeSpan PostgresFullServiceWithin = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan WatchedAfterResume = TimeSpan.FromSeconds(6);
 
     private readonly Api api = new(system);
@@ -85,7 +93,7 @@ public sealed class ServerStallTests(SystemFixture system, ITestOutputHelper out
         var calls = probe.Calls;
         Report(server, repetition, calls, pausedAt, pause.ResumedAt);
 
-        StallProbe.AssertOnlyRetryableRefusals(calls, pause.ResumedAt + FullServiceWithin);
+        StallProbe.AssertOnlyRetryableRefusals(calls, pause.ResumedAt + (server == ResourceNames.Postgres ? PostgresFullServiceWithin : FullServiceWithin));
         Assert.All(calls.Where(c => c.Caller == "gateway health"), c => Assert.Equal(HttpStatusCode.OK, c.Status));
         // Every keyed answer says its limits, counted or not (CONTRACT §2).
         Assert.All(calls.Where(c => c.Caller is "warm key" or "cold key" && c.Status == HttpStatusCode.OK), c => Assert.True(c.RateLimitHeaders, $"{c.Caller} at {c.StartedAt:HH:mm:ss.fff}"));
