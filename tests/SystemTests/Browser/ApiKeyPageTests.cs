@@ -140,9 +140,7 @@ public sealed partial class ApiKeyPageTests(SystemFixture system, BrowserFixture
         await page.GetByRole(AriaRole.Button, new() { Name = "New API key" }).ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "New API key" });
         var name = Api.Unique("twice");
-        await dialog.GetByLabel("Name").FillAsync(name);
-        await dialog.GetByLabel("Project: one project's scans").CheckAsync();
-        await dialog.GetByLabel("Project (for a project key)").SelectOptionAsync(new SelectOptionValue { Value = project.Id.ToString() });
+        await FillProjectKeyAsync(dialog, name, project.Id);
 
         // The first post is held on its way, as over a slow connection, while the person clicks again.
         // (The held route is kept, not awaited in its handler: Playwright waits for a handler
@@ -251,10 +249,15 @@ public sealed partial class ApiKeyPageTests(SystemFixture system, BrowserFixture
     /// <summary>Fills the New API key dialog for a key of one project and submits it.</summary>
     private static async Task CreateProjectKeyAsync(WebPage browser, ILocator dialog, string name, Guid projectId)
     {
+        await FillProjectKeyAsync(dialog, name, projectId);
+        await browser.SubmitAsync(dialog.GetByRole(AriaRole.Button, new() { Name = "Create" }));
+    }
+
+    private static async Task FillProjectKeyAsync(ILocator dialog, string name, Guid projectId)
+    {
         await dialog.GetByLabel("Name").FillAsync(name);
         await dialog.GetByLabel("Project: one project's scans").CheckAsync();
         await dialog.GetByLabel("Project (for a project key)").SelectOptionAsync(new SelectOptionValue { Value = projectId.ToString() });
-        await browser.SubmitAsync(dialog.GetByRole(AriaRole.Button, new() { Name = "Create" }));
     }
 
     [GeneratedRegex("^tos_[0-9a-f]{8}_[0-9a-f]{32}$")]
