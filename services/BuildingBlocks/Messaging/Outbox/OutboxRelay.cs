@@ -100,14 +100,15 @@ internal sealed class OutboxRelay(
             var all = Task.WhenAll(publishing.Select(p => p.Publish));
             await WaitAsync(all, HoldFor, cancellationToken);
             var outcome = OutcomesOf(publishing, setAside, stillWaiting: !all.IsCompleted);
-            await claims.SettleAsync(outcome, ClaimFor, transaction, cancellationToken);
+            var claim = Claim.New(ClaimFor);
+            await OutboxClaims.SettleAsync(outcome, claim, transaction, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             if (outcome.Waiting.Length > 0)
             {
                 await transaction.DisposeAsync();
                 transaction = null;
                 await connection.DisposeAsync();
-                outcome = await AwaitClaimedAsync(all, [.. publishing.Where(p => outcome.Waiting.Contains(p.Id))], outcome, cancellationToken);
+                outcome = await AwaitClaimedAsync(all, [.. publishing.Where(p => outcome.Waiting.Contains(p.Id))], claim, outcome, cancellationToken);
             }
 
             return Report(outcome, taken.Count);
@@ -127,7 +128,7 @@ internal sealed class OutboxRelay(
 
     /// <summary>RabbitMQ is slow: the rest of the wait for the claimed rows, holding no connection, then their settling.</summary>
     private async Task<BatchOutcome> AwaitClaimedAsync(
-        Task all, IReadOnlyList<(long Id, Task Publish)> claimed, BatchOutcome before, CancellationToken cancellationToken)
+        Task all, IReadOnlyList<(long Id, Task Publish)> claimed, Claim claim, BatchOutcome before, CancellationToken cancellationToken)
     {
         try
         {
@@ -144,7 +145,7 @@ internal sealed class OutboxRelay(
         var after = OutcomesOf(claimed, [], stillWaiting: false);
         using (var settling = new CancellationTokenSource(SettleTimeout, time))
         {
-            await claims.SettleAsync(after, ClaimFor, null, settling.Token);
+            await claims.SettleClaimedAsync(after, claim, settling.Token);
         }
 
         cancellationToken.ThrowIfCancellationRequested();
