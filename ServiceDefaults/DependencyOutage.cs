@@ -1,3 +1,4 @@
+using System.Net;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 
@@ -10,6 +11,14 @@ namespace TrustedOss.ServiceDefaults;
 /// </summary>
 public static class DependencyOutage
 {
-    public static bool Is(Exception exception) => exception is
-        HttpRequestException or TimeoutRejectedException or BrokenCircuitException or TimeoutException;
+    public static bool Is(Exception exception) => exception switch
+    {
+        // The peer answered. Its failure, its timeout or its limit is an outage, to be waited out;
+        // any other refusal is a defect between the two services, which waiting does not mend: a
+        // 503 asking the caller to try again would hide it, and a consumer would retry it for hours.
+        HttpRequestException { StatusCode: { } status } =>
+            (int)status >= 500 || status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests,
+        HttpRequestException or TimeoutRejectedException or BrokenCircuitException or TimeoutException => true,
+        _ => false,
+    };
 }
