@@ -26,6 +26,22 @@ public sealed class RedisOutageTests
         Assert.True(RedisOutage.Is(new TimeoutException()));
     }
 
+    [Theory]
+    [InlineData("BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.")]
+    [InlineData("READONLY You can't write against a read only replica.")]
+    [InlineData("MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.")]
+    [InlineData("OOM command not allowed when used memory > 'maxmemory'.")]
+    public void A_server_that_cannot_serve_for_now_is_an_outage(string reply) =>
+        Assert.True(RedisOutage.Is(new RedisServerException(reply)));
+
+    [Theory]
+    [InlineData("NOPERM this user has no permissions to run the 'evalsha' command")]
+    [InlineData("NOPERM No permissions to access a key")]
+    [InlineData("WRONGTYPE Operation against a key holding the wrong kind of value")]
+    [InlineData("ERR Error running script (call to f_0123): @user_script:1: user_script:1: attempt to compare nil with number")]
+    public void A_server_refusing_the_command_is_a_defect_not_an_outage(string reply) =>
+        Assert.False(RedisOutage.Is(new RedisServerException(reply)));
+
     [Fact]
     public void Any_other_invalid_operation_is_not_an_outage() =>
         Assert.False(RedisOutage.Is(new InvalidOperationException("Writing is not allowed after writer was completed.")));

@@ -38,10 +38,10 @@ public sealed class ActiveScanNoteTests(SystemFixture system) : IDisposable
         {
             scan = await Scans.TriggeredAsync(pipeline, project.Id, new { kind = "source", @ref = "main" });
             Assert.Equal(scan.Id.ToString(), (string?)await redis.GetDatabase().StringGetAsync(note));
-            // Then Redis stops taking the Scan service's scripts (as if it were unreachable: a paused
-            // Redis would still run them once resumed) and RabbitMQ comes back: the scan runs and
-            // ends while its note cannot be removed.
-            await ScriptsAsync(redis, allowed: false);
+            // Then Redis stops taking the Scan service's connections (as if it were unreachable: a
+            // paused Redis would still run its commands once resumed) and RabbitMQ comes back: the
+            // scan runs and ends while its note cannot be removed.
+            await ScanServiceAsync(redis, allowed: false);
         }
 
         try
@@ -54,7 +54,7 @@ public sealed class ActiveScanNoteTests(SystemFixture system) : IDisposable
         }
         finally
         {
-            await ScriptsAsync(redis, allowed: true);
+            await ScanServiceAsync(redis, allowed: true);
         }
 
         await Eventually.ValueAsync(async () => await redis.GetDatabase().KeyExistsAsync(note) ? null : "gone", Patience, "the note to be removed");
@@ -66,11 +66,19 @@ public sealed class ActiveScanNoteTests(SystemFixture system) : IDisposable
             Patience, "the kept note's row to be removed");
     }
 
-    /// <summary>Lets the Scan service's Redis user run scripts, or not (it may by default, as every command of its keys).</summary>
-    private static async Task ScriptsAsync(ConnectionMultiplexer redis, bool allowed)
+    /// <summary>
+    /// Lets the Scan service's Redis user in, or not: turned off, its connections are ended and
+    /// new ones refused, which the service sees as Redis out of reach. (A command its ACL lacks
+    /// would be a defect, not an outage.)
+    /// </summary>
+    private static async Task ScanServiceAsync(ConnectionMultiplexer redis, bool allowed)
     {
-        var sign = allowed ? "+" : "-";
-        await redis.GetDatabase().ExecuteAsync("ACL", "SETUSER", "scans", sign + "eval", sign + "evalsha");
+        var database = redis.GetDatabase();
+        await database.ExecuteAsync("ACL", "SETUSER", "scans", allowed ? "on" : "off");
+        if (!allowed)
+        {
+            await database.ExecuteAsync("CLIENT", "KILL", "USER", "scans");
+        }
     }
 
     private async Task<string?> StatusAsync(Guid scanId, string query)

@@ -2,12 +2,24 @@ using StackExchange.Redis;
 
 namespace TrustedOss.Redis;
 
-/// <summary>Redis not answering: the client's own errors, or a <see cref="RedisDeadline"/> that ran out.</summary>
+/// <summary>
+/// Redis not answering: the client's own errors, a <see cref="RedisDeadline"/> that ran out, or
+/// Redis answering that it cannot serve for now. Any other error Redis answers (NOPERM for a key or
+/// command a user's ACL lacks, WRONGTYPE, an error from a script) is a defect, not an outage: taken
+/// for one, it would be waited out for ever, and the limits that give way in an outage would be
+/// off without anyone told.
+/// </summary>
 public static class RedisOutage
 {
-    public static bool Is(Exception exception) =>
-        exception is RedisException or RedisTimeoutException or RedisConnectionException or TimeoutException
-        || IsWriteOnClosedConnection(exception);
+    /// <summary>The error replies of a server that is loading, busy, read-only, full or between primaries.</summary>
+    private static readonly string[] NotServingNow = ["LOADING", "BUSY", "READONLY", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN", "OOM"];
+
+    public static bool Is(Exception exception) => exception switch
+    {
+        RedisServerException server => NotServingNow.Any(code => server.Message.StartsWith(code + " ", StringComparison.Ordinal)),
+        RedisException or TimeoutException => true,
+        _ => IsWriteOnClosedConnection(exception),
+    };
 
     /// <summary>
     /// A command written while the client tears its lost connection down can fail with the pipe's own
