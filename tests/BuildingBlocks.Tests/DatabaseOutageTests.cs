@@ -53,7 +53,7 @@ public sealed class DatabaseOutageTests
     }
 
     [Fact]
-    public void A_wait_that_runs_out_is_a_timeout_and_a_lost_connection_is_not()
+    public void A_wait_that_runs_out_is_an_outage_that_lost_no_connection()
     {
         // What Npgsql throws when the pool has no free connection in time, a connection does not
         // open in time, and a command does not answer in time: each wraps a TimeoutException.
@@ -64,13 +64,45 @@ public sealed class DatabaseOutageTests
         Assert.All(new[] { poolExhausted, openTimedOut, commandTimedOut }, timeout =>
         {
             Assert.True(DatabaseOutage.Is(timeout));
-            Assert.True(DatabaseOutage.IsTimeout(timeout));
+            Assert.False(DatabaseOutage.LostConnection(timeout));
         });
-        Assert.False(DatabaseOutage.IsTimeout(new NpgsqlException("Exception while reading from stream", new EndOfStreamException())));
-        Assert.False(DatabaseOutage.IsTimeout(new NpgsqlException("Failed to connect to 127.0.0.1:5432", new System.Net.Sockets.SocketException(111))));
-        Assert.False(DatabaseOutage.IsTimeout(Server(PostgresErrorCodes.AdminShutdown)));
-        Assert.False(DatabaseOutage.IsTimeout(new TimeoutException("not the database's")));
     }
+
+    [Fact]
+    public void A_connection_the_server_ended_or_that_failed_is_lost()
+    {
+        Assert.True(DatabaseOutage.LostConnection(new NpgsqlException("Exception while reading from stream", new EndOfStreamException())));
+        Assert.True(DatabaseOutage.LostConnection(new NpgsqlException("Failed to connect to 127.0.0.1:5432", new System.Net.Sockets.SocketException(111))));
+        Assert.True(DatabaseOutage.LostConnection(Server(PostgresErrorCodes.AdminShutdown)));
+        Assert.True(DatabaseOutage.LostConnection(Server(PostgresErrorCodes.ConnectionFailure)));
+#pragma warning disable CA2201 // Npgsql throws exactly this type.
+        Assert.True(DatabaseOutage.LostConnection(new Exception("Received unexpected backend message DataRow. Please file a bug.") { Source = "Npgsql" }));
+#pragma warning restore CA2201
+    }
+
+    [Theory]
+    [InlineData(PostgresErrorCodes.TooManyConnections)]
+    [InlineData(PostgresErrorCodes.DeadlockDetected)]
+    [InlineData(PostgresErrorCodes.SerializationFailure)]
+    [InlineData(PostgresErrorCodes.LockNotAvailable)]
+    public void The_server_refusing_a_connection_or_a_statement_is_an_outage_that_leaves_the_other_connections_good(string sqlState)
+    {
+        Assert.True(DatabaseOutage.Is(Server(sqlState)));
+        Assert.False(DatabaseOutage.LostConnection(Server(sqlState)));
+    }
+
+    [Fact]
+    public void A_statement_used_out_of_order_is_a_defect_though_Npgsql_counts_it_transient()
+    {
+        var early = Server(PostgresErrorCodes.ObjectNotInPrerequisiteState);
+
+        Assert.True(early.IsTransient);
+        Assert.False(DatabaseOutage.Is(early));
+    }
+
+    [Fact]
+    public void Another_timeout_is_not_the_databases_lost_connection() =>
+        Assert.False(DatabaseOutage.LostConnection(new TimeoutException("not the database's")));
 
     [Fact]
     public void An_error_of_another_kind_is_not_an_outage() =>

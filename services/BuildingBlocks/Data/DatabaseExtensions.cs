@@ -66,13 +66,14 @@ public static class DatabaseExtensions
     /// <summary>
     /// The 503 of an outage, after emptying the pool when the connection was lost: when the server
     /// went away (a restart, a failover) every idle connection went with it, and each would otherwise
-    /// fail one more request. Connections in use are dropped as they come back. A timeout leaves the
-    /// pool as it is: its connections are good, and emptying it would make every next request open a
-    /// connection of its own, on a server already too slow to answer the last one in time.
+    /// fail one more request. Connections in use are dropped as they come back. Any other outage (a
+    /// timeout, too many connections, a deadlock) leaves the pool as it is: its connections are good,
+    /// and emptying it would make every next request open a connection of its own, on a server
+    /// already too slow or too full to answer the last one.
     /// </summary>
     private static ApiProblem AfterOutage(Exception exception, NpgsqlDataSource db)
     {
-        if (!DatabaseOutage.IsTimeout(exception))
+        if (DatabaseOutage.LostConnection(exception))
         {
             db.Clear();
         }

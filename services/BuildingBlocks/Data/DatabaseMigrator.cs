@@ -28,7 +28,12 @@ public sealed class DatabaseMigrator(
 
         // Replicas start together on a busy machine: the start-up connections get the patience
         // that a request, which must answer within its client's patience, does not.
-        var startup = new NpgsqlConnectionStringBuilder(connectionString) { Timeout = StartupTimeoutSeconds, CommandTimeout = StartupTimeoutSeconds };
+        // Not pooled: used once at start, its connections would idle in a pool of their own for
+        // minutes, taking server connections when every replica starts at once.
+        var startup = new NpgsqlConnectionStringBuilder(connectionString)
+        {
+            Timeout = StartupTimeoutSeconds, CommandTimeout = StartupTimeoutSeconds, Pooling = false,
+        };
         await using var lockConnection = new NpgsqlConnection(startup.ConnectionString);
         await lockConnection.OpenAsync(cancellationToken);
         // Another replica may be migrating; waiting for it is expected, so no command deadline here.

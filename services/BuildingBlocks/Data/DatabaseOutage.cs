@@ -7,6 +7,9 @@ public static class DatabaseOutage
 {
     public static bool Is(Exception exception) => exception switch
     {
+        // 55000 (object not in prerequisite state), which Npgsql counts transient, is a query
+        // used wrongly (say currval before nextval): a defect, not a wait.
+        PostgresException { SqlState: PostgresErrorCodes.ObjectNotInPrerequisiteState } => false,
         PostgresException postgres => postgres.IsTransient || ConnectionEnded(postgres.SqlState),
         // The server refusing a query comes as a PostgresException (above), a misuse of the client
         // as .NET's argument or operation exceptions: an NpgsqlException of its own is the
@@ -22,7 +25,20 @@ public static class DatabaseOutage
     /// a command (the server slow or stalled, or every pooled connection busy). Unlike a connection
     /// the server ended, it says nothing against the connections idle in the pool.
     /// </summary>
-    public static bool IsTimeout(Exception exception) => exception is NpgsqlException { InnerException: TimeoutException };
+    private static bool IsTimeout(Exception exception) => exception is NpgsqlException { InnerException: TimeoutException };
+
+    /// <summary>
+    /// An outage that took the connection with it (the server ended it, or it failed), so the
+    /// connections idle in the pool are likely gone too. Not a wait that ran out, nor the server
+    /// refusing a statement or a new connection while the others stay good (too many connections,
+    /// a deadlock, a serialization failure).
+    /// </summary>
+    public static bool LostConnection(Exception exception) => exception switch
+    {
+        PostgresException postgres => ConnectionEnded(postgres.SqlState),
+        NpgsqlException => !IsTimeout(exception),
+        _ => LostTrack(exception),
+    };
 
     /// <summary>
     /// Npgsql's own "Received unexpected backend message … Please file a bug": it lost track of the
