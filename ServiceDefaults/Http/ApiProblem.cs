@@ -61,15 +61,12 @@ public sealed class ApiProblem : IResult, IStatusCodeHttpResult, IValueHttpResul
             httpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         }
 
-        var problems = httpContext.RequestServices.GetService<IProblemDetailsService>();
-        if (problems is null || !await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = ProblemDetails }))
-        {
-            // A client that accepts no JSON still gets the problem: it is the answer.
-            await httpContext.Response.WriteAsJsonAsync(ProblemDetails, ProblemDetails.GetType(), options: null, contentType: "application/problem+json");
-        }
+        // Written for any Accept header (ProblemJsonForEveryClient): the problem is the answer.
+        await httpContext.RequestServices.GetRequiredService<IProblemDetailsService>()
+            .WriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = ProblemDetails });
     }
 
-    private static string TypeOf(int status) => status switch
+    internal static string TypeOf(int status) => status switch
     {
         StatusCodes.Status400BadRequest => "https://tools.ietf.org/html/rfc9110#section-15.5.1",
         StatusCodes.Status401Unauthorized => "https://tools.ietf.org/html/rfc9110#section-15.5.2",

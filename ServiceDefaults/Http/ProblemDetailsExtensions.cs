@@ -21,6 +21,8 @@ public static class ProblemDetailsExtensions
             context.ProblemDetails.Extensions.Remove("traceId");
             context.ProblemDetails.Extensions["request_id"] = context.HttpContext.TraceIdentifier;
         });
+        // After the default writer, which declines a client that accepts no JSON.
+        services.AddSingleton<IProblemDetailsWriter, ProblemJsonForEveryClient>();
         services.AddExceptionHandler<ClientErrorExceptionHandler>();
         return services;
     }

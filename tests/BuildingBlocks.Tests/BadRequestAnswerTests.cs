@@ -73,6 +73,24 @@ public sealed class BadRequestAnswerTests
         Assert.True(problem.TryGetProperty("type", out _));
     }
 
+    [Theory]
+    [InlineData("text/html")]
+    [InlineData("application/xml")]
+    public async Task A_client_that_accepts_no_JSON_gets_the_problem_all_the_same(string accept)
+    {
+        await using var app = await StartAsync("Production");
+        var client = app.GetTestClient();
+        client.DefaultRequestHeaders.Add("Accept", accept);
+
+        using var noRoute = await client.GetAsync("/nothing-here");
+        using var failed = await client.GetAsync("/fails");
+
+        Assert.False(string.IsNullOrWhiteSpace(Detail(await ProblemAsync(noRoute, HttpStatusCode.NotFound))));
+        var problem = await ProblemAsync(failed, HttpStatusCode.InternalServerError);
+        Assert.Equal(500, problem.GetProperty("status").GetInt32());
+        Assert.True(problem.TryGetProperty("request_id", out _));
+    }
+
     private static async Task<WebApplication> StartAsync(string environment)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment });
@@ -82,6 +100,7 @@ public sealed class BadRequestAnswerTests
         app.UseApiDefaults();
         app.MapPost("/things", (Thing thing) => Results.Ok(thing.Count));
         app.MapGet("/things/{id:guid}", (Guid id) => Results.Ok(id));
+        app.MapGet("/fails", IResult () => throw new InvalidOperationException("A defect."));
         await app.StartAsync();
         return app;
     }
