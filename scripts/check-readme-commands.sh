@@ -11,6 +11,12 @@ started=$(date +%s)
 ./scripts/test.sh
 echo "README test command: passed in $(seconds_since "$started") s"
 
+# The chroot shares the host's network: something else answering there would pass the check.
+if curl -sS -m 5 -o /dev/null "http://localhost:${Gateway__Port:-8080}/" 2>/dev/null; then
+  echo "Port ${Gateway__Port:-8080} already answers; stop what listens there or set Gateway__Port." >&2
+  exit 1
+fi
+
 started=$(date +%s)
 log=$(mktemp)
 setsid ./scripts/run.sh >"$log" 2>&1 &
@@ -19,7 +25,7 @@ stop() { kill -TERM -- "-$runner" 2>/dev/null || true; wait "$runner" 2>/dev/nul
 trap stop EXIT
 
 gateway="http://localhost:${Gateway__Port:-8080}/health"
-until curl -fsS -o /dev/null "$gateway" 2>/dev/null; do
+until curl -fsS -m 5 -o /dev/null "$gateway" 2>/dev/null; do
   if ! kill -0 "$runner" 2>/dev/null || (($(seconds_since "$started") > 900)); then
     echo "README run command: the gateway never answered $gateway" >&2
     tail -50 "$log" >&2

@@ -16,7 +16,8 @@ as_root() {
   "$harness/fresh.sh" . -- './scripts/check-readme-commands.sh'
 }
 
-# A sudo user's home is 0700 on Debian 12; the clone inside it is theirs.
+# A sudo user's home is 0700 on Debian 12; the clone inside it is theirs. (su - starts a clean
+# environment, so the harness's telemetry opt-out is set again.)
 as_user() {
   "$harness/fresh.sh" . -- '
     set -e
@@ -25,7 +26,7 @@ as_user() {
     echo "newcomer ALL=(ALL) NOPASSWD:ALL" > /etc/sudoers.d/newcomer
     git clone -q /root/project /home/newcomer/project
     chown -R newcomer:newcomer /home/newcomer/project
-    su - newcomer -c "cd ~/project && ./scripts/check-readme-commands.sh"'
+    su - newcomer -c "export DOTNET_CLI_TELEMETRY_OPTOUT=1 && cd ~/project && ./scripts/check-readme-commands.sh"'
 }
 
 case "${1:-all}" in

@@ -21,15 +21,21 @@ as_root() {
 
 if ((${#missing[@]})); then
   echo "Installing: ${missing[*]}"
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+  # Waits for another apt (say unattended-upgrades on a new machine) rather than failing at once,
+  # and finishes an install a stopped run left half done.
+  apt=(env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300)
+  as_root env DEBIAN_FRONTEND=noninteractive dpkg --configure -a
+  as_root "${apt[@]}" update -qq
+  as_root "${apt[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 
-# The packages' own services are not used: the AppHost runs private instances on loopback.
-for service in postgresql redis-server rabbitmq-server; do
-  if command -v systemctl >/dev/null && systemctl is-active --quiet "$service" 2>/dev/null; then
-    as_root systemctl stop "$service" || true
-  fi
-done
+  # The packages just installed started their own services, which are not used (the AppHost runs
+  # private instances on loopback). A server that was installed before is left as it is.
+  for service in postgresql redis-server rabbitmq-server; do
+    if [[ " ${missing[*]} " == *" $service "* ]] && command -v systemctl >/dev/null \
+      && systemctl is-active --quiet "$service" 2>/dev/null; then
+      as_root systemctl stop "$service"
+    fi
+  done
+fi
 
 command -v dotnet >/dev/null || { echo "The .NET SDK 10 is required (dotnet on PATH)." >&2; exit 1; }

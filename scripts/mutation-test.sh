@@ -18,7 +18,7 @@ for project in "${projects[@]}"; do
     name=$(basename "$config" .json)
     (cd "tests/$project" && dotnet stryker --config-file "$name.json" >"$name.log" 2>&1) \
       || { echo "Stryker failed for $config; see tests/$project/$name.log" >&2; exit 1; }
-    score=$(grep -oE 'The final mutation score is [0-9.]+ ?%' "tests/$project/$name.log" | grep -oE '[0-9.]+' | tail -1)
+    score=$(grep -oE 'The final mutation score is [0-9.]+ ?%' "tests/$project/$name.log" | grep -oE '[0-9.]+' | tail -1 || true)
     summary+=("$project ($name): ${score:-?} %")
   done
 done

@@ -70,7 +70,9 @@ public static class LocalPostgresExtensions
             Path.Combine(bin, "postgres"),
             "-D", dataDirectory,
             "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "-k", dataDirectory,
+            // No Unix socket: every connection is TCP on loopback, and a socket's path is limited
+            // to 107 bytes, which a checkout folder deep enough would pass.
+            "-c", "unix_socket_directories=",
             "-c", "listen_addresses=127.0.0.1",
         ];
         var (command, arguments) = AsServerUser(serverArguments);
@@ -133,16 +135,23 @@ public static class LocalPostgresExtensions
 
     private static void InitializeOnce(string bin, string dataDirectory, string password)
     {
-        if (LocalServerFiles.RunsAsRoot)
-        {
-            LocalServerFiles.Run("chown", "postgres:postgres", dataDirectory);
-        }
-
-        File.SetUnixFileMode(dataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        OwnedByServer(dataDirectory);
         if (File.Exists(Path.Combine(dataDirectory, "PG_VERSION")))
         {
             return;
         }
+
+        // initdb writes PG_VERSION long before it is done: a first start stopped during it would
+        // leave a half-made cluster that looks made. It is made beside the data folder instead and
+        // moved in place once complete; a staging folder left by a stopped start is made again.
+        var staging = dataDirectory + ".initdb";
+        if (Directory.Exists(staging))
+        {
+            Directory.Delete(staging, recursive: true);
+        }
+
+        Directory.CreateDirectory(staging);
+        OwnedByServer(staging);
 
         // In the temporary folder, which the server's own user can reach (the secrets folder is
         // the AppHost user's alone), readable by nobody else.
@@ -155,7 +164,7 @@ public static class LocalPostgresExtensions
                 LocalServerFiles.Run("chown", "postgres:postgres", passwordFile);
             }
 
-            var (command, arguments) = AsServerUser([Path.Combine(bin, "initdb"), "-D", dataDirectory, "-U", LocalPostgresResource.UserName,
+            var (command, arguments) = AsServerUser([Path.Combine(bin, "initdb"), "-D", staging, "-U", LocalPostgresResource.UserName,
                 "--pwfile", passwordFile, "--auth=scram-sha-256", "--encoding=UTF8", "--locale=C.UTF-8"]);
             LocalServerFiles.Run(command, arguments);
         }
@@ -163,6 +172,21 @@ public static class LocalPostgresExtensions
         {
             File.Delete(passwordFile);
         }
+
+        // Holds no cluster (no PG_VERSION): at most what an initdb stopped early left in it.
+        Directory.Delete(dataDirectory, recursive: true);
+        Directory.Move(staging, dataDirectory);
+    }
+
+    /// <summary>The server's user's alone (0700): PostgreSQL refuses a data folder others may enter.</summary>
+    private static void OwnedByServer(string folder)
+    {
+        if (LocalServerFiles.RunsAsRoot)
+        {
+            LocalServerFiles.Run("chown", "postgres:postgres", folder);
+        }
+
+        File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
     /// <summary>

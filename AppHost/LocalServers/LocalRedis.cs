@@ -48,11 +48,12 @@ public static class LocalRedisExtensions
         var aclFile = Path.Combine(dataDirectory, "users.acl");
         LocalServerFiles.WritePrivate(aclFile, $"user default on #{LocalRedisUsers.Sha256(secret)} ~* &* +@all\n");
         var config = Path.Combine(dataDirectory, "redis.conf");
+        // Paths quoted: a checkout folder's name may hold a space.
         LocalServerFiles.WritePrivate(config, string.Create(CultureInfo.InvariantCulture, $"""
             port {port}
             bind 127.0.0.1
-            aclfile {aclFile}
-            dir {dataDirectory}
+            aclfile "{aclFile}"
+            dir "{dataDirectory}"
             save 60 1
             appendonly no
             """));
