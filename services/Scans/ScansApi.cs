@@ -83,7 +83,7 @@ internal static partial class ScansApi
         // triggered, is a 409 naming it; the queue checks in the same statement that stores the
         // scan. A scan that ended between that check and the lookup of its id is no reason to
         // refuse: the trigger is tried again.
-        for (var attempt = 1; !await queue.TryQueueAsync(new QueuedScan(scan, access.TeamId, access.GitUrl, Activity.Current?.Id)); attempt++)
+        for (var attempt = 1; !await queue.TryQueueAsync(new QueuedScan(scan, access.TeamId, access.GitUrl, Activity.Current?.Id), http.RequestAborted); attempt++)
         {
             var active = await scans.ActiveScanAsync(projectId, request.Ref, http.RequestAborted);
             if (active is not null || attempt == 3)

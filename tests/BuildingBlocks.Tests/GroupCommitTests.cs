@@ -120,6 +120,51 @@ public sealed class GroupCommitTests
         Assert.Equal([["a"], ["b", "c"], ["d"]], batches);
     }
 
+    [Fact]
+    public async Task A_caller_that_gives_up_before_its_item_is_taken_into_a_batch_takes_it_back()
+    {
+        var commits = Commits(maxBatch: 10, holdFirstBatch: true);
+        using var stop = new CancellationTokenSource();
+        var running = commits.RunAsync(stop.Token);
+
+        var first = commits.StoreAsync("a");
+        await firstBatchStarted.Task;
+        using var givenUp = new CancellationTokenSource();
+        var withdrawn = commits.StoreAsync("b", givenUp.Token);
+        var kept = commits.StoreAsync("c", CancellationToken.None);
+        await givenUp.CancelAsync();
+        firstBatchMayFinish.SetResult();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => withdrawn);
+        Assert.True(await first);
+        Assert.True(await kept);
+        Assert.Equal([["a"], ["c"]], batches);
+        await stop.CancelAsync();
+        await running;
+    }
+
+    [Fact]
+    public async Task With_four_batches_waiting_the_next_caller_is_refused_at_once_as_an_outage()
+    {
+        var commits = Commits(maxBatch: 2, holdFirstBatch: true);
+        using var stop = new CancellationTokenSource();
+        var running = commits.RunAsync(stop.Token);
+
+        var first = commits.StoreAsync("a");
+        await firstBatchStarted.Task;
+        var waiting = Enumerable.Range(0, 8).Select(i => commits.StoreAsync($"w{i}")).ToList();
+        var refused = commits.StoreAsync("one too many");
+
+        Assert.True(refused.IsFaulted);
+        await Assert.ThrowsAsync<TimeoutException>(() => refused);
+        firstBatchMayFinish.SetResult();
+        Assert.True(await first);
+        Assert.All(await Task.WhenAll(waiting), Assert.True);
+        Assert.DoesNotContain(batches, batch => batch.Contains("one too many"));
+        await stop.CancelAsync();
+        await running;
+    }
+
     /// <summary>
     /// Items named "repeat…" were stored before; a batch holding "refused" is refused by the
     /// database; one holding "outage" meets a database that does not answer. The first batch can

@@ -17,10 +17,19 @@ namespace TrustedOss.Data;
 /// Any other failure (the database refusing one item) is tried again item by item, so only the
 /// item at fault fails.
 /// </param>
+/// <remarks>
+/// At most four batches' worth of items wait: while the database is slow to answer, each batch
+/// takes up to its command timeout, and a caller further behind would wait far longer than its
+/// client does; it is refused at once instead (a <see cref="TimeoutException"/>, answered as an
+/// outage). A caller that gives up (its token fires) before its item is taken into a batch takes
+/// the item back: it is never written.
+/// </remarks>
 public sealed class GroupCommit<T>(Func<IReadOnlyList<T>, CancellationToken, Task<bool[]>> write, Func<Exception, bool> isOutage, int maxBatch)
 {
-    private readonly Channel<(T Item, TaskCompletionSource<bool> Stored)> waiting =
-        Channel.CreateUnbounded<(T, TaskCompletionSource<bool>)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Waiting> waiting =
+        Channel.CreateBounded<Waiting>(new BoundedChannelOptions(maxBatch * 4) { SingleReader = true });
+
+    private volatile bool stopped;
 
     /// <summary>Called with each batch's size as it is written.</summary>
     public Action<int>? Writing { get; init; }
@@ -29,16 +38,32 @@ public sealed class GroupCommit<T>(Func<IReadOnlyList<T>, CancellationToken, Tas
     public Action<Exception, int>? Refused { get; init; }
 
     /// <summary>Stores <paramref name="item"/> with the others waiting; false when it was stored before.</summary>
-    public async Task<bool> StoreAsync(T item)
+    public async Task<bool> StoreAsync(T item, CancellationToken cancellationToken = default)
     {
-        var stored = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!waiting.Writer.TryWrite((item, stored)))
+        var entry = new Waiting(item);
+        if (!waiting.Writer.TryWrite(entry))
         {
+            if (!stopped)
+            {
+                throw new TimeoutException($"{maxBatch * 4} writes are already waiting for the database.");
+            }
+
             // Stopped: no more batches, this item is written alone.
-            await WriteAsync([(item, stored)]);
+            entry.TryTake();
+            await WriteAsync([entry]);
+            return await entry.Stored.Task;
         }
 
-        return await stored.Task;
+        using (cancellationToken.Register(() =>
+               {
+                   if (entry.TryWithdraw())
+                   {
+                       entry.Stored.TrySetCanceled(cancellationToken);
+                   }
+               }))
+        {
+            return await entry.Stored.Task;
+        }
     }
 
     /// <summary>Writes batches until <paramref name="stoppingToken"/> fires, then what is still waiting.</summary>
@@ -53,6 +78,7 @@ public sealed class GroupCommit<T>(Func<IReadOnlyList<T>, CancellationToken, Tas
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+            stopped = true;
             waiting.Writer.TryComplete();
             while (waiting.Reader.TryPeek(out _))
             {
@@ -63,17 +89,24 @@ public sealed class GroupCommit<T>(Func<IReadOnlyList<T>, CancellationToken, Tas
 
     private async Task WriteWaitingAsync()
     {
-        var batch = new List<(T, TaskCompletionSource<bool>)>();
+        var batch = new List<Waiting>();
         while (batch.Count < maxBatch && waiting.Reader.TryRead(out var next))
         {
-            batch.Add(next);
+            // An item its caller took back is dropped.
+            if (next.TryTake())
+            {
+                batch.Add(next);
+            }
         }
 
-        await WriteAsync(batch);
+        if (batch.Count > 0)
+        {
+            await WriteAsync(batch);
+        }
     }
 
     /// <summary>Writes the batch and settles each caller; never throws.</summary>
-    private async Task WriteAsync(List<(T Item, TaskCompletionSource<bool> Stored)> batch)
+    private async Task WriteAsync(List<Waiting> batch)
     {
         try
         {
@@ -103,10 +136,26 @@ public sealed class GroupCommit<T>(Func<IReadOnlyList<T>, CancellationToken, Tas
         }
         catch (Exception ex)
         {
-            foreach (var (_, stored) in batch)
+            foreach (var one in batch)
             {
-                stored.TrySetException(ex);
+                one.Stored.TrySetException(ex);
             }
         }
+    }
+
+    /// <summary>An item and its caller's answer; taken into a batch, or taken back by its caller, whichever comes first.</summary>
+    private sealed class Waiting(T item)
+    {
+        private const int Queued = 0, Taken = 1, Withdrawn = 2;
+
+        private int state = Queued;
+
+        public T Item { get; } = item;
+
+        public TaskCompletionSource<bool> Stored { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool TryTake() => Interlocked.CompareExchange(ref state, Taken, Queued) == Queued;
+
+        public bool TryWithdraw() => Interlocked.CompareExchange(ref state, Withdrawn, Queued) == Queued;
     }
 }

@@ -32,7 +32,7 @@ internal sealed class DeliveryReceivedConsumer(ScanQueue scans, ActiveScans acti
             ScanTrigger.Webhook, RequestedByUserId: null, ApiKeyId: null, delivery.DeliveryId,
             CreatedAt: time.UtcNowForDatabase(), StartedAt: null, CompletedAt: null, ErrorCode: null, ErrorMessage: null, ComponentCount: null);
 
-        if (await scans.TryQueueAsync(new QueuedScan(scan, TeamId: null, delivery.RepositoryUrl, Activity.Current?.Id)))
+        if (await scans.TryQueueAsync(new QueuedScan(scan, TeamId: null, delivery.RepositoryUrl, Activity.Current?.Id), context.CancellationToken))
         {
             await active.StartedAsync(scan);
             // Debug: deliveries arrive by the hundred a second; the scan's outcome is logged when it ends.

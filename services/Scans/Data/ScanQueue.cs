@@ -24,7 +24,7 @@ internal sealed class ScanQueue : BackgroundService
     /// Stores the scan and its request to run; false when it was not stored: stored before (a
     /// redelivered message), or an API scan while another of its project and ref is active.
     /// </summary>
-    public Task<bool> TryQueueAsync(QueuedScan scan) => batches.StoreAsync(scan);
+    public Task<bool> TryQueueAsync(QueuedScan scan, CancellationToken cancellationToken) => batches.StoreAsync(scan, cancellationToken);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => batches.RunAsync(stoppingToken);
 }

@@ -56,7 +56,7 @@ internal sealed class DeliveryReceiver(
             : null;
         var audited = audit.Row(caller: null, http, "webhook_deliveries", delivery.Id, "create", webhook.TeamId,
             new { delivery.Provider, delivery.DeliveryId, delivery.EventType, delivery.Outcome, delivery.ScanId, delivery.ProjectId });
-        if (!await writer.StoreAsync(new DeliveryWrite(delivery, http.TraceIdentifier, scan, audited, Activity.Current?.Id)))
+        if (!await writer.StoreAsync(new DeliveryWrite(delivery, http.TraceIdentifier, scan, audited, Activity.Current?.Id), http.RequestAborted))
         {
             // A repeat (a retry, or one racing this answer): the first delivery stands and nothing new is stored.
             metrics.Answered(provider, DeliveryOutcome.Duplicate);

@@ -40,7 +40,7 @@ internal sealed class DeliveryWriter : BackgroundService
     }
 
     /// <summary>Stores the delivery with its messages; false when (project, provider, delivery id) was stored before (a repeat).</summary>
-    public Task<bool> StoreAsync(DeliveryWrite write) => batches.StoreAsync(write);
+    public Task<bool> StoreAsync(DeliveryWrite write, CancellationToken cancellationToken) => batches.StoreAsync(write, cancellationToken);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => batches.RunAsync(stoppingToken);
 
