@@ -144,7 +144,7 @@ public sealed class GroupCommitTests
     }
 
     [Fact]
-    public async Task With_four_batches_waiting_the_next_caller_is_refused_at_once_as_an_outage()
+    public async Task With_four_batches_waiting_the_next_caller_is_refused_at_once_as_an_outage_until_one_gives_up()
     {
         var commits = Commits(maxBatch: 2, holdFirstBatch: true);
         using var stop = new CancellationTokenSource();
@@ -152,15 +152,23 @@ public sealed class GroupCommitTests
 
         var first = commits.StoreAsync("a");
         await firstBatchStarted.Task;
-        var waiting = Enumerable.Range(0, 8).Select(i => commits.StoreAsync($"w{i}")).ToList();
+        var waiting = Enumerable.Range(0, 7).Select(i => commits.StoreAsync($"w{i}")).ToList();
+        using var givenUp = new CancellationTokenSource();
+        var withdrawn = commits.StoreAsync("given up", givenUp.Token);
         var refused = commits.StoreAsync("one too many");
 
         Assert.True(refused.IsFaulted);
         await Assert.ThrowsAsync<TimeoutException>(() => refused);
+        // The queue still holds the item its caller took back, but it no longer counts.
+        await givenUp.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => withdrawn);
+        var inItsPlace = commits.StoreAsync("in its place");
         firstBatchMayFinish.SetResult();
+
         Assert.True(await first);
         Assert.All(await Task.WhenAll(waiting), Assert.True);
-        Assert.DoesNotContain(batches, batch => batch.Contains("one too many"));
+        Assert.True(await inItsPlace);
+        Assert.DoesNotContain(batches, batch => batch.Contains("one too many") || batch.Contains("given up"));
         await stop.CancelAsync();
         await running;
     }

@@ -27,9 +27,10 @@ namespace TrustedOss.Data;
 public sealed class GroupCommit<T>(Func<IReadOnlyList<T>, CancellationToken, Task<bool[]>> write, Func<Exception, bool> isOutage, int maxBatch)
 {
     private readonly Channel<Waiting> waiting =
-        Channel.CreateBounded<Waiting>(new BoundedChannelOptions(maxBatch * 4) { SingleReader = true });
+        Channel.CreateUnbounded<Waiting>(new UnboundedChannelOptions { SingleReader = true });
 
-    private volatile bool stopped;
+    /// <summary>Items waiting that are still wanted: one its caller took back no longer counts, though the queue still holds it.</summary>
+    private int wanted;
 
     /// <summary>Called with each batch's size as it is written.</summary>
     public Action<int>? Writing { get; init; }
@@ -40,16 +41,17 @@ public sealed class GroupCommit<T>(Func<IReadOnlyList<T>, CancellationToken, Tas
     /// <summary>Stores <paramref name="item"/> with the others waiting; false when it was stored before.</summary>
     public async Task<bool> StoreAsync(T item, CancellationToken cancellationToken = default)
     {
+        if (Interlocked.Increment(ref wanted) > maxBatch * 4)
+        {
+            Interlocked.Decrement(ref wanted);
+            throw new TimeoutException($"{maxBatch * 4} writes are already waiting for the database.");
+        }
+
         var entry = new Waiting(item);
         if (!waiting.Writer.TryWrite(entry))
         {
-            if (!stopped)
-            {
-                throw new TimeoutException($"{maxBatch * 4} writes are already waiting for the database.");
-            }
-
             // Stopped: no more batches, this item is written alone.
-            entry.TryTake();
+            Take(entry);
             await WriteAsync([entry]);
             return await entry.Stored.Task;
         }
@@ -58,12 +60,25 @@ public sealed class GroupCommit<T>(Func<IReadOnlyList<T>, CancellationToken, Tas
                {
                    if (entry.TryWithdraw())
                    {
+                       Interlocked.Decrement(ref wanted);
                        entry.Stored.TrySetCanceled(cancellationToken);
                    }
                }))
         {
             return await entry.Stored.Task;
         }
+    }
+
+    /// <summary>Takes the item into a batch, unless its caller took it back first.</summary>
+    private bool Take(Waiting entry)
+    {
+        if (!entry.TryTake())
+        {
+            return false;
+        }
+
+        Interlocked.Decrement(ref wanted);
+        return true;
     }
 
     /// <summary>Writes batches until <paramref name="stoppingToken"/> fires, then what is still waiting.</summary>
@@ -78,7 +93,6 @@ public sealed class GroupCommit<T>(Func<IReadOnlyList<T>, CancellationToken, Tas
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            stopped = true;
             waiting.Writer.TryComplete();
             while (waiting.Reader.TryPeek(out _))
             {
@@ -93,7 +107,7 @@ public sealed class GroupCommit<T>(Func<IReadOnlyList<T>, CancellationToken, Tas
         while (batch.Count < maxBatch && waiting.Reader.TryRead(out var next))
         {
             // An item its caller took back is dropped.
-            if (next.TryTake())
+            if (Take(next))
             {
                 batch.Add(next);
             }
