@@ -31,6 +31,8 @@ public sealed class RedisOutageTests
     [InlineData("READONLY You can't write against a read only replica.")]
     [InlineData("MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.")]
     [InlineData("OOM command not allowed when used memory > 'maxmemory'.")]
+    [InlineData("MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk.")]
+    [InlineData("NOREPLICAS Not enough good replicas to write.")]
     public void A_server_that_cannot_serve_for_now_is_an_outage(string reply) =>
         Assert.True(RedisOutage.Is(new RedisServerException(reply)));
 

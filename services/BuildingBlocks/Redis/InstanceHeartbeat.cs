@@ -38,6 +38,11 @@ internal sealed class InstanceHeartbeat(IConnectionMultiplexer redis, IHostEnvir
             {
                 logger.LogWarning(ex, "Instance heartbeat to Redis failed; retrying in {Interval}", Interval);
             }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                // A defect (Redis refusing the command) is logged and tried again, not left to stop the service.
+                logger.LogError(ex, "Instance heartbeat to Redis was refused; retrying in {Interval}", Interval);
+            }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }

@@ -11,8 +11,12 @@ namespace TrustedOss.Redis;
 /// </summary>
 public static class RedisOutage
 {
-    /// <summary>The error replies of a server that is loading, busy, read-only, full or between primaries.</summary>
-    private static readonly string[] NotServingNow = ["LOADING", "BUSY", "READONLY", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN", "OOM"];
+    /// <summary>
+    /// The error replies of a server that is loading, busy, read-only, full, between primaries,
+    /// short of replicas, or refusing writes since it could not save its snapshot (a full disk).
+    /// </summary>
+    private static readonly string[] NotServingNow =
+        ["LOADING", "BUSY", "READONLY", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN", "OOM", "MISCONF", "NOREPLICAS"];
 
     public static bool Is(Exception exception) => exception switch
     {

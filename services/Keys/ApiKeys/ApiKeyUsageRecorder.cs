@@ -31,6 +31,11 @@ internal sealed class ApiKeyUsageRecorder(IConnectionMultiplexer redis, ApiKeySt
             {
                 logger.LogWarning(ex, "Recording API key use failed; the notes stay in Redis for the next round");
             }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                // A defect (Redis refusing the script) is logged and tried again, not left to stop the service.
+                logger.LogError(ex, "Recording API key use was refused; the notes stay in Redis for the next round");
+            }
         }
     }
 

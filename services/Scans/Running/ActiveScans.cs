@@ -43,9 +43,10 @@ internal sealed class ActiveScans(IConnectionMultiplexer redis, RedisDeadline re
         {
             await RunAsync(Start, scan.Id, scan.ProjectId, scan.Ref, ActiveScanMarker.Lifetime);
         }
-        catch (Exception ex) when (RedisOutage.Is(ex))
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.LogWarning("The active-scan note of scan {ScanId} could not be written ({Reason})", scan.Id, ex.Message);
+            // An outage or a defect alike: the note only spares a scan, and the scan is queued.
+            logger.Log(LevelOf(ex), "The active-scan note of scan {ScanId} could not be written ({Reason})", scan.Id, ex.Message);
         }
     }
 
@@ -56,9 +57,10 @@ internal sealed class ActiveScans(IConnectionMultiplexer redis, RedisDeadline re
             await RunAsync(End, scanId, projectId, gitRef, ActiveScanMarker.EndedLifetime);
             return;
         }
-        catch (Exception ex) when (RedisOutage.Is(ex))
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.LogWarning("The active-scan note of scan {ScanId} could not be removed ({Reason}); it is removed once Redis answers", scanId, ex.Message);
+            // An outage or a defect alike: the scan has ended, whatever becomes of its note.
+            logger.Log(LevelOf(ex), "The active-scan note of scan {ScanId} could not be removed ({Reason}); it is removed once Redis answers", scanId, ex.Message);
         }
 
         try
@@ -86,8 +88,13 @@ internal sealed class ActiveScans(IConnectionMultiplexer redis, RedisDeadline re
                 await RunAsync(End, note.ScanId, note.ProjectId, note.Ref, ActiveScanMarker.EndedLifetime);
                 cleared.Add(note.ScanId);
             }
-            catch (Exception ex) when (RedisOutage.Is(ex))
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
+                if (!RedisOutage.Is(ex))
+                {
+                    logger.LogError(ex, "Removing the kept active-scan note of scan {ScanId} was refused", note.ScanId);
+                }
+
                 break;
             }
         }
@@ -104,4 +111,7 @@ internal sealed class ActiveScans(IConnectionMultiplexer redis, RedisDeadline re
         redisDeadline.WithinAsync(redis.GetDatabase().ScriptEvaluateAsync(script,
             [ActiveScanMarker.Key(projectId, gitRef), ActiveScanMarker.EndedKey(projectId, scanId)],
             [scanId.ToString(), (long)lifetime.TotalMilliseconds]));
+
+    /// <summary>An outage is expected now and then; anything else Redis answers is a defect to look at.</summary>
+    private static LogLevel LevelOf(Exception exception) => RedisOutage.Is(exception) ? LogLevel.Warning : LogLevel.Error;
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
 using TrustedOss.Data;
+using TrustedOss.Redis;
 using TrustedOss.Scans.Data;
 using TrustedOss.Scans.Inventory;
 using TrustedOss.ServiceDefaults;
@@ -31,9 +32,14 @@ internal sealed class StaleScanReaper(
             {
                 await ReapAsync(stoppingToken);
             }
-            catch (Exception ex) when (ex is NpgsqlException || DatabaseOutage.Is(ex) || DependencyOutage.Is(ex))
+            catch (Exception ex) when (ex is NpgsqlException || DatabaseOutage.Is(ex) || DependencyOutage.Is(ex) || RedisOutage.Is(ex))
             {
                 logger.LogWarning(ex, "Could not look for interrupted scans; trying again in {Interval}", options.Value.ReaperInterval);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                // A defect (a statement or a Redis command refused) is logged and tried again, not left to stop the service.
+                logger.LogError(ex, "Looking for interrupted scans failed; trying again in {Interval}", options.Value.ReaperInterval);
             }
         }
     }
