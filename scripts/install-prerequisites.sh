@@ -22,9 +22,13 @@ as_root() {
 if ((${#missing[@]})); then
   echo "Installing: ${missing[*]}"
   # Waits for another apt (say unattended-upgrades on a new machine) rather than failing at once,
-  # and finishes an install a stopped run left half done.
+  # and finishes an install a stopped run left half done (dpkg itself does not wait for the lock).
   apt=(env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300)
-  as_root env DEBIAN_FRONTEND=noninteractive dpkg --configure -a
+  for attempt in $(seq 60); do
+    as_root env DEBIAN_FRONTEND=noninteractive dpkg --configure -a && break
+    ((attempt < 60)) || { echo "dpkg stayed busy for 5 minutes." >&2; exit 1; }
+    sleep 5
+  done
   as_root "${apt[@]}" update -qq
   as_root "${apt[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 
