@@ -71,7 +71,9 @@ public sealed partial class ApiKeyPageTests(SystemFixture system, BrowserFixture
         var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "New API key" });
         await Assertions.Expect(dialog).ToBeVisibleAsync();
         await Assertions.Expect(dialog.GetByLabel("Organization: every project")).ToHaveCountAsync(0);
-        await CreateProjectKeyAsync(browser, dialog, name, project.Id);
+        await FillProjectKeyAsync(dialog, name, project.Id);
+        await dialog.GetByLabel("Expires", new() { Exact = true }).SelectOptionAsync("30");
+        await browser.SubmitAsync(dialog.GetByRole(AriaRole.Button, new() { Name = "Create" }));
 
         // The one-time reveal, with its warning and a Copy button that puts the key on the clipboard.
         var reveal = page.GetByRole(AriaRole.Dialog, new() { Name = $"Your new API key: {name}" });
@@ -104,6 +106,10 @@ public sealed partial class ApiKeyPageTests(SystemFixture system, BrowserFixture
             "That key was already shown once; only its prefix is visible now.");
         var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = name });
         await Assertions.Expect(row).ToContainTextAsync(copied[..12]);
+        // Its expiry as people say it (not "in 29 days" a second after it was made), exact on hover.
+        var expires = row.Locator("td[data-label='Expires'] time");
+        await Assertions.Expect(expires).ToHaveTextAsync("in 30 days");
+        await Assertions.Expect(expires).ToHaveAttributeAsync("title", ExactUtc());
 
         // Revoke asks first; then the key stops working.
         var revoke = row.GetByRole(AriaRole.Button, new() { Name = $"Revoke {name}" });
@@ -262,4 +268,7 @@ public sealed partial class ApiKeyPageTests(SystemFixture system, BrowserFixture
 
     [GeneratedRegex("^tos_[0-9a-f]{8}_[0-9a-f]{32}$")]
     private static partial Regex KeyFormat();
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$")]
+    private static partial Regex ExactUtc();
 }
