@@ -62,8 +62,14 @@ public sealed class ApiProblem : IResult, IStatusCodeHttpResult, IValueHttpResul
         }
 
         // Written for any Accept header (ProblemJsonForEveryClient): the problem is the answer.
-        await httpContext.RequestServices.GetRequiredService<IProblemDetailsService>()
-            .WriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = ProblemDetails });
+        // Outside a host with the service defaults (a bare context), written as it is.
+        if (httpContext.RequestServices?.GetService<IProblemDetailsService>() is { } problems)
+        {
+            await problems.WriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = ProblemDetails });
+            return;
+        }
+
+        await httpContext.Response.WriteAsJsonAsync(ProblemDetails, ProblemDetails.GetType(), options: null, contentType: "application/problem+json");
     }
 
     internal static string TypeOf(int status) => status switch
