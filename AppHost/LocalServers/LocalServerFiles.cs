@@ -29,13 +29,54 @@ public sealed class LocalServerFiles
     public static LocalServerFiles Open(IConfiguration configuration, string appHostDirectory)
     {
         var checkout = Path.GetFullPath(Path.Combine(appHostDirectory, ".."));
-        var root = configuration[DataPathKey] ?? (RunsAsRoot ? SystemDataFolder(checkout) : Path.Combine(checkout, ".data"));
-        if (configuration.GetValue<bool>(ResetKey) && Directory.Exists(root))
+        var root = Path.GetFullPath(configuration[DataPathKey] ?? (RunsAsRoot ? SystemDataFolder(checkout) : Path.Combine(checkout, ".data")));
+        Directory.CreateDirectory(root);
+        var inUse = Hold(root);
+        if (configuration.GetValue<bool>(ResetKey))
         {
-            Directory.Delete(root, recursive: true);
+            foreach (var entry in new DirectoryInfo(root).EnumerateFileSystemInfos().Where(e => e.FullName != inUse))
+            {
+                if (entry is DirectoryInfo folder)
+                {
+                    folder.Delete(recursive: true);
+                }
+                else
+                {
+                    entry.Delete();
+                }
+            }
         }
 
         return new LocalServerFiles(root);
+    }
+
+    /// <summary>The locks this process holds on its data folders, kept open for as long as it runs.</summary>
+    private static readonly List<FileStream> Held = [];
+
+    /// <summary>
+    /// One system per data folder: a second (another <c>run.sh</c> of the checkout) would rewrite
+    /// the first's server configuration and share its servers' files. The lock is the kernel's
+    /// (<c>flock</c>, which <see cref="FileShare.None"/> takes), so it ends with the process
+    /// however the process ends, and a folder is never left locked by a run that was killed.
+    /// </summary>
+    private static string Hold(string root)
+    {
+        var path = Path.Combine(root, ".in-use");
+        try
+        {
+            var held = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            lock (Held)
+            {
+                Held.Add(held);
+            }
+
+            return path;
+        }
+        catch (IOException ex)
+        {
+            throw new InvalidOperationException(
+                $"The data folder {root} is in use by another run of this system on this machine: stop that one first, or give this one a folder of its own ({DataPathKey}).", ex);
+        }
     }
 
     /// <summary>Root may hand folders to server users; anyone else runs every server as themselves.</summary>

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Configuration;
+using TrustedOss.AppHost.LocalServers;
+
 namespace TrustedOss.SystemTests;
 
 /// <summary>
@@ -24,5 +27,17 @@ public sealed class LocalServerFileTests(SystemFixture system)
             .Select(path => $"{Path.GetRelativePath(system.DataPath, path)} ({File.GetUnixFileMode(path)})");
 
         Assert.Empty(open);
+    }
+
+    [Fact]
+    public void A_second_system_on_the_same_data_folder_is_refused_and_says_why()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [LocalServerFiles.DataPathKey] = system.DataPath })
+            .Build();
+
+        var refused = Assert.Throws<InvalidOperationException>(() => LocalServerFiles.Open(configuration, AppContext.BaseDirectory));
+
+        Assert.Contains("in use by another run", refused.Message, StringComparison.Ordinal);
     }
 }
