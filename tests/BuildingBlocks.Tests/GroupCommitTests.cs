@@ -118,6 +118,11 @@ public sealed class GroupCommitTests
         Assert.Equal([true, true], answers);
         Assert.True(await commits.StoreAsync("d"));
         Assert.Equal([["a"], ["b", "c"], ["d"]], batches);
+        // Written alone, none of them waits in the queue, so none counts against it.
+        foreach (var later in Enumerable.Range(0, 40))
+        {
+            Assert.True(await commits.StoreAsync($"later-{later}"));
+        }
     }
 
     [Fact]
