@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
@@ -39,9 +41,29 @@ public static class RequestValidation
             var errors = new ValidationErrors();
             foreach (var request in context.Arguments.OfType<IValidatableRequest>())
             {
+                CheckText(request, errors);
                 request.Validate(errors);
             }
 
             return errors.Any ? errors.ToProblem() : await next(context);
         });
+
+    /// <summary>Each request type's text fields, by their JSON names.</summary>
+    private static readonly ConcurrentDictionary<Type, (string Field, PropertyInfo Property)[]> TextFields = new();
+
+    /// <summary>
+    /// PostgreSQL cannot store a NUL character: any text field holding one is named here, where
+    /// the database could only refuse the whole body.
+    /// </summary>
+    private static void CheckText(IValidatableRequest request, ValidationErrors errors)
+    {
+        var fields = TextFields.GetOrAdd(request.GetType(), type => [.. type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.PropertyType == typeof(string) && p.GetIndexParameters().Length == 0)
+            .Select(p => (ApiJson.Options.PropertyNamingPolicy!.ConvertName(p.Name), p))]);
+        foreach (var (field, property) in fields)
+        {
+            errors.Check(property.GetValue(request) is not string text || !text.Contains('\0', StringComparison.Ordinal),
+                field, "May not contain NUL characters.");
+        }
+    }
 }

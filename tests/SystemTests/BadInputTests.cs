@@ -19,6 +19,17 @@ public sealed class BadInputTests(SystemFixture system)
 
         var problem = await Problems.ExpectAsync(response, HttpStatusCode.UnprocessableEntity);
         Assert.Equal("Validation Error", problem.GetProperty("title").GetString());
+        Assert.True(problem.GetProperty("errors").TryGetProperty("email", out _));
+    }
+
+    [Fact]
+    public async Task A_nul_character_in_a_name_is_a_validation_error_that_names_the_field()
+    {
+        using var admin = await api.AdminAsync();
+        using var response = await admin.PostAsJsonAsync("/v1/api-keys", new { name = "ci\u0000", scope = "org" });
+
+        var problem = await Problems.ExpectAsync(response, HttpStatusCode.UnprocessableEntity);
+        Assert.Equal(["name"], problem.GetProperty("errors").EnumerateObject().Select(e => e.Name));
     }
 
     [Fact]

@@ -25,4 +25,10 @@ public sealed class AuditDiffTests
     [InlineData("update", "project_webhooks", "Changed a project's webhook")]
     public void What_happened_is_said_in_words(string action, string table, string expected) =>
         Assert.Equal(expected, AuditDiff.What(action, table));
+
+    [Theory]
+    [InlineData("webhook_deliveries", "A provider's webhook")]
+    [InlineData("users", "The system, at start")]
+    public void A_change_no_person_made_names_what_made_it(string table, string expected) =>
+        Assert.Equal(expected, AuditDiff.NoPerson(table));
 }

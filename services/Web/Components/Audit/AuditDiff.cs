@@ -27,6 +27,12 @@ public static class AuditDiff
         _ => value.GetRawText(),
     };
 
+    /// <summary>
+    /// Who made a change no person made: a provider's delivery is stored by its webhook; anything
+    /// else (the first super admin, created from configuration at start) by the system itself.
+    /// </summary>
+    public static string NoPerson(string table) => table == "webhook_deliveries" ? "A provider's webhook" : "The system, at start";
+
     /// <summary>What happened, in words: "create" of "api_keys" → "Created an API key".</summary>
     public static string What(string action, string table)
     {
