@@ -95,4 +95,23 @@ public sealed class ApiKeyTests
 
     private static VerifiedApiKey Entry(string key, DateTime? expiresAt = null) =>
         new(Guid.NewGuid(), key[..12], Options.Hash(key), "org", "read_write", null, null, Guid.NewGuid(), expiresAt, Revoked: false, Version: 1);
+
+    [Theory]
+    [InlineData(false, false, null, 2 * 60)]
+    [InlineData(false, false, "2026-11-29T10:00:01Z", 2 * 60)]
+    [InlineData(true, false, null, 2 * 60)]
+    [InlineData(true, true, null, 30 * 24 * 60 * 60)]
+    [InlineData(false, false, "2026-11-29T10:00:00Z", 30 * 24 * 60 * 60)]
+    public void A_key_that_never_works_again_keeps_its_shared_entry_for_a_month(bool refused, bool keyRevoked, string? expiresAt, int seconds)
+    {
+        // Refused only for its issuer (deactivated, demoted), a key may work again: its entry lives as long as any.
+        var entry = new VerifiedApiKey(Guid.NewGuid(), "tos_0000000a", [1], "org", "read_write", null, null, Guid.NewGuid(),
+            expiresAt is null ? null : DateTimeOffset.Parse(expiresAt, System.Globalization.CultureInfo.InvariantCulture).UtcDateTime, refused, 1)
+        {
+            KeyRevoked = keyRevoked,
+        };
+
+        Assert.Equal(TimeSpan.FromSeconds(seconds), entry.LifetimeInCache(Now));
+    }
 }
+

@@ -128,6 +128,41 @@ public sealed class GatewayAuthenticationTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task A_revoked_key_is_refused_as_revoked_from_a_throttled_address_long_after_its_revocation()
+    {
+        var key = await api.AdminKeyAsync("org");
+        using (var admin = await api.AdminAsync())
+        {
+            (await admin.DeleteAsync($"/v1/api-keys/{key.Id}")).Dispose();
+        }
+
+        using var runners = system.NewClient();
+        async Task<HttpStatusCode> PresentAsync(string credential)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/api-keys/self");
+            request.Headers.TryAddWithoutValidation("Authorization", $"Bearer {credential}");
+            using var response = await runners.SendAsync(request);
+            return response.StatusCode;
+        }
+
+        // Another pipeline behind the same address makes it throttled: no more lookups from there.
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 62 && !statuses.Contains(HttpStatusCode.TooManyRequests); i++)
+        {
+            statuses.Add(await PresentAsync($"tos_{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4))}_{new string('0', 32)}"));
+        }
+
+        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+        await Eventually.ValueAsync(async () => await PresentAsync(key.RawKey) == HttpStatusCode.Unauthorized ? "" : null,
+            TimeSpan.FromSeconds(5), "the revoked key to be refused as revoked");
+
+        // Found in the shared cache, not looked up: its entry outlives a live key's two minutes,
+        // so the pipeline still learns that its key is revoked, and does not retry after a 429.
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(await system.ConnectionStringAsync(ResourceNames.Redis));
+        Assert.True(await redis.GetDatabase().KeyTimeToLiveAsync($"api-keys:{key.KeyPrefix}") > TimeSpan.FromDays(29));
+    }
+
+    [Fact]
     public async Task A_key_in_use_keeps_its_shared_cache_entry_past_the_entrys_lifetime()
     {
         var project = await api.ProjectAsync(await api.TeamAsync(), GitRepository.NeverContacted("org/renewed"));

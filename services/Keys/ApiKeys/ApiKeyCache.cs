@@ -15,14 +15,19 @@ namespace TrustedOss.Keys.ApiKeys;
 /// another change can never put an older state back.
 /// </summary>
 internal sealed class ApiKeyCache(
-    ApiKeyStore keys, IConnectionMultiplexer redis, RedisDeadline redisDeadline, ILogger<ApiKeyCache> logger)
+    ApiKeyStore keys, IConnectionMultiplexer redis, RedisDeadline redisDeadline, TimeProvider time, ILogger<ApiKeyCache> logger)
 {
-    // Replace the entry only with a newer version (entries are JSON with a "Version" field).
+    // Replace the entry only with a newer version (entries are JSON with a "Version" field). The
+    // same version may live longer (a key that expired since its entry was written), never shorter.
     private const string WriteIfNewerScript = """
         local current = redis.call('GET', KEYS[1])
         if current then
             local ok, entry = pcall(cjson.decode, current)
-            if ok and entry['Version'] and tonumber(entry['Version']) >= tonumber(ARGV[2]) then return 0 end
+            if ok and entry['Version'] and tonumber(entry['Version']) > tonumber(ARGV[2]) then return 0 end
+            if ok and entry['Version'] and tonumber(entry['Version']) == tonumber(ARGV[2]) then
+                if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[3]) then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+                return 0
+            end
         end
         redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
         return 1
@@ -109,5 +114,5 @@ internal sealed class ApiKeyCache(
         redisDeadline.WithinAsync(redis.GetDatabase().ScriptEvaluateAsync(
             WriteIfNewerScript,
             [VerifiedApiKey.CacheKey(entry.Prefix)],
-            [entry.ToJson(), entry.Version, (long)VerifiedApiKey.CacheLifetime.TotalMilliseconds]));
+            [entry.ToJson(), entry.Version, (long)entry.LifetimeInCache(time.GetUtcNow()).TotalMilliseconds]));
 }

@@ -99,7 +99,10 @@ internal sealed class ApiKeyStore(NpgsqlDataSource db)
         return row is null
             ? null
             : new VerifiedApiKey(row.Id, row.KeyPrefix, row.SecretHash, row.Scope, row.PermissionBreadth, row.TeamId, row.ProjectId,
-                row.CreatedByUserId, row.ExpiresAt, Revoked: row.RevokedAt is not null || !row.IssuerEntitled, row.Version);
+                row.CreatedByUserId, row.ExpiresAt, Revoked: row.RevokedAt is not null || !row.IssuerEntitled, row.Version)
+            {
+                KeyRevoked = row.RevokedAt is not null,
+            };
     }
 
     /// <summary>The prefixes of the user's keys not revoked: a revoked key's entry never changes again.</summary>

@@ -32,6 +32,23 @@ public sealed record VerifiedApiKey(
     /// </summary>
     public static readonly TimeSpan CacheLifetime = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// How long the entry of a key revoked or expired lives in Redis: such a key never works again,
+    /// and while its entry is there a gateway refuses it with its own 401 even from an address that
+    /// gets no more lookups (where a key it cannot find is answered 429).
+    /// </summary>
+    public static readonly TimeSpan RefusedCacheLifetime = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// The key itself was revoked, for good; <see cref="Revoked"/> is also set while the issuer may
+    /// not use it, which a later change can undo.
+    /// </summary>
+    public bool KeyRevoked { get; init; }
+
+    /// <summary>How long this entry, written at <paramref name="now"/>, lives in Redis.</summary>
+    public TimeSpan LifetimeInCache(DateTimeOffset now) =>
+        KeyRevoked || ExpiresAt is { } expiresAt && expiresAt <= now.UtcDateTime ? RefusedCacheLifetime : CacheLifetime;
+
     public static string CacheKey(string prefix) => $"api-keys:{prefix}";
 
     public string ToJson() => System.Text.Json.JsonSerializer.Serialize(this);
