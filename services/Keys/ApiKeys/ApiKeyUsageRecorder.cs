@@ -62,7 +62,7 @@ internal sealed class ApiKeyUsageRecorder(IConnectionMultiplexer redis, ApiKeySt
         if not current then return 0 end
         local ok, entry = pcall(cjson.decode, current)
         if ok and entry['Version'] and tonumber(entry['Version']) >= tonumber(ARGV[1]) then
-          redis.call('PEXPIRE', KEYS[1], ARGV[2])
+          if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
           return 1
         end
         redis.call('DEL', KEYS[1])
