@@ -99,7 +99,7 @@ public sealed class GatewayAuthenticationTests(SystemFixture system)
         for (var attempt = 0; attempt < 62 && throttled is null; attempt++)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/projects/{project.Id}/scans") { Content = JsonContent.Create(new { kind = "source" }) };
-            request.Headers.TryAddWithoutValidation("Authorization", $"Bearer tos_{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4))}_{new string('0', 32)}");
+            request.Headers.TryAddWithoutValidation("Authorization", $"Bearer {MadeUpKey()}");
             var response = await prober.SendAsync(request);
             statuses.Add(response.StatusCode);
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
@@ -146,23 +146,16 @@ public sealed class GatewayAuthenticationTests(SystemFixture system)
         await Eventually.ValueAsync(async () => await redis.GetDatabase().HashExistsAsync("api-keys:usage", key.Id.ToString()) ? null : "",
             TimeSpan.FromSeconds(30), "the key's last use to be recorded");
         using var runners = system.NewClient();
-        async Task<HttpStatusCode> PresentAsync(string credential)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/api-keys/self");
-            request.Headers.TryAddWithoutValidation("Authorization", $"Bearer {credential}");
-            using var response = await runners.SendAsync(request);
-            return response.StatusCode;
-        }
 
         // Another pipeline behind the same address makes it throttled: no more lookups from there.
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 62 && !statuses.Contains(HttpStatusCode.TooManyRequests); i++)
         {
-            statuses.Add(await PresentAsync($"tos_{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4))}_{new string('0', 32)}"));
+            statuses.Add(await PresentAsync(runners, MadeUpKey()));
         }
 
         Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
-        await Eventually.ValueAsync(async () => await PresentAsync(key.RawKey) == HttpStatusCode.Unauthorized ? "" : null,
+        await Eventually.ValueAsync(async () => await PresentAsync(runners, key.RawKey) == HttpStatusCode.Unauthorized ? "" : null,
             TimeSpan.FromSeconds(5), "the revoked key to be refused as revoked");
 
         // Found in the shared cache, not looked up: its entry outlives a live key's two minutes,
@@ -192,30 +185,23 @@ public sealed class GatewayAuthenticationTests(SystemFixture system)
     public async Task A_correct_new_key_works_from_an_address_that_presented_many_bad_ones()
     {
         using var fleet = system.NewClient();
-        async Task<HttpStatusCode> PresentAsync(string credential)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/api-keys/self");
-            request.Headers.TryAddWithoutValidation("Authorization", $"Bearer {credential}");
-            using var response = await fleet.SendAsync(request);
-            return response.StatusCode;
-        }
 
         // One misconfigured pipeline behind a shared address: malformed headers, then made-up keys.
         for (var i = 0; i < 200; i++)
         {
-            Assert.Equal(HttpStatusCode.Unauthorized, await PresentAsync($"tos_not-a-key-{i}"));
+            Assert.Equal(HttpStatusCode.Unauthorized, await PresentAsync(fleet, $"tos_not-a-key-{i}"));
         }
 
         var wrong = new List<HttpStatusCode>();
         for (var i = 0; i < 50; i++)
         {
-            wrong.Add(await PresentAsync($"tos_{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4))}_{new string('0', 32)}"));
+            wrong.Add(await PresentAsync(fleet, MadeUpKey()));
         }
 
         var key = await api.AdminKeyAsync("org");
 
         Assert.Contains(HttpStatusCode.TooManyRequests, wrong);
-        Assert.Equal(HttpStatusCode.OK, await PresentAsync(key.RawKey));
+        Assert.Equal(HttpStatusCode.OK, await PresentAsync(fleet, key.RawKey));
     }
 
     [Fact]
@@ -563,5 +549,17 @@ public sealed class GatewayAuthenticationTests(SystemFixture system)
         }
 
         return clone;
+    }
+
+    /// <summary>A key of the right shape that no one issued.</summary>
+    private static string MadeUpKey() => $"tos_{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4))}_{new string('0', 32)}";
+
+    /// <summary>The status of <c>GET /v1/api-keys/self</c> with <paramref name="credential"/>, from <paramref name="client"/>'s address.</summary>
+    private static async Task<HttpStatusCode> PresentAsync(HttpClient client, string credential)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/api-keys/self");
+        request.Headers.TryAddWithoutValidation("Authorization", $"Bearer {credential}");
+        using var response = await client.SendAsync(request);
+        return response.StatusCode;
     }
 }
