@@ -37,10 +37,11 @@ internal static class Extensions
             .ValidateOnStart();
 
         // Routes and clusters live in configuration (appsettings.json, "ReverseProxy"), each route
-        // naming its authorization policy; cluster addresses such as http://keys resolve through
+        // naming the credential it takes; cluster addresses such as http://keys resolve through
         // service discovery.
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
+            .AddConfigFilter<RouteCredentialCheck>()
             .AddTransforms(IdentityForwarding.Apply)
             .AddTransforms(ClientAddressForwarding.Apply)
             .AddServiceDiscoveryDestinationResolver();
@@ -48,11 +49,10 @@ internal static class Extensions
 
     public static void MapGateway(this WebApplication app)
     {
-        app.UseAuthentication();
-        app.UseAuthorization();
         app.MapApiReference();
         app.MapReverseProxy(proxy =>
         {
+            proxy.UseMiddleware<CredentialGate>();
             proxy.UseMiddleware<RateLimitMiddleware>();
             proxy.UseMiddleware<UpstreamOutageMiddleware>();
         });

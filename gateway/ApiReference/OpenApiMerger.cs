@@ -73,8 +73,8 @@ public static class OpenApiMerger
         };
     }
 
-    /// <summary>The credentials a route's policy accepts (none for public routes), as OpenAPI alternatives.</summary>
-    public static string[] SchemesOf(string? policy) => policy switch
+    /// <summary>The credentials a route takes (none for public routes), as OpenAPI alternatives.</summary>
+    public static string[] SchemesOf(string? credential) => credential switch
     {
         "people" => [AccessTokenScheme],
         "ci" => [ApiKeyScheme, AccessTokenScheme],
@@ -84,7 +84,7 @@ public static class OpenApiMerger
 
     private static void Describe(JsonObject operation, PublicRoute route, SortedSet<string> tags)
     {
-        var schemes = SchemesOf(route.Policy);
+        var schemes = SchemesOf(route.Credential);
         if (schemes.Length > 0)
         {
             operation["security"] = new JsonArray([.. schemes.Select(s => (JsonNode)new JsonObject { [s] = new JsonArray() })]);

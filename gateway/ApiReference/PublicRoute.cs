@@ -3,16 +3,16 @@ using Yarp.ReverseProxy.Configuration;
 
 namespace TrustedOss.Gateway.ApiReference;
 
-/// <summary>A route the gateway serves to clients: its path pattern, the policy guarding it, and its precedence.</summary>
+/// <summary>A route the gateway serves to clients: its path pattern, the credential it takes, and its precedence.</summary>
 public sealed partial class PublicRoute
 {
     private readonly TemplateMatcher matcher;
 
-    public PublicRoute(string id, string pattern, string? policy, int order)
+    public PublicRoute(string id, string pattern, string? credential, int order)
     {
         Id = id;
         Pattern = pattern;
-        Policy = policy;
+        Credential = credential;
         Order = order;
         matcher = new TemplateMatcher(TemplateParser.Parse(pattern), []);
     }
@@ -21,7 +21,8 @@ public sealed partial class PublicRoute
 
     public string Pattern { get; }
 
-    public string? Policy { get; }
+    /// <summary>The route's <c>Metadata:Credential</c> (<see cref="Authentication.RouteCredential"/>).</summary>
+    public string? Credential { get; }
 
     public int Order { get; }
 
@@ -29,7 +30,7 @@ public sealed partial class PublicRoute
     public static IReadOnlyList<PublicRoute> From(IEnumerable<RouteConfig> routes) =>
         [.. routes
             .Where(r => r.Match.Path is not null)
-            .Select(r => new PublicRoute(r.RouteId, r.Match.Path!, r.AuthorizationPolicy, r.Order ?? 0))
+            .Select(r => new PublicRoute(r.RouteId, r.Match.Path!, r.Metadata?.GetValueOrDefault(Authentication.RouteCredentials.MetadataKey), r.Order ?? 0))
             .OrderBy(r => r.Order)];
 
     /// <summary>The route that takes requests to <paramref name="path"/> (an OpenAPI path; its parameters may hold anything).</summary>

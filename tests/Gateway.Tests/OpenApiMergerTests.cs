@@ -7,7 +7,7 @@ public sealed class OpenApiMergerTests
 {
     private static readonly IReadOnlyList<PublicRoute> Routes =
     [
-        new("auth-login", "/auth/login", null, 1),
+        new("auth-login", "/auth/login", "none", 1),
         new("project-scans", "/v1/projects/{projectId}/scans", "ci", 1),
         new("projects", "/v1/projects/{**rest}", "people", 10),
     ];

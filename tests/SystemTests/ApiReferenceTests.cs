@@ -61,8 +61,8 @@ public sealed class ApiReferenceTests(SystemFixture system)
             }
 
             var schemes = operation["security"]?.AsArray().SelectMany(s => s!.AsObject().Select(p => p.Key)).ToList() ?? [];
-            Assert.Equal(OpenApiMerger.SchemesOf(route!.Policy), schemes);
-            if (route.Policy is not null)
+            Assert.Equal(OpenApiMerger.SchemesOf(route!.Credential), schemes);
+            if (schemes.Count > 0)
             {
                 Assert.Contains("401", responses);
             }
@@ -106,7 +106,7 @@ public sealed class ApiReferenceTests(SystemFixture system)
         return [.. config["ReverseProxy"]!["Routes"]!.AsObject()
             .Where(r => clusters[r.Value!["ClusterId"]!.GetValue<string>()]!["Metadata"]?["ApiDocument"]?.GetValue<string>() != "none")
             .Select(r => new PublicRoute(r.Key, r.Value!["Match"]!["Path"]!.GetValue<string>(),
-                r.Value["AuthorizationPolicy"]?.GetValue<string>(), r.Value["Order"]?.GetValue<int>() ?? 0))
+                r.Value["Metadata"]?["Credential"]?.GetValue<string>(), r.Value["Order"]?.GetValue<int>() ?? 0))
             .OrderBy(r => r.Order)];
     }
 

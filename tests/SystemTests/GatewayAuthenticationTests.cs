@@ -232,6 +232,32 @@ public sealed class GatewayAuthenticationTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task A_persons_token_works_only_where_people_may_call_and_only_as_issued()
+    {
+        var user = await api.UserAsync(superuser: true);
+        var unknownScan = $"/v1/scans/{Guid.NewGuid()}";
+        var signature = user.Token.LastIndexOf('.') + 1;
+        var forged = $"{user.Token[..signature]}{(user.Token[signature] == 'A' ? 'B' : 'A')}{user.Token[(signature + 1)..]}";
+
+        using (var person = api.With(user))
+        {
+            using var me = await person.GetAsync("/auth/me");
+            using var scan = await person.GetAsync(unknownScan);
+            using var self = await person.GetAsync("/v1/api-keys/self");
+            Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, scan.StatusCode); // past the gateway: the scan is not there
+            Assert.Equal(HttpStatusCode.Unauthorized, self.StatusCode);
+        }
+
+        using var forger = system.NewClient(forged);
+        foreach (var path in new[] { "/auth/me", "/v1/projects", unknownScan })
+        {
+            using var response = await forger.GetAsync(path);
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task Scope_and_breadth_decide_what_a_key_may_do()
     {
         using var repository = GitRepository.Create();
