@@ -1,3 +1,7 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using TrustedOss.Gateway.Authentication;
 using Yarp.ReverseProxy.Configuration;
 
@@ -41,6 +45,25 @@ public sealed class RouteCredentialCheckTests
         var route = Route(new Dictionary<string, string> { ["Credential"] = "ci" }) with { AuthorizationPolicy = "anonymous" };
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => check.ConfigureRouteAsync(route, null, CancellationToken.None).AsTask());
+    }
+
+    [Fact]
+    public async Task A_proxy_with_such_a_route_does_not_start()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Services.AddReverseProxy()
+            .LoadFromMemory([Route(null)], [new ClusterConfig { ClusterId = "scans" }])
+            .AddConfigFilter<RouteCredentialCheck>();
+        await using var app = builder.Build();
+
+        // The proxy loads its configuration as its routes are mapped, before the host starts.
+        var refusal = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            app.MapReverseProxy();
+            await app.StartAsync();
+        });
+        Assert.Contains("Metadata:Credential", refusal.ToString(), StringComparison.Ordinal);
     }
 
     [Theory]
