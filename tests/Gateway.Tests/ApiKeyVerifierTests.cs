@@ -18,18 +18,17 @@ namespace TrustedOss.Gateway.Tests;
 public sealed class ApiKeyVerifierTests : IDisposable
 {
     private static readonly IPAddress Client = IPAddress.Parse("127.0.0.9");
-    private static readonly ApiKeyOptions KeyOptions = new() { Pepper = "verifier-tests-pepper-verifier-tests-pepper" };
 
     private readonly FakeTimeProvider time = new(DateTimeOffset.Parse("2026-12-01T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
-    private readonly SharedState shared = new();
+    private readonly KeyStateStandIn shared = new();
     private readonly MemoryCache cache;
-    private readonly MeterFactory meters = new();
+    private readonly TestMeterFactory meters = new();
     private readonly ApiKeyVerifier verifier;
 
     public ApiKeyVerifierTests()
     {
         cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = 1000, Clock = new TimeProviderClock(time) });
-        verifier = new ApiKeyVerifier(cache, shared, Options.Create(KeyOptions),
+        verifier = new ApiKeyVerifier(cache, shared, Options.Create(KeyStateStandIn.KeyOptions),
             Options.Create(new ApiKeyVerifierOptions { FailuresPerMinute = 3 }), new GatewayMetrics(meters), time);
     }
 
@@ -99,7 +98,7 @@ public sealed class ApiKeyVerifierTests : IDisposable
     {
         var key = shared.Issue();
         using var keeping = new AnnouncingCache(cache, () => shared.Revoke(key));
-        var announced = new ApiKeyVerifier(keeping, shared, Options.Create(KeyOptions),
+        var announced = new ApiKeyVerifier(keeping, shared, Options.Create(KeyStateStandIn.KeyOptions),
             Options.Create(new ApiKeyVerifierOptions { FailuresPerMinute = 3 }), new GatewayMetrics(meters), time);
         keeping.Verifier = announced;
 
@@ -167,8 +166,8 @@ public sealed class ApiKeyVerifierTests : IDisposable
         var lookupsWhenThrottled = shared.Finds;
         var fifth = await verifier.VerifyAsync(ApiKeyFormat.NewKey(), Client, CancellationToken.None);
 
-        Assert.Equal((ApiKeyVerifier.Outcome.Throttled, SharedState.ResetSeconds), (fourth.Outcome, fourth.RetryAfterSeconds));
-        Assert.Equal((ApiKeyVerifier.Outcome.Throttled, SharedState.ResetSeconds), (fifth.Outcome, fifth.RetryAfterSeconds));
+        Assert.Equal((ApiKeyVerifier.Outcome.Throttled, KeyStateStandIn.ResetSeconds), (fourth.Outcome, fourth.RetryAfterSeconds));
+        Assert.Equal((ApiKeyVerifier.Outcome.Throttled, KeyStateStandIn.ResetSeconds), (fifth.Outcome, fifth.RetryAfterSeconds));
         Assert.Equal(lookupsWhenThrottled, shared.Finds);
         // A key never seen by this process, but in the shared cache, verifies; a wrong secret for it does not.
         Assert.Equal(ApiKeyVerifier.Outcome.Accepted, await OutcomeAsync(good));
@@ -178,7 +177,7 @@ public sealed class ApiKeyVerifierTests : IDisposable
         Assert.Equal(ApiKeyVerifier.Outcome.Refused,
             (await verifier.VerifyAsync(ApiKeyFormat.NewKey(), IPAddress.Parse("127.0.0.10"), CancellationToken.None)).Outcome);
 
-        time.Advance(TimeSpan.FromSeconds(SharedState.ResetSeconds));
+        time.Advance(TimeSpan.FromSeconds(KeyStateStandIn.ResetSeconds));
         shared.ResetFailures();
         Assert.Equal(ApiKeyVerifier.Outcome.Refused, await OutcomeAsync(ApiKeyFormat.NewKey()));
     }
@@ -275,82 +274,6 @@ public sealed class ApiKeyVerifierTests : IDisposable
     /// Records what the verifier asks of the shared state. Every issued key's entry is in the shared
     /// cache, as the Keys service writes it at creation; <see cref="Finds"/> counts full lookups.
     /// </summary>
-    private sealed class SharedState : ISharedKeyState
-    {
-        public const int ResetSeconds = 42;
-        private readonly Dictionary<string, VerifiedApiKey> entries = [];
-        private readonly Dictionary<string, int> failures = [];
-
-        public int Finds { get; private set; }
-
-        /// <summary>Failed checks counted, from every address.</summary>
-        public int Failures => failures.Values.Sum();
-
-        public int Notes { get; private set; }
-
-        public bool Down { get; set; }
-
-        /// <summary>What a lookup throws instead of answering, when set.</summary>
-        public Exception? Failure { get; set; }
-
-        public string Issue(string? key = null, DateTime? expiresAt = null)
-        {
-            key ??= ApiKeyFormat.NewKey();
-            var prefix = key[..ApiKeyFormat.PrefixLength];
-            entries[prefix] = new VerifiedApiKey(Guid.NewGuid(), prefix, KeyOptions.Hash(key), "org", "read_write", null, null, Guid.NewGuid(),
-                expiresAt, Revoked: false, Version: 1);
-            return key;
-        }
-
-        public void Revoke(string key)
-        {
-            var prefix = key[..ApiKeyFormat.PrefixLength];
-            entries[prefix] = entries[prefix] with { Revoked = true, Version = entries[prefix].Version + 1 };
-        }
-
-        /// <summary>A new minute: every address starts again.</summary>
-        public void ResetFailures() => failures.Clear();
-
-        /// <summary>Runs after a lookup has read its entry, before it returns (a change that overlaps the lookup).</summary>
-        public Action? DuringFind { get; set; }
-
-        public Task<VerifiedApiKey?> FindAsync(string prefix, CancellationToken cancellationToken)
-        {
-            Finds++;
-            if (Failure is not null)
-            {
-                throw Failure;
-            }
-
-            if (Down)
-            {
-                throw new TimeoutException("Redis did not answer.");
-            }
-
-            var entry = entries.GetValueOrDefault(prefix);
-            DuringFind?.Invoke();
-            return Task.FromResult(entry);
-        }
-
-        public Task<VerifiedApiKey?> FindCachedAsync(string prefix) =>
-            Failure is not null ? throw Failure
-                : Down ? throw new TimeoutException("Redis did not answer.")
-                : Task.FromResult(entries.GetValueOrDefault(prefix));
-
-        public Task<(int Used, int ResetSeconds)> CountFailureAsync(string clientUnit)
-        {
-            if (Down)
-            {
-                throw new TimeoutException("Redis did not answer.");
-            }
-
-            failures[clientUnit] = failures.GetValueOrDefault(clientUnit) + 1;
-            return Task.FromResult((failures[clientUnit], ResetSeconds));
-        }
-
-        public void NoteUse(Guid keyId, IPAddress? client) => Notes++;
-    }
-
     /// <summary>A cache that announces a change of the key just as a key's entry is being kept (after the lookup's first check).</summary>
     private sealed class AnnouncingCache(IMemoryCache inner, Action revoke) : IMemoryCache
     {
@@ -378,19 +301,5 @@ public sealed class ApiKeyVerifierTests : IDisposable
         public void Dispose()
         {
         }
-    }
-
-    private sealed class MeterFactory : System.Diagnostics.Metrics.IMeterFactory
-    {
-        private readonly List<System.Diagnostics.Metrics.Meter> created = [];
-
-        public System.Diagnostics.Metrics.Meter Create(System.Diagnostics.Metrics.MeterOptions options)
-        {
-            var meter = new System.Diagnostics.Metrics.Meter(options.Name, options.Version, options.Tags, scope: this);
-            created.Add(meter);
-            return meter;
-        }
-
-        public void Dispose() => created.ForEach(m => m.Dispose());
     }
 }
