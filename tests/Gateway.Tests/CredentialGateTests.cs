@@ -82,11 +82,18 @@ public sealed class CredentialGateTests : IDisposable
         Assert.Equal((CallerIdentity.User, person), (caller?.Kind, caller?.UserId));
     }
 
-    [Fact]
-    public async Task A_route_that_takes_no_credential_passes_everything_and_names_no_caller()
+    [Theory]
+    [InlineData(null)]
+    [InlineData("Bearer tos_not-a-key")]
+    public async Task A_route_that_takes_no_credential_passes_everything_untouched_and_names_no_caller(string? authorization)
     {
-        Assert.Equal((null, null), await SendAsync("none", null));
-        Assert.Equal((null, null), await SendAsync("none", "Bearer tos_not-a-key"));
+        var context = Request("none", authorization);
+        await gate.InvokeAsync(context);
+
+        Assert.True(passed);
+        Assert.Null(GatewayCaller.Get(context));
+        Assert.Equal(StatusCodes.Status200OK, context.Response.StatusCode);
+        Assert.Equal(0, context.Response.Body.Length);
     }
 
     public static TheoryData<string?, string> Refused => new()
@@ -140,6 +147,7 @@ public sealed class CredentialGateTests : IDisposable
         Assert.False(passed);
         Assert.Equal(StatusCodes.Status503ServiceUnavailable, context.Response.StatusCode);
         Assert.Equal(ApiProblems.OutageRetryAfterSeconds.ToString(CultureInfo.InvariantCulture), context.Response.Headers.RetryAfter.ToString());
+        Assert.Contains("Credentials cannot be checked right now.", BodyOf(context), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -156,7 +164,11 @@ public sealed class CredentialGateTests : IDisposable
         Assert.False(passed);
         Assert.Equal(StatusCodes.Status429TooManyRequests, context.Response.StatusCode);
         Assert.Equal(KeyStateStandIn.ResetSeconds.ToString(CultureInfo.InvariantCulture), context.Response.Headers.RetryAfter.ToString());
+        Assert.Contains($"Too many failed API key checks from this address. Retry after {KeyStateStandIn.ResetSeconds} seconds.", BodyOf(context),
+            StringComparison.Ordinal);
     }
+
+    private static string BodyOf(HttpContext context) => Encoding.UTF8.GetString(((MemoryStream)context.Response.Body).ToArray());
 
     /// <summary>The answer's status (null when the request went on) and the caller noted for the forwarded identity.</summary>
     private async Task<(int? Status, CallerIdentity? Caller)> SendAsync(string? credential, string? authorization)

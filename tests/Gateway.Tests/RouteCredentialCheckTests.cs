@@ -44,7 +44,8 @@ public sealed class RouteCredentialCheckTests
     {
         var route = Route(new Dictionary<string, string> { ["Credential"] = "ci" }) with { AuthorizationPolicy = "anonymous" };
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => check.ConfigureRouteAsync(route, null, CancellationToken.None).AsTask());
+        var refusal = await Assert.ThrowsAsync<InvalidOperationException>(() => check.ConfigureRouteAsync(route, null, CancellationToken.None).AsTask());
+        Assert.Contains("'scans' names an authorization policy", refusal.Message, StringComparison.Ordinal);
     }
 
     [Fact]
