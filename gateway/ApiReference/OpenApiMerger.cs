@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using TrustedOss.Gateway.Authentication;
 
 namespace TrustedOss.Gateway.ApiReference;
 
@@ -74,13 +75,8 @@ public static class OpenApiMerger
     }
 
     /// <summary>The credentials a route takes (none for public routes), as OpenAPI alternatives.</summary>
-    public static string[] SchemesOf(string? credential) => credential switch
-    {
-        "people" => [AccessTokenScheme],
-        "ci" => [ApiKeyScheme, AccessTokenScheme],
-        "api-key" => [ApiKeyScheme],
-        _ => [],
-    };
+    public static string[] SchemesOf(RouteCredential credential) =>
+        [.. credential.TakesApiKeys() ? [ApiKeyScheme] : Array.Empty<string>(), .. credential.TakesAccessTokens() ? [AccessTokenScheme] : Array.Empty<string>()];
 
     private static void Describe(JsonObject operation, PublicRoute route, SortedSet<string> tags)
     {

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Routing.Template;
+using TrustedOss.Gateway.Authentication;
 using Yarp.ReverseProxy.Configuration;
 
 namespace TrustedOss.Gateway.ApiReference;
@@ -8,7 +9,7 @@ public sealed partial class PublicRoute
 {
     private readonly TemplateMatcher matcher;
 
-    public PublicRoute(string id, string pattern, string? credential, int order)
+    public PublicRoute(string id, string pattern, RouteCredential credential, int order)
     {
         Id = id;
         Pattern = pattern;
@@ -21,8 +22,8 @@ public sealed partial class PublicRoute
 
     public string Pattern { get; }
 
-    /// <summary>The route's <c>Metadata:Credential</c> (<see cref="Authentication.RouteCredential"/>).</summary>
-    public string? Credential { get; }
+    /// <summary>The credential the route takes (its <c>Metadata:Credential</c>).</summary>
+    public RouteCredential Credential { get; }
 
     public int Order { get; }
 
@@ -30,7 +31,7 @@ public sealed partial class PublicRoute
     public static IReadOnlyList<PublicRoute> From(IEnumerable<RouteConfig> routes) =>
         [.. routes
             .Where(r => r.Match.Path is not null)
-            .Select(r => new PublicRoute(r.RouteId, r.Match.Path!, r.Metadata?.GetValueOrDefault(Authentication.RouteCredentials.MetadataKey), r.Order ?? 0))
+            .Select(r => new PublicRoute(r.RouteId, r.Match.Path!, RouteCredentials.Of(r), r.Order ?? 0))
             .OrderBy(r => r.Order)];
 
     /// <summary>The route that takes requests to <paramref name="path"/> (an OpenAPI path; its parameters may hold anything).</summary>

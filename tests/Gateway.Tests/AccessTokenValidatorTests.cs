@@ -1,9 +1,7 @@
 using System.Globalization;
-using System.Security.Claims;
 using System.Text;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using TrustedOss.Credentials;
 using TrustedOss.Gateway.Authentication;
@@ -64,7 +62,7 @@ public sealed class AccessTokenValidatorTests
             "another audience" => Issue(audience: "another-api"),
             "HS512" => Issue(algorithm: SecurityAlgorithms.HmacSha512),
             "no expiry" => Issue(expires: false),
-            "unsigned" => new JsonWebTokenHandler().CreateToken(Descriptor(Person.ToString(), Jwt.Issuer, Jwt.Audience, null, true)),
+            "unsigned" => Issue(signed: false),
             "a subject that is not a person's id" => Issue(subject: "admin"),
             "altered payload" => Altered(Issue()),
             _ => "not-a-token",
@@ -83,25 +81,7 @@ public sealed class AccessTokenValidatorTests
     }
 
     private string Issue(string? key = null, string? issuer = null, string? audience = null, string algorithm = SecurityAlgorithms.HmacSha256,
-        bool expires = true, string? subject = null, DateTimeOffset? notBefore = null)
-    {
-        var credentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key ?? Jwt.SigningKey)), algorithm);
-        var descriptor = Descriptor(subject ?? Person.ToString(), issuer ?? Jwt.Issuer, audience ?? Jwt.Audience, credentials, expires);
-        descriptor.NotBefore = (notBefore ?? time.GetUtcNow()).UtcDateTime;
-        return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(descriptor);
-    }
-
-    private SecurityTokenDescriptor Descriptor(string subject, string issuer, string audience, SigningCredentials? credentials, bool expires)
-    {
-        var now = time.GetUtcNow().UtcDateTime;
-        return new SecurityTokenDescriptor
-        {
-            Issuer = issuer,
-            Audience = audience,
-            IssuedAt = now,
-            Expires = expires ? now.Add(Jwt.AccessTokenLifetime) : null,
-            Subject = new ClaimsIdentity([new Claim(JwtRegisteredClaimNames.Sub, subject)]),
-            SigningCredentials = credentials,
-        };
-    }
+        bool signed = true, bool expires = true, string? subject = null, DateTimeOffset? notBefore = null) =>
+        TestAccessTokens.Issue(Jwt, time.GetUtcNow().UtcDateTime, subject ?? Person.ToString(), key, issuer, audience, algorithm, signed, expires,
+            notBefore?.UtcDateTime);
 }

@@ -1,14 +1,11 @@
 using System.Globalization;
 using System.Net;
-using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 using TrustedOss.Credentials;
 using TrustedOss.Gateway.Authentication;
 using TrustedOss.ServiceDefaults;
@@ -205,18 +202,6 @@ public sealed class CredentialGateTests : IDisposable
         return context;
     }
 
-    private string Token(Guid person, string? signingKey = null)
-    {
-        var now = time.GetUtcNow().UtcDateTime;
-        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = Jwt.Issuer,
-            Audience = Jwt.Audience,
-            IssuedAt = now,
-            NotBefore = now,
-            Expires = now.Add(Jwt.AccessTokenLifetime),
-            Subject = new ClaimsIdentity([new Claim(JwtRegisteredClaimNames.Sub, person.ToString())]),
-            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(signingKey ?? Jwt.SigningKey)), SecurityAlgorithms.HmacSha256),
-        });
-    }
+    private string Token(Guid person, string? signingKey = null) =>
+        TestAccessTokens.Issue(Jwt, time.GetUtcNow().UtcDateTime, person.ToString(), signingKey);
 }

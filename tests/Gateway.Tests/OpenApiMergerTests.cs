@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using TrustedOss.Gateway.ApiReference;
+using TrustedOss.Gateway.Authentication;
 
 namespace TrustedOss.Gateway.Tests;
 
@@ -7,9 +8,9 @@ public sealed class OpenApiMergerTests
 {
     private static readonly IReadOnlyList<PublicRoute> Routes =
     [
-        new("auth-login", "/auth/login", "none", 1),
-        new("project-scans", "/v1/projects/{projectId}/scans", "ci", 1),
-        new("projects", "/v1/projects/{**rest}", "people", 10),
+        new("auth-login", "/auth/login", RouteCredential.None, 1),
+        new("project-scans", "/v1/projects/{projectId}/scans", RouteCredential.Ci, 1),
+        new("projects", "/v1/projects/{**rest}", RouteCredential.People, 10),
     ];
 
     [Fact]

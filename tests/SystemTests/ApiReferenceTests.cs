@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.OpenApi;
 using TrustedOss.Gateway.ApiReference;
+using TrustedOss.Gateway.Authentication;
 using TrustedOss.SystemTests.Support;
 
 namespace TrustedOss.SystemTests;
@@ -106,7 +107,7 @@ public sealed class ApiReferenceTests(SystemFixture system)
         return [.. config["ReverseProxy"]!["Routes"]!.AsObject()
             .Where(r => clusters[r.Value!["ClusterId"]!.GetValue<string>()]!["Metadata"]?["ApiDocument"]?.GetValue<string>() != "none")
             .Select(r => new PublicRoute(r.Key, r.Value!["Match"]!["Path"]!.GetValue<string>(),
-                r.Value["Metadata"]?["Credential"]?.GetValue<string>(), r.Value["Order"]?.GetValue<int>() ?? 0))
+                RouteCredentials.Parse(r.Value["Metadata"]?[RouteCredentials.MetadataKey]?.GetValue<string>()), r.Value["Order"]?.GetValue<int>() ?? 0))
             .OrderBy(r => r.Order)];
     }
 

@@ -23,8 +23,9 @@ internal sealed class ApiKeyCache(
         local current = redis.call('GET', KEYS[1])
         if current then
             local ok, entry = pcall(cjson.decode, current)
-            if ok and entry['Version'] and tonumber(entry['Version']) > tonumber(ARGV[2]) then return 0 end
-            if ok and entry['Version'] and tonumber(entry['Version']) == tonumber(ARGV[2]) then
+            local held = ok and entry['Version'] and tonumber(entry['Version'])
+            if held and held > tonumber(ARGV[2]) then return 0 end
+            if held == tonumber(ARGV[2]) then
                 if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[3]) then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
                 return 0
             end
