@@ -8,8 +8,9 @@ namespace TrustedOss.Gateway.RateLimiting;
 /// <summary>
 /// Counts high-volume limits (each key's reads, each address's webhook deliveries) in the windows
 /// every replica shares in Redis, without a Redis round trip on most requests: far below the limit
-/// a request is counted here (<see cref="WindowTally"/>) and the counts go to Redis in one batch
-/// every <see cref="FlushInterval"/>; near the limit, after a pause, or with too much unsent, the
+/// a request is counted here (<see cref="WindowTally"/>), and each counter's counts go to Redis in
+/// one command after they have waited <see cref="PendingTally.HoldMs"/>, the counters due sent
+/// together in one batch every <see cref="FlushInterval"/>; near the limit, after a pause, or with too much unsent, the
 /// request is counted in Redis before it goes on. A flush that fails drops its counts, as a
 /// request Redis could not count goes through uncounted; so do counts still unsent when their
 /// window ends.
@@ -30,7 +31,7 @@ internal sealed class BatchedRateCounter(
     private const int MaxTallies = 100_000;
 
     private readonly ConcurrentDictionary<string, WindowTally> tallies = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<WindowTally> unsent = new();
+    private readonly ConcurrentQueue<PendingTally> unsent = new();
     private int tallyCount;
 
     /// <summary>Counts one request of <paramref name="counter"/>: the window's total so far (estimated far from the limit) and the seconds until it ends.</summary>
@@ -47,7 +48,7 @@ internal sealed class BatchedRateCounter(
         {
             if (firstUnsent)
             {
-                unsent.Enqueue(tally);
+                unsent.Enqueue(new PendingTally(tally, now));
             }
 
             return ValueTask.FromResult((estimate, resetSeconds));
@@ -75,7 +76,7 @@ internal sealed class BatchedRateCounter(
             {
                 try
                 {
-                    await FlushAsync();
+                    await FlushAsync(everything: false);
                     if (time.GetUtcNow() >= nextSweep)
                     {
                         Sweep();
@@ -96,7 +97,7 @@ internal sealed class BatchedRateCounter(
         // Stopping: what is still unsent goes now, so a replica that leaves loses no counts.
         try
         {
-            await FlushAsync();
+            await FlushAsync(everything: true);
         }
         catch (Exception ex)
         {
@@ -166,8 +167,8 @@ internal sealed class BatchedRateCounter(
         }
     }
 
-    /// <summary>Sends every waiting count in one batch and learns each window's total.</summary>
-    private async Task FlushAsync()
+    /// <summary>Sends the waiting counts that are due (or all of them) in one batch and learns each window's total.</summary>
+    private async Task FlushAsync(bool everything)
     {
         if (unsent.IsEmpty)
         {
@@ -177,8 +178,16 @@ internal sealed class BatchedRateCounter(
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var batch = redis.GetDatabase().CreateBatch();
         var sends = new List<(WindowTally Tally, int Count, Task<(long Total, int ResetSeconds)> Answer)>();
-        while (unsent.TryDequeue(out var tally))
+        // Each waiting tally is looked at once: those not due yet go back in line for the next flush.
+        for (var waiting = unsent.Count; waiting > 0 && unsent.TryDequeue(out var pending); waiting--)
         {
+            if (!everything && !pending.DueBy(now))
+            {
+                unsent.Enqueue(pending);
+                continue;
+            }
+
+            var tally = pending.Tally;
             var count = tally.Take(0);
             if (count == 0)
             {
@@ -192,6 +201,11 @@ internal sealed class BatchedRateCounter(
             }
 
             sends.Add((tally, count, FixedWindowCounter.AddAsync(batch, tally.RedisKey, tally.EndsAtMs - now, count)));
+        }
+
+        if (sends.Count == 0)
+        {
+            return;
         }
 
         Exception? failure = null;

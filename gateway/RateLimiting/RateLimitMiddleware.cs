@@ -70,7 +70,7 @@ internal sealed class RateLimitMiddleware(
             return;
         }
 
-        var closest = counted.OrderBy(c => c.State.Exceeded ? -1 : c.State.Remaining).First();
+        var closest = Closest(counted);
         // Set as the answer starts: a refusal on the way (a body over the limit, a service that is
         // down) clears the headers set before it, and every keyed answer carries them.
         SendHeadersAsTheAnswerStarts(context, closest.State);
@@ -95,6 +95,23 @@ internal sealed class RateLimitMiddleware(
         await ApiProblems.TooManyRequests(
             $"{closest.Who} used its {state.Limit} {state.Policy} for this minute. Retry after {state.ResetSeconds} seconds.", state.ResetSeconds)
             .ExecuteAsync(context);
+    }
+
+    /// <summary>The limit the headers show and a refusal names: the first exceeded, else the first with the least left.</summary>
+    private static Counted Closest(IReadOnlyList<Counted> counted)
+    {
+        var closest = counted[0];
+        foreach (var candidate in counted)
+        {
+            if (Left(candidate) < Left(closest))
+            {
+                closest = candidate;
+            }
+        }
+
+        return closest;
+
+        static int Left(Counted c) => c.State.Exceeded ? -1 : c.State.Remaining;
     }
 
     private static void SendHeadersAsTheAnswerStarts(HttpContext context, RateLimitState state) =>
