@@ -42,8 +42,12 @@ public static class FixedWindowCounter
     public static async Task<(int Used, int ResetSeconds)> PeekAsync(IDatabase redis, string name, TimeSpan window, DateTimeOffset now)
     {
         var key = FixedWindow.Key(name, window, now);
-        var used = await redis.StringGetAsync(key);
-        var ttl = await redis.KeyTimeToLiveAsync(key);
+        // Both asked before either answer is awaited: one round trip, not two.
+        var usedAnswer = redis.StringGetAsync(key);
+        var ttlAnswer = redis.KeyTimeToLiveAsync(key);
+        await Task.WhenAll(usedAnswer, ttlAnswer);
+        var used = await usedAnswer;
+        var ttl = await ttlAnswer;
         return (used.HasValue ? (int)used : 0, FixedWindow.Seconds((long)(ttl ?? FixedWindow.UntilWindowEnds(window, now)).TotalMilliseconds));
     }
 }
