@@ -28,7 +28,11 @@ internal static class Memory
             }
         }
 
-        return [.. rows.GroupBy(r => r.Item1).Select(g => (g.Key, g.Sum(r => r.Item2))).OrderBy(r => r.Key, StringComparer.Ordinal)];
+        // PostgreSQL's processes make one server; a service's several processes (the harness's twin
+        // gateways beside the system's own) are each one more copy, and say how many they are.
+        return [.. rows.GroupBy(r => r.Item1)
+            .Select(g => (g.Count() > 1 && !g.Key.EndsWith("(PSS)", StringComparison.Ordinal) ? $"{g.Key}, {g.Count()} processes" : g.Key, g.Sum(r => r.Item2)))
+            .OrderBy(r => r.Item1, StringComparer.Ordinal)];
     }
 
     public static void Print(string when, IReadOnlyList<(string Name, long Bytes)> rows)
