@@ -8,7 +8,9 @@ namespace TrustedOss.Gateway.ApiReference;
 /// deployment's endpoints show up within it. Requests that arrive while it is being made wait for
 /// that one: the endpoint is anonymous, and a burst of requests as the kept document runs out must
 /// not fetch and merge every service's document once each. A document that could not be made is
-/// not kept: the next request tries again.
+/// not kept: the next request tries again. (HybridCache coalesces misses too, but its entries
+/// would have to fit the gateway's size-limited memory cache, and its serializers and second level
+/// are machinery for many values; this is one value and one task.)
 /// </summary>
 internal sealed class MergedApiDocument(IProxyConfigProvider proxy, IHttpClientFactory http, TimeProvider time)
 {

@@ -11,9 +11,9 @@ namespace TrustedOss.Gateway.RateLimiting;
 /// a request is counted here (<see cref="WindowTally"/>), and each counter's counts go to Redis in
 /// one command after they have waited <see cref="PendingTally.HoldMs"/>, the counters then due
 /// sent together in one batch every <see cref="FlushInterval"/>; near the limit, after a pause, or
-/// with too much unsent, the request is counted in Redis before it goes on. A flush that fails drops its counts, as a
-/// request Redis could not count goes through uncounted; so do counts still unsent when their
-/// window ends.
+/// with too much unsent, the request is counted in Redis before it goes on. A flush that fails
+/// drops its counts, as a request Redis could not count goes through uncounted; so do counts still
+/// unsent when their window ends.
 /// </summary>
 internal sealed class BatchedRateCounter(
     IConnectionMultiplexer redis, RedisDeadline redisDeadline, TimeProvider time, GatewayMetrics metrics, ILogger<BatchedRateCounter> logger)
