@@ -25,7 +25,7 @@ var keysRedis = redis.AddServiceUser(ResourceNames.KeysRedis, "keys", files,
     "~api-keys:* ~login-attempts:* ~login-failures:* %R~rate:* ~instances:TrustedOss.Keys:* &api-keys:changed");
 var webhookIngestRedis = redis.AddServiceUser(ResourceNames.WebhookIngestRedis, "webhook-ingest", files,
     "%R~active-scan:* ~webhooks:settings-version ~instances:TrustedOss.WebhookIngest:*");
-var scansRedis = redis.AddServiceUser(ResourceNames.ScansRedis, "scans", files, "~active-scan:* ~active-scan-ended:* ~instances:TrustedOss.Scans:*");
+var scansRedis = redis.AddServiceUser(ResourceNames.ScansRedis, "scans", files, "~active-scan:* ~active-scan-ended:* ~instances:TrustedOss.Scans:* &scans:changed");
 var webRedis = redis.AddServiceUser(ResourceNames.WebRedis, "web", files, "~web-sessions:* ~web-reveals:* ~web-data-protection-keys ~instances:TrustedOss.Web:*");
 var rabbitmq = builder.AddLocalRabbitMq(ResourceNames.RabbitMq, files);
 // Each service has its own RabbitMQ user, allowed only the exchanges of the messages it publishes

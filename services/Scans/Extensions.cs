@@ -54,6 +54,10 @@ internal static class Extensions
         builder.Services.AddSingleton<GitRefResolver>();
         builder.Services.AddSingleton<CommitInventory>();
         builder.Services.AddHostedService<StaleScanReaper>();
+        builder.Services.AddOptions<ScanCacheOptions>().BindConfiguration(ScanCacheOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<ScanCache>();
+        builder.Services.AddSingleton<ScanChanges>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ScanChanges>());
         builder.Services.AddSingleton<ScanStore>();
         builder.Services.AddSingleton<ScanQueue>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ScanQueue>());

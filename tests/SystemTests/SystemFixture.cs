@@ -35,11 +35,14 @@ public sealed partial class SystemFixture : IAsyncLifetime
             (options, _) => options.DisableDashboard = true);
 
         // Interrupted scans are looked for every second here (30 s in production), so a test sees it.
+        // A replica keeps an active scan it read for 40 s here (5 s in production), so every test
+        // that polls a scan to its end needs each change announced to every replica.
         // Scans may reach one loopback address besides file:// repositories: the silent repository
         // host some tests use (SilentServer.AllowedForScans). Every other loopback address stays
         // refused, as every private one is in production.
         builder.CreateResourceBuilder<ProjectResource>(ResourceNames.Scans)
             .WithEnvironment("Scans__ReaperInterval", "00:00:01")
+            .WithEnvironment("ScanCache__ActiveLifetime", "00:00:40")
             .WithEnvironment("Scans__AllowedPrivateNetworks__0", TrustedOss.TestSupport.SilentServer.AllowedForScans + "/32");
 
         // Every test's keys are issued by the one bootstrap admin, and a person's scan triggers are

@@ -61,8 +61,17 @@ public sealed class RedisServer : IDisposable
         throw new TimeoutException("redis-server did not listen within 5 s.");
     }
 
+    private bool disposed;
+
+    /// <summary>Stops the server; a test may stop it early to take Redis away, and stopping it again does nothing.</summary>
     public void Dispose()
     {
+        if (disposed)
+        {
+            return;
+        }
+
+        disposed = true;
         process.Kill();
         process.WaitForExit();
         process.Dispose();

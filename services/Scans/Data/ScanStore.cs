@@ -8,7 +8,7 @@ using TrustedOss.Scans.Running;
 
 namespace TrustedOss.Scans.Data;
 
-internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, TimeProvider time)
+internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, ScanCache cache, ScanChanges changes, TimeProvider time)
 {
     private const string Columns = """
         id, project_id AS ProjectId, kind, status, ref, commit_sha AS CommitSha, trigger,
@@ -17,7 +17,29 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, TimeProvider
         error_code AS ErrorCode, error_message AS ErrorMessage, component_count AS ComponentCount
         """;
 
-    /// <summary>The scan and, where it was stored, its project's team.</summary>
+    /// <summary>
+    /// The scan as the API shows it, with its project's team where stored: from this replica's
+    /// <see cref="ScanCache"/> when it holds it (a pipeline polls the same scan until it ends),
+    /// else from the database.
+    /// </summary>
+    public async ValueTask<(Scan Scan, Guid? TeamId)?> ReadAsync(Guid id, CancellationToken cancellationToken)
+    {
+        if (cache.Find(id) is { } kept)
+        {
+            return (kept.Scan, kept.TeamId);
+        }
+
+        var version = cache.Version;
+        var found = await FindAsync(id, cancellationToken);
+        if (found is var (scan, teamId))
+        {
+            cache.Remember(new ScanCache.Entry(scan, teamId), version);
+        }
+
+        return found;
+    }
+
+    /// <summary>The scan and, where it was stored, its project's team, as the database has it now.</summary>
     public async Task<(Scan Scan, Guid? TeamId)?> FindAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
@@ -137,12 +159,18 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, TimeProvider
     public async Task<bool> TryStartAsync(Guid id, Guid messageId, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
+        var started = await connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE scans SET status = 'running', started_at = @now, first_started_at = coalesce(first_started_at, @now), run_message_id = @messageId
             WHERE id = @id AND (status = 'queued' OR (status = 'running' AND run_message_id = @messageId))
             """,
             new { id, messageId, now = time.UtcNowForDatabase() }, cancellationToken: cancellationToken)) == 1;
+        if (started)
+        {
+            changes.Announce(id);
+        }
+
+        return started;
     }
 
     private const int SbomWriteTimeoutSeconds = 60;
@@ -170,6 +198,7 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, TimeProvider
         }
 
         await transaction.CommitAsync(cancellationToken);
+        changes.Announce(id);
     }
 
     /// <summary>The ETag of the scan's document, or null when it has none.</summary>
@@ -224,6 +253,7 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, TimeProvider
             WHERE id = @id AND status = 'running'
             """,
             new { id, error.Code, error.Message, now = time.UtcNowForDatabase() }, cancellationToken: cancellationToken));
+        changes.Announce(id);
     }
 
     /// <summary>How many abandoned scans one round of the reaper fails at most.</summary>
@@ -241,7 +271,7 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, TimeProvider
         // At most a batch a round: after a long outage thousands may be due, and one statement
         // failing them all could outlast the command timeout round after round.
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        return [.. await connection.QueryAsync<AbandonedScan>(new CommandDefinition(
+        IReadOnlyList<AbandonedScan> failed = [.. await connection.QueryAsync<AbandonedScan>(new CommandDefinition(
             """
             WITH due AS (
                 SELECT id FROM scans
@@ -262,6 +292,12 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, TimeProvider
             """,
             new { now = time.UtcNowForDatabase(), runningSince, queuedSince, batch = AbandonedBatch, requestType = typeof(ScanRequested).FullName },
             cancellationToken: cancellationToken))];
+        foreach (var scan in failed)
+        {
+            changes.Announce(scan.Id);
+        }
+
+        return failed;
     }
 }
 

@@ -1,0 +1,106 @@
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using TrustedOss.Scans.Data;
+
+namespace TrustedOss.Scans.Tests;
+
+/// <summary>What a replica answers polls from: ended scans for long, active ones until they change or briefly.</summary>
+public sealed class ScanCacheTests : IDisposable
+{
+    private static readonly TimeSpan ActiveLifetime = TimeSpan.FromSeconds(5);
+
+    private readonly FakeTimeProvider time = new(DateTimeOffset.Parse("2026-12-05T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+    private readonly ScanCache cache;
+
+    public ScanCacheTests() => cache = new ScanCache(Options.Create(new ScanCacheOptions { ActiveLifetime = ActiveLifetime }), time);
+
+    public void Dispose() => cache.Dispose();
+
+    [Theory]
+    [InlineData(ScanStatus.Queued)]
+    [InlineData(ScanStatus.Running)]
+    public void An_active_scan_is_kept_for_the_active_lifetime_and_not_after(string status)
+    {
+        var entry = Entry(status);
+        cache.Remember(entry, cache.Version);
+
+        time.Advance(ActiveLifetime - TimeSpan.FromMilliseconds(1));
+        Assert.Same(entry, cache.Find(entry.Scan.Id));
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Null(cache.Find(entry.Scan.Id));
+    }
+
+    [Theory]
+    [InlineData(ScanStatus.Succeeded)]
+    [InlineData(ScanStatus.Failed)]
+    public void An_ended_scan_is_kept_for_the_ended_lifetime(string status)
+    {
+        var entry = Entry(status);
+        cache.Remember(entry, cache.Version);
+
+        time.Advance(ScanCache.EndedLifetime - TimeSpan.FromMilliseconds(1));
+        Assert.Same(entry, cache.Find(entry.Scan.Id));
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Null(cache.Find(entry.Scan.Id));
+    }
+
+    [Fact]
+    public void A_forgotten_scan_is_read_again_and_others_stay()
+    {
+        var changed = Entry(ScanStatus.Running);
+        var other = Entry(ScanStatus.Running);
+        cache.Remember(changed, cache.Version);
+        cache.Remember(other, cache.Version);
+
+        cache.Forget(changed.Scan.Id);
+
+        Assert.Null(cache.Find(changed.Scan.Id));
+        Assert.Same(other, cache.Find(other.Scan.Id));
+    }
+
+    [Fact]
+    public void A_read_that_began_before_a_change_is_not_kept()
+    {
+        var before = cache.Version;
+        var read = Entry(ScanStatus.Running);
+        cache.Forget(Guid.NewGuid());
+
+        cache.Remember(read, before);
+
+        Assert.Null(cache.Find(read.Scan.Id));
+    }
+
+    [Fact]
+    public void Forgetting_everything_leaves_nothing()
+    {
+        var active = Entry(ScanStatus.Queued);
+        var ended = Entry(ScanStatus.Succeeded);
+        cache.Remember(active, cache.Version);
+        cache.Remember(ended, cache.Version);
+
+        cache.ForgetAll();
+
+        Assert.Null(cache.Find(active.Scan.Id));
+        Assert.Null(cache.Find(ended.Scan.Id));
+    }
+
+    [Fact]
+    public void With_no_active_lifetime_only_ended_scans_are_kept()
+    {
+        using var endedOnly = new ScanCache(Options.Create(new ScanCacheOptions { ActiveLifetime = TimeSpan.Zero }), time);
+        var active = Entry(ScanStatus.Running);
+        var ended = Entry(ScanStatus.Failed);
+
+        endedOnly.Remember(active, endedOnly.Version);
+        endedOnly.Remember(ended, endedOnly.Version);
+
+        Assert.Null(endedOnly.Find(active.Scan.Id));
+        Assert.Same(ended, endedOnly.Find(ended.Scan.Id));
+    }
+
+    internal static ScanCache.Entry Entry(string status) => new(
+        new Scan(Guid.NewGuid(), Guid.NewGuid(), ScanKind.Source, status, "main", CommitSha: null, ScanTrigger.Api, RequestedByUserId: null,
+            ApiKeyId: Guid.NewGuid(), DeliveryId: null, new DateTime(2026, 12, 5, 10, 0, 0, DateTimeKind.Utc), StartedAt: null, CompletedAt: null,
+            ErrorCode: null, ErrorMessage: null, ComponentCount: null),
+        Guid.NewGuid());
+}
