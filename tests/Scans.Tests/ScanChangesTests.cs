@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using TrustedOss.Redis;
 using TrustedOss.Scans.Data;
 using TrustedOss.TestSupport;
 
@@ -80,7 +81,8 @@ public sealed class ScanChangesTests : IAsyncLifetime
         {
             this.redis = redis;
             Cache = new ScanCache(Options.Create(new ScanCacheOptions { ActiveLifetime = TimeSpan.FromMinutes(10) }), TimeProvider.System);
-            Changes = new ScanChanges(redis, Cache, NullLogger<ScanChanges>.Instance);
+            Changes = new ScanChanges(redis, new RedisDeadline(Options.Create(new RedisDeadlineOptions()), TimeProvider.System), Cache,
+                NullLogger<ScanChanges>.Instance);
         }
 
         public ScanCache Cache { get; }

@@ -35,7 +35,7 @@ public sealed partial class SystemFixture : IAsyncLifetime
             (options, _) => options.DisableDashboard = true);
 
         // Interrupted scans are looked for every second here (30 s in production), so a test sees it.
-        // A replica keeps an active scan it read for 40 s here (5 s in production), so every test
+        // A replica keeps an active scan it read for 40 s here (30 s in production), so every test
         // that polls a scan to its end needs each change announced to every replica.
         // Scans may reach one loopback address besides file:// repositories: the silent repository
         // host some tests use (SilentServer.AllowedForScans). Every other loopback address stays

@@ -1,4 +1,5 @@
 using StackExchange.Redis;
+using TrustedOss.Redis;
 
 namespace TrustedOss.Scans.Data;
 
@@ -8,18 +9,26 @@ namespace TrustedOss.Scans.Data;
 /// Redis does not take is lost; the cache's bounded lifetime covers that, and a replica whose
 /// connection drops forgets everything, since it may have missed some meanwhile.
 /// </summary>
-internal sealed class ScanChanges(IConnectionMultiplexer redis, ScanCache cache, ILogger<ScanChanges> logger) : IHostedService
+internal sealed class ScanChanges(IConnectionMultiplexer redis, RedisDeadline deadline, ScanCache cache, ILogger<ScanChanges> logger) : IHostedService
 {
     private static readonly RedisChannel Channel = RedisChannel.Literal("scans:changed");
+
+    /// <summary>Long enough for a busy Redis; the change itself is committed already and nobody waits for this.</summary>
+    private static readonly TimeSpan AnnounceDeadline = TimeSpan.FromSeconds(2);
 
     public void Announce(Guid scanId)
     {
         cache.Forget(scanId);
+        _ = PublishAsync(scanId);
+    }
+
+    private async Task PublishAsync(Guid scanId)
+    {
         try
         {
-            redis.GetSubscriber().Publish(Channel, scanId.ToString(), CommandFlags.FireAndForget);
+            await deadline.WithinAsync(redis.GetSubscriber().PublishAsync(Channel, scanId.ToString()), AnnounceDeadline);
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             logger.LogWarning(ex, "Could not announce the change of scan {ScanId}; other replicas may show it as it was for up to their cache's lifetime", scanId);
         }
