@@ -71,6 +71,30 @@ public sealed class ScanCacheTests : IDisposable
     }
 
     [Fact]
+    public void An_ended_scan_read_while_another_changed_is_kept_since_it_cannot_change()
+    {
+        var before = cache.Version;
+        var read = Entry(ScanStatus.Succeeded);
+        cache.Forget(Guid.NewGuid());
+
+        cache.Remember(read, before);
+
+        Assert.Same(read, cache.Find(read.Scan.Id));
+    }
+
+    [Fact]
+    public void A_read_that_began_before_everything_was_forgotten_is_not_kept()
+    {
+        var before = cache.Version;
+        var read = Entry(ScanStatus.Queued);
+        cache.ForgetAll();
+
+        cache.Remember(read, before);
+
+        Assert.Null(cache.Find(read.Scan.Id));
+    }
+
+    [Fact]
     public void Forgetting_everything_leaves_nothing()
     {
         var active = Entry(ScanStatus.Queued);

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using TrustedOss.Redis;
@@ -39,7 +38,7 @@ public sealed class ScanChangesTests : IAsyncLifetime
             replica.Cache.Remember(unchanged, replica.Cache.Version);
         }
 
-        first.Changes.Announce(changed.Scan.Id);
+        await first.Changes.Announce(changed.Scan.Id);
 
         Assert.Null(first.Cache.Find(changed.Scan.Id));
         await Eventually.ValueAsync(() => Task.FromResult(second.Cache.Find(changed.Scan.Id) is null ? "forgotten" : null),
@@ -62,38 +61,91 @@ public sealed class ScanChangesTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Announcing_without_redis_still_forgets_here()
+    public async Task Announcing_without_redis_still_forgets_here_and_says_so_in_the_log()
     {
         var running = ScanCacheTests.Entry(ScanStatus.Running);
         first.Cache.Remember(running, first.Cache.Version);
         server.Dispose();
 
-        first.Changes.Announce(running.Scan.Id);
+        await first.Changes.Announce(running.Scan.Id);
 
         Assert.Null(first.Cache.Find(running.Scan.Id));
+        Assert.Contains(first.Log.Messages, m => m.Contains($"Could not announce the change of scan {running.Scan.Id}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_replica_forgets_again_what_it_kept_while_redis_was_away_when_redis_is_back()
+    {
+        server.Dispose();
+        await Eventually.ValueAsync(() => Task.FromResult(second.Redis.IsConnected ? null : "disconnected"),
+            TimeSpan.FromSeconds(20), "the replica to notice Redis is gone");
+        // Read from the database while no announcement can arrive.
+        var readMeanwhile = ScanCacheTests.Entry(ScanStatus.Running);
+        second.Cache.Remember(readMeanwhile, second.Cache.Version);
+
+        server = await RedisServer.StartAsync(server.Port);
+
+        await Eventually.ValueAsync(() => Task.FromResult(second.Cache.Find(readMeanwhile.Scan.Id) is null ? "forgotten" : null),
+            TimeSpan.FromSeconds(20), "the replica to forget what it read while Redis was away");
+    }
+
+    [Fact]
+    public async Task A_stopped_replica_no_longer_listens_and_what_it_changes_it_still_forgets_itself()
+    {
+        await using var listening = await Replica.StartAsync(server);
+        var changed = ScanCacheTests.Entry(ScanStatus.Running);
+        second.Cache.Remember(changed, second.Cache.Version);
+        listening.Cache.Remember(changed, listening.Cache.Version);
+        await second.Changes.StopAsync(CancellationToken.None);
+
+        await first.Changes.Announce(changed.Scan.Id);
+        await Eventually.ValueAsync(() => Task.FromResult(listening.Cache.Find(changed.Scan.Id) is null ? "forgotten" : null),
+            TimeSpan.FromSeconds(10), "the listening replica to forget the changed scan");
+
+        // Its own change it forgets at once, announcement or not.
+        var ownChange = ScanCacheTests.Entry(ScanStatus.Running);
+        second.Cache.Remember(ownChange, second.Cache.Version);
+        await second.Changes.Announce(ownChange.Scan.Id);
+        Assert.Null(second.Cache.Find(ownChange.Scan.Id));
+
+        // Redis going away and coming back: the listening replica forgets what it read meanwhile, the stopped one keeps its copy.
+        server.Dispose();
+        await Eventually.ValueAsync(() => Task.FromResult(listening.Redis.IsConnected || second.Redis.IsConnected ? null : "disconnected"),
+            TimeSpan.FromSeconds(20), "both replicas to notice Redis is gone");
+        var readMeanwhile = ScanCacheTests.Entry(ScanStatus.Running);
+        listening.Cache.Remember(readMeanwhile, listening.Cache.Version);
+        server = await RedisServer.StartAsync(server.Port);
+        await Eventually.ValueAsync(() => Task.FromResult(listening.Cache.Find(readMeanwhile.Scan.Id) is null && second.Redis.IsConnected ? "forgotten" : null),
+            TimeSpan.FromSeconds(20), "the listening replica to forget what it read while Redis was away");
+
+        Assert.Same(changed, second.Cache.Find(changed.Scan.Id));
     }
 
     private sealed class Replica : IAsyncDisposable
     {
-        private readonly ConnectionMultiplexer redis;
-
         private Replica(ConnectionMultiplexer redis)
         {
-            this.redis = redis;
+            Redis = redis;
             Cache = new ScanCache(Options.Create(new ScanCacheOptions { ActiveLifetime = TimeSpan.FromMinutes(10) }), TimeProvider.System);
-            Changes = new ScanChanges(redis, new RedisDeadline(Options.Create(new RedisDeadlineOptions()), TimeProvider.System), Cache,
-                NullLogger<ScanChanges>.Instance);
+            Changes = new ScanChanges(redis, new RedisDeadline(Options.Create(new RedisDeadlineOptions()), TimeProvider.System), Cache, Log);
         }
+
+        public ConnectionMultiplexer Redis { get; }
 
         public ScanCache Cache { get; }
 
         public ScanChanges Changes { get; }
 
+        public ListLogger<ScanChanges> Log { get; } = new();
+
         public static async Task<Replica> StartAsync(RedisServer server)
         {
+            // As the services connect (RedisExtensions): fail at once while Redis is away, reconnect within a second.
             var options = ConfigurationOptions.Parse(server.ConnectionString);
             options.AbortOnConnectFail = false;
             options.BacklogPolicy = BacklogPolicy.FailFast;
+            options.ConnectTimeout = 1_000;
+            options.ReconnectRetryPolicy = new LinearRetry(500);
             options.KeepAlive = 1;
             var replica = new Replica(await ConnectionMultiplexer.ConnectAsync(options));
             await replica.Changes.StartAsync(CancellationToken.None);
@@ -104,7 +156,7 @@ public sealed class ScanChangesTests : IAsyncLifetime
         {
             await Changes.StopAsync(CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
             Cache.Dispose();
-            await redis.DisposeAsync();
+            await Redis.DisposeAsync();
         }
     }
 }

@@ -16,21 +16,27 @@ public sealed class RedisServer : IDisposable
     private RedisServer(Process process, int port)
     {
         this.process = process;
+        Port = port;
         ConnectionString = string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{port}");
     }
 
     /// <summary>For StackExchange.Redis.</summary>
     public string ConnectionString { get; }
 
-    public static async Task<RedisServer> StartAsync()
-    {
-        int port;
-        using (var listener = new TcpListener(IPAddress.Loopback, 0))
-        {
-            listener.Start();
-            port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
+    public int Port { get; }
 
+    /// <param name="port">A port of the test's choosing, to start Redis again where a stopped one was; a free one when not given.</param>
+    public static async Task<RedisServer> StartAsync(int? port = null) => await StartAtAsync(port ?? FreePort());
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task<RedisServer> StartAtAsync(int port)
+    {
         var start = new ProcessStartInfo("redis-server",
             ["--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
         {

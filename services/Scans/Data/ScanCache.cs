@@ -10,8 +10,8 @@ namespace TrustedOss.Scans.Data;
 /// is kept <see cref="EndedLifetime"/>. A queued or running scan is kept until it changes: every
 /// change is announced to every replica (<see cref="ScanChanges"/>), and
 /// <see cref="ScanCacheOptions.ActiveLifetime"/> bounds how long a missed announcement can leave
-/// it stale. A read that overlaps an announcement is not kept: it may have read the row before
-/// the change.
+/// it stale. An active scan's read that overlaps an announcement is not kept: it may have read
+/// the row before the change.
 /// </summary>
 internal sealed class ScanCache(IOptions<ScanCacheOptions> options, TimeProvider time) : IDisposable
 {
@@ -32,14 +32,14 @@ internal sealed class ScanCache(IOptions<ScanCacheOptions> options, TimeProvider
     {
         var ended = entry.Scan.Status is ScanStatus.Succeeded or ScanStatus.Failed;
         var lifetime = ended ? EndedLifetime : options.Value.ActiveLifetime;
-        if (lifetime <= TimeSpan.Zero || Version != versionBeforeRead)
+        if (lifetime <= TimeSpan.Zero)
         {
             return;
         }
 
         cache.Set(entry.Scan.Id, entry, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = lifetime });
-        // Forgotten while it was being stored: the entry may predate that change.
-        if (Version != versionBeforeRead && !ended)
+        // Checked after storing, so a change announced while it was being stored is caught too.
+        if (!ended && Version != versionBeforeRead)
         {
             cache.Remove(entry.Scan.Id);
         }

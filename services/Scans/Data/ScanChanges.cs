@@ -13,13 +13,18 @@ internal sealed class ScanChanges(IConnectionMultiplexer redis, RedisDeadline de
 {
     private static readonly RedisChannel Channel = RedisChannel.Literal("scans:changed");
 
-    /// <summary>Long enough for a busy Redis; the change itself is committed already and nobody waits for this.</summary>
+    /// <summary>Long enough for a busy Redis.</summary>
     private static readonly TimeSpan AnnounceDeadline = TimeSpan.FromSeconds(2);
 
-    public void Announce(Guid scanId)
+    /// <summary>
+    /// Forgets the scan here at once and announces it to the other replicas. The change is
+    /// committed already, so nobody waits for the announcement: the task ends when Redis took it
+    /// or it was given up (logged).
+    /// </summary>
+    public Task Announce(Guid scanId)
     {
         cache.Forget(scanId);
-        _ = PublishAsync(scanId);
+        return PublishAsync(scanId);
     }
 
     private async Task PublishAsync(Guid scanId)

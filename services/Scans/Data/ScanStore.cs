@@ -167,7 +167,7 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, ScanCache ca
             new { id, messageId, now = time.UtcNowForDatabase() }, cancellationToken: cancellationToken)) == 1;
         if (started)
         {
-            changes.Announce(id);
+            _ = changes.Announce(id);
         }
 
         return started;
@@ -198,7 +198,7 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, ScanCache ca
         }
 
         await transaction.CommitAsync(cancellationToken);
-        changes.Announce(id);
+        _ = changes.Announce(id);
     }
 
     /// <summary>The ETag of the scan's document, or null when it has none.</summary>
@@ -253,7 +253,7 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, ScanCache ca
             WHERE id = @id AND status = 'running'
             """,
             new { id, error.Code, error.Message, now = time.UtcNowForDatabase() }, cancellationToken: cancellationToken));
-        changes.Announce(id);
+        _ = changes.Announce(id);
     }
 
     /// <summary>How many abandoned scans one round of the reaper fails at most.</summary>
@@ -294,7 +294,7 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, ScanCache ca
             cancellationToken: cancellationToken))];
         foreach (var scan in failed)
         {
-            changes.Announce(scan.Id);
+            _ = changes.Announce(scan.Id);
         }
 
         return failed;
