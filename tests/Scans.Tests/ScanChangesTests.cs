@@ -16,15 +16,31 @@ public sealed class ScanChangesTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         server = await RedisServer.StartAsync();
-        first = await Replica.StartAsync(server);
-        second = await Replica.StartAsync(server);
+        try
+        {
+            first = await Replica.StartAsync(server);
+            second = await Replica.StartAsync(server);
+        }
+        catch
+        {
+            // Not left running when the test cannot start.
+            server.Dispose();
+            throw;
+        }
     }
 
     public async Task DisposeAsync()
     {
-        await first.DisposeAsync();
-        await second.DisposeAsync();
-        server.Dispose();
+        try
+        {
+            // Either may be missing when the start failed; the server is stopped all the same.
+            await (first?.DisposeAsync() ?? ValueTask.CompletedTask);
+            await (second?.DisposeAsync() ?? ValueTask.CompletedTask);
+        }
+        finally
+        {
+            server.Dispose();
+        }
     }
 
     [Fact]
@@ -121,6 +137,43 @@ public sealed class ScanChangesTests : IAsyncLifetime
         Assert.Same(changed, second.Cache.Find(changed.Scan.Id));
     }
 
+    [Fact]
+    public async Task A_replica_started_while_redis_is_away_starts_and_listens_once_redis_is_there()
+    {
+        server.Dispose();
+        await using var late = await Replica.StartAsync(server, untilListening: false);
+        Assert.False(late.Changes.Listening.IsCompleted);
+
+        // Read from the database before this replica could hear of any change.
+        var readBefore = ScanCacheTests.Entry(ScanStatus.Queued);
+        late.Cache.Remember(readBefore, late.Cache.Version);
+
+        server = await RedisServer.StartAsync(server.Port);
+        await late.Changes.Listening.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Null(late.Cache.Find(readBefore.Scan.Id));
+        await Eventually.ValueAsync(() => Task.FromResult(first.Redis.IsConnected ? "connected" : null),
+            TimeSpan.FromSeconds(20), "the announcing replica to reconnect");
+        var changed = ScanCacheTests.Entry(ScanStatus.Running);
+        late.Cache.Remember(changed, late.Cache.Version);
+
+        await first.Changes.Announce(changed.Scan.Id);
+
+        await Eventually.ValueAsync(() => Task.FromResult(late.Cache.Find(changed.Scan.Id) is null ? "forgotten" : null),
+            TimeSpan.FromSeconds(10), "the late replica to forget the changed scan");
+        Assert.Contains(late.Log.Messages, m => m.StartsWith("Could not listen for changes of scans yet", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_replica_stopped_before_redis_came_back_stops_trying()
+    {
+        server.Dispose();
+        await using var late = await Replica.StartAsync(server, untilListening: false);
+
+        await late.Changes.StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.True(late.Changes.Listening.IsCompleted);
+    }
+
     private sealed class Replica : IAsyncDisposable
     {
         private Replica(ConnectionMultiplexer redis)
@@ -138,7 +191,7 @@ public sealed class ScanChangesTests : IAsyncLifetime
 
         public ListLogger<ScanChanges> Log { get; } = new();
 
-        public static async Task<Replica> StartAsync(RedisServer server)
+        public static async Task<Replica> StartAsync(RedisServer server, bool untilListening = true)
         {
             // As the services connect (RedisExtensions): fail at once while Redis is away, reconnect within a second.
             var options = ConfigurationOptions.Parse(server.ConnectionString);
@@ -149,12 +202,18 @@ public sealed class ScanChangesTests : IAsyncLifetime
             options.KeepAlive = 1;
             var replica = new Replica(await ConnectionMultiplexer.ConnectAsync(options));
             await replica.Changes.StartAsync(CancellationToken.None);
+            if (untilListening)
+            {
+                await replica.Changes.Listening.WaitAsync(TimeSpan.FromSeconds(20));
+            }
+
             return replica;
         }
 
         public async ValueTask DisposeAsync()
         {
             await Changes.StopAsync(CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
+            Changes.Dispose();
             Cache.Dispose();
             await Redis.DisposeAsync();
         }
