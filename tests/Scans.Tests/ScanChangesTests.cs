@@ -160,7 +160,7 @@ public sealed class ScanChangesTests : IAsyncLifetime
 
         await Eventually.ValueAsync(() => Task.FromResult(late.Cache.Find(changed.Scan.Id) is null ? "forgotten" : null),
             TimeSpan.FromSeconds(10), "the late replica to forget the changed scan");
-        Assert.Contains(late.Log.Messages, m => m.StartsWith("Could not listen for changes of scans yet", StringComparison.Ordinal));
+        Assert.Contains(late.Log.Messages, m => m.StartsWith("Could not listen on Redis channel scans:changed yet", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -180,7 +180,8 @@ public sealed class ScanChangesTests : IAsyncLifetime
         {
             Redis = redis;
             Cache = new ScanCache(Options.Create(new ScanCacheOptions { ActiveLifetime = TimeSpan.FromMinutes(10) }), TimeProvider.System);
-            Changes = new ScanChanges(redis, new RedisDeadline(Options.Create(new RedisDeadlineOptions()), TimeProvider.System), Cache, Log);
+            Changes = new ScanChanges(redis, new RedisDeadline(Options.Create(new RedisDeadlineOptions()), TimeProvider.System), Cache,
+                TimeProvider.System, Log);
         }
 
         public ConnectionMultiplexer Redis { get; }
@@ -212,8 +213,7 @@ public sealed class ScanChangesTests : IAsyncLifetime
 
         public async ValueTask DisposeAsync()
         {
-            await Changes.StopAsync(CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
-            Changes.Dispose();
+            await Changes.StopAsync(CancellationToken.None);
             Cache.Dispose();
             await Redis.DisposeAsync();
         }

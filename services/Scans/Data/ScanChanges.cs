@@ -9,15 +9,13 @@ namespace TrustedOss.Scans.Data;
 /// Redis does not take is lost; the cache's bounded lifetime covers that, and a replica whose
 /// connection drops forgets everything, since it may have missed some meanwhile.
 /// </summary>
-internal sealed class ScanChanges(IConnectionMultiplexer redis, RedisDeadline deadline, ScanCache cache, ILogger<ScanChanges> logger)
-    : IHostedService, IDisposable
+internal sealed class ScanChanges(IConnectionMultiplexer redis, RedisDeadline deadline, ScanCache cache, TimeProvider time, ILogger<ScanChanges> logger)
+    : IHostedService, IAsyncDisposable
 {
     private static readonly RedisChannel Channel = RedisChannel.Literal("scans:changed");
 
     /// <summary>Long enough for a busy Redis.</summary>
     private static readonly TimeSpan AnnounceDeadline = TimeSpan.FromSeconds(2);
-
-    private readonly CancellationTokenSource stopping = new();
 
     /// <summary>
     /// Forgets the scan here at once and announces it to the other replicas. The change is
@@ -42,54 +40,39 @@ internal sealed class ScanChanges(IConnectionMultiplexer redis, RedisDeadline de
         }
     }
 
+    private ChannelSubscription? subscription;
+
     /// <summary>Ends once this replica hears announcements (for tests; the service does not wait for it).</summary>
     public Task Listening { get; private set; } = Task.CompletedTask;
 
+    /// <summary>
+    /// Listens from now on, without waiting for Redis: a replica starting while Redis is away
+    /// still starts. What it keeps before it hears announcements is forgotten once it does.
+    /// </summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {
         redis.ConnectionFailed += ForgetAll;
         redis.ConnectionRestored += ForgetAll;
-        Listening = ListenAsync(stopping.Token);
+        subscription = new ChannelSubscription(redis, Channel, OnAnnounced, time, logger);
+        subscription.Start();
+        Listening = subscription.Subscribed.ContinueWith(_ => cache.ForgetAll(), CancellationToken.None,
+            TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
         return Task.CompletedTask;
     }
 
-    /// <summary>
-    /// Subscribes, and while Redis cannot take the subscription (it is away as the replica starts)
-    /// tries again every second rather than failing the start. Once subscribed, the client renews
-    /// the subscription after every reconnection by itself. What was kept before is forgotten then:
-    /// announcements may have passed this replica by.
-    /// </summary>
-    private async Task ListenAsync(CancellationToken cancellationToken)
-    {
-        var subscriber = redis.GetSubscriber();
-        while (true)
-        {
-            try
-            {
-                await subscriber.SubscribeAsync(Channel, OnAnnounced);
-                cache.ForgetAll();
-                return;
-            }
-            catch (RedisException ex)
-            {
-                logger.LogWarning(ex, "Could not listen for changes of scans yet; trying again in a second");
-                TryForgetHandler(subscriber);
-            }
-
-            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-        }
-    }
+    public ValueTask DisposeAsync() => subscription?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         redis.ConnectionFailed -= ForgetAll;
         redis.ConnectionRestored -= ForgetAll;
-        await stopping.CancelAsync();
-        await Listening.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
-        await redis.GetSubscriber().UnsubscribeAsync(Channel, OnAnnounced);
+        if (subscription is { } listening)
+        {
+            await listening.DisposeAsync();
+        }
     }
 
-    private void OnAnnounced(RedisChannel channel, RedisValue message)
+    private void OnAnnounced(RedisValue message)
     {
         if (Guid.TryParse(message.ToString(), out var scanId))
         {
@@ -97,20 +80,5 @@ internal sealed class ScanChanges(IConnectionMultiplexer redis, RedisDeadline de
         }
     }
 
-    /// <summary>A subscription that failed may still hold the handler: it is taken back before the next try, so none is added twice.</summary>
-    private void TryForgetHandler(ISubscriber subscriber)
-    {
-        try
-        {
-            subscriber.Unsubscribe(Channel, OnAnnounced, CommandFlags.FireAndForget);
-        }
-        catch (RedisException)
-        {
-            // Not connected: the handler is already taken back locally, or was never added.
-        }
-    }
-
     private void ForgetAll(object? sender, ConnectionFailedEventArgs e) => cache.ForgetAll();
-
-    public void Dispose() => stopping.Dispose();
 }
