@@ -116,15 +116,11 @@ public sealed class ChannelSubscriptionTests : IAsyncLifetime
     private Task<string> ReceivedAsync(string message) =>
         Eventually.ValueAsync(() => Task.FromResult(received.Contains(message) ? message : null), TimeSpan.FromSeconds(10), $"\"{message}\" to arrive");
 
-    /// <summary>As the services connect (RedisExtensions): fail at once while Redis is away, reconnect within a second.</summary>
+    /// <summary>As the services connect: fail at once while Redis is away, reconnect within a second.</summary>
     private static Task<ConnectionMultiplexer> ConnectAsync(RedisServer server)
     {
         var options = ConfigurationOptions.Parse(server.ConnectionString);
-        options.AbortOnConnectFail = false;
-        options.BacklogPolicy = BacklogPolicy.FailFast;
-        options.ConnectTimeout = 1_000;
-        options.ReconnectRetryPolicy = new LinearRetry(500);
-        options.KeepAlive = 1;
+        RedisExtensions.ConfigureForOutages(options);
         return ConnectionMultiplexer.ConnectAsync(options);
     }
 }

@@ -194,13 +194,9 @@ public sealed class ScanChangesTests : IAsyncLifetime
 
         public static async Task<Replica> StartAsync(RedisServer server, bool untilListening = true)
         {
-            // As the services connect (RedisExtensions): fail at once while Redis is away, reconnect within a second.
+            // As the services connect: fail at once while Redis is away, reconnect within a second.
             var options = ConfigurationOptions.Parse(server.ConnectionString);
-            options.AbortOnConnectFail = false;
-            options.BacklogPolicy = BacklogPolicy.FailFast;
-            options.ConnectTimeout = 1_000;
-            options.ReconnectRetryPolicy = new LinearRetry(500);
-            options.KeepAlive = 1;
+            RedisExtensions.ConfigureForOutages(options);
             var replica = new Replica(await ConnectionMultiplexer.ConnectAsync(options));
             await replica.Changes.StartAsync(CancellationToken.None);
             if (untilListening)

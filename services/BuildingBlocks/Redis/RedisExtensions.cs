@@ -39,7 +39,7 @@ public static class RedisExtensions
     /// timeout (five seconds) spent on a server that accepts connections but answers nothing
     /// pushes every retry further out.
     /// </summary>
-    private static void ConfigureForOutages(ConfigurationOptions options)
+    public static void ConfigureForOutages(ConfigurationOptions options)
     {
         options.AbortOnConnectFail = false;
         options.BacklogPolicy = BacklogPolicy.FailFast;
