@@ -46,11 +46,15 @@ internal static class Extensions
         builder.Services.AddOptions<LoginThrottleOptions>().BindConfiguration(LoginThrottleOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<AdminBootstrapOptions>().BindConfiguration(AdminBootstrapOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<AdminBootstrapOptions>, AdminBootstrapValidation>();
+        builder.Services.AddOptions<PeopleCacheOptions>().BindConfiguration(PeopleCacheOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         builder.Services.AddSingleton<IPasswordHasher<UserRow>, PasswordHasher<UserRow>>();
         builder.Services.AddSingleton<AccessTokenIssuer>();
         builder.Services.AddSingleton<LoginThrottle>();
         builder.Services.AddSingleton<AdminBootstrap>();
+        builder.Services.AddSingleton<PeopleCache>();
+        builder.Services.AddSingleton<PeopleChanges>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<PeopleChanges>());
         builder.Services.AddSingleton<DirectoryStore>();
         builder.Services.AddSingleton<ProjectStore>();
         builder.Services.AddSingleton<ApiKeyStore>();

@@ -4,7 +4,7 @@ using TrustedOss.Scans.Data;
 
 namespace TrustedOss.Scans.Tests;
 
-/// <summary>What a replica answers polls from: ended scans for long, active ones until they change or briefly.</summary>
+/// <summary>What a replica answers polls from: ended scans for long, active ones until they change or briefly (the rest: <c>AnnouncedCacheTests</c>).</summary>
 public sealed class ScanCacheTests : IDisposable
 {
     private static readonly TimeSpan ActiveLifetime = TimeSpan.FromSeconds(5);
@@ -12,7 +12,7 @@ public sealed class ScanCacheTests : IDisposable
     private readonly FakeTimeProvider time = new(DateTimeOffset.Parse("2026-12-05T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
     private readonly ScanCache cache;
 
-    public ScanCacheTests() => cache = new ScanCache(Options.Create(new ScanCacheOptions { ActiveLifetime = ActiveLifetime }), time);
+    public ScanCacheTests() => cache = new ScanCache(Options.Create(new ScanCacheOptions { ActiveLifetime = ActiveLifetime }), time) { Hearing = true };
 
     public void Dispose() => cache.Dispose();
 
@@ -45,32 +45,6 @@ public sealed class ScanCacheTests : IDisposable
     }
 
     [Fact]
-    public void A_forgotten_scan_is_read_again_and_others_stay()
-    {
-        var changed = Entry(ScanStatus.Running);
-        var other = Entry(ScanStatus.Running);
-        cache.Remember(changed, cache.Version);
-        cache.Remember(other, cache.Version);
-
-        cache.Forget(changed.Scan.Id);
-
-        Assert.Null(cache.Find(changed.Scan.Id));
-        Assert.Same(other, cache.Find(other.Scan.Id));
-    }
-
-    [Fact]
-    public void A_read_that_began_before_a_change_is_not_kept()
-    {
-        var before = cache.Version;
-        var read = Entry(ScanStatus.Running);
-        cache.Forget(Guid.NewGuid());
-
-        cache.Remember(read, before);
-
-        Assert.Null(cache.Find(read.Scan.Id));
-    }
-
-    [Fact]
     public void An_ended_scan_read_while_another_changed_is_kept_since_it_cannot_change()
     {
         var before = cache.Version;
@@ -83,35 +57,23 @@ public sealed class ScanCacheTests : IDisposable
     }
 
     [Fact]
-    public void A_read_that_began_before_everything_was_forgotten_is_not_kept()
+    public void An_active_scan_read_while_announcements_cannot_be_heard_is_not_kept_and_an_ended_one_is()
     {
-        var before = cache.Version;
-        var read = Entry(ScanStatus.Queued);
-        cache.ForgetAll();
-
-        cache.Remember(read, before);
-
-        Assert.Null(cache.Find(read.Scan.Id));
-    }
-
-    [Fact]
-    public void Forgetting_everything_leaves_nothing()
-    {
-        var active = Entry(ScanStatus.Queued);
+        cache.Hearing = false;
+        var active = Entry(ScanStatus.Running);
         var ended = Entry(ScanStatus.Succeeded);
+
         cache.Remember(active, cache.Version);
         cache.Remember(ended, cache.Version);
 
-        cache.ForgetAll();
-
         Assert.Null(cache.Find(active.Scan.Id));
-        Assert.Null(cache.Find(ended.Scan.Id));
+        Assert.Same(ended, cache.Find(ended.Scan.Id));
     }
 
     [Fact]
     public void With_no_active_lifetime_only_ended_scans_are_kept()
     {
-        using var endedOnly = new ScanCache(Options.Create(new ScanCacheOptions { ActiveLifetime = TimeSpan.Zero }), time);
+        using var endedOnly = new ScanCache(Options.Create(new ScanCacheOptions { ActiveLifetime = TimeSpan.Zero }), time) { Hearing = true };
         var active = Entry(ScanStatus.Running);
         var ended = Entry(ScanStatus.Failed);
 

@@ -189,6 +189,50 @@ public sealed class PeopleTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task A_role_change_removal_and_deactivation_count_on_every_keys_replica_from_the_answer_on()
+    {
+        // Each replica keeps a copy of the people it authorized: every change must reach both of them at once.
+        using var admin = await api.AdminAsync();
+        var team = await api.TeamAsync();
+        var person = await api.UserAsync(team, "viewer");
+        using var client = api.With(person);
+        Assert.Equal(["viewer"], await RolesSeenAsync(client, team));
+
+        (await admin.PutAsJsonAsync($"/v1/admin/teams/{team.Id}/members/{person.Id}", new { role = "team_admin" })).EnsureSuccessStatusCode();
+        Assert.Equal(["team_admin"], await RolesSeenAsync(client, team));
+
+        (await admin.DeleteAsync($"/v1/admin/teams/{team.Id}/members/{person.Id}")).EnsureSuccessStatusCode();
+        Assert.Equal(["none"], await RolesSeenAsync(client, team));
+
+        (await admin.PatchAsJsonAsync($"/v1/admin/users/{person.Id}", new { is_active = false })).EnsureSuccessStatusCode();
+        Assert.Equal(["401"], await RolesSeenAsync(client, team));
+
+        (await admin.PatchAsJsonAsync($"/v1/admin/users/{person.Id}", new { is_active = true })).EnsureSuccessStatusCode();
+        Assert.Equal(["none"], await RolesSeenAsync(client, team));
+    }
+
+    /// <summary>What 16 reads of <c>/auth/me</c> in a row, spread over both Keys replicas, said of the person's role in the team.</summary>
+    private static async Task<string[]> RolesSeenAsync(HttpClient client, Api.Team team)
+    {
+        var seen = new HashSet<string>();
+        for (var read = 0; read < 16; read++)
+        {
+            using var response = await client.GetAsync("/auth/me");
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                seen.Add(((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                continue;
+            }
+
+            var me = await response.Content.ReadFromJsonAsync<JsonElement>();
+            seen.Add(me.GetProperty("memberships").EnumerateArray().Where(m => m.GetProperty("team_id").GetGuid() == team.Id)
+                .Select(m => m.GetProperty("role").GetString()!).SingleOrDefault() ?? "none");
+        }
+
+        return [.. seen];
+    }
+
+    [Fact]
     public async Task People_see_only_their_teams_projects()
     {
         var team = await api.TeamAsync();

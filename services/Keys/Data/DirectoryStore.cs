@@ -7,7 +7,7 @@ using TrustedOss.Keys.Directory;
 namespace TrustedOss.Keys.Data;
 
 /// <summary>Users, teams and memberships: every query about people.</summary>
-internal sealed class DirectoryStore(NpgsqlDataSource db)
+internal sealed class DirectoryStore(NpgsqlDataSource db, PeopleCache people)
 {
     private const string UserColumns =
         "id, email, full_name AS FullName, password_hash AS PasswordHash, is_superuser AS IsSuperuser, is_active AS IsActive, created_at AS CreatedAt";
@@ -36,21 +36,41 @@ internal sealed class DirectoryStore(NpgsqlDataSource db)
 
     /// <summary>
     /// The active user with their memberships, or null (unknown or deactivated). Every person's
-    /// request to this service reads it, so it is one statement: the user's row once per
-    /// membership (or once, with none), in team name order.
+    /// request to this service needs it, so it is one statement: the user's row once per
+    /// membership (or once, with none), in team name order. Without the password hash, which no
+    /// authorization needs and no cache should hold.
     /// </summary>
-    private const string CurrentUserQuery = $"""
+    private const string CurrentUserQuery = """
         SELECT u.*, m.team_id AS TeamId, t.name AS TeamName, m.role
-        FROM (SELECT {UserColumns} FROM users WHERE id = @userId AND is_active) AS u
+        FROM (SELECT id, email, full_name AS FullName, '' AS PasswordHash, is_superuser AS IsSuperuser, is_active AS IsActive,
+                     created_at AS CreatedAt
+              FROM users WHERE id = @userId AND is_active) AS u
         LEFT JOIN memberships m ON m.user_id = u.id
         LEFT JOIN teams t ON t.id = m.team_id
         ORDER BY t.name
         """;
 
-    public async Task<CurrentUser?> CurrentAsync(Guid userId, CancellationToken cancellationToken)
+    /// <summary>The active user and their memberships: from this replica's <see cref="PeopleCache"/> when it holds them, else from the database.</summary>
+    public async ValueTask<CurrentUser?> CurrentAsync(Guid userId, CancellationToken cancellationToken)
     {
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        return await CurrentAsync(connection, new CommandDefinition(CurrentUserQuery, new { userId }, cancellationToken: cancellationToken));
+        if (people.Find(userId) is { } kept)
+        {
+            return kept;
+        }
+
+        var version = people.Version;
+        CurrentUser? user;
+        await using (var connection = await db.OpenConnectionAsync(cancellationToken))
+        {
+            user = await CurrentAsync(connection, new CommandDefinition(CurrentUserQuery, new { userId }, cancellationToken: cancellationToken));
+        }
+
+        if (user is not null)
+        {
+            people.Remember(user, version);
+        }
+
+        return user;
     }
 
     /// <summary>The active user and their memberships as <paramref name="change"/> sees them (null: none, or deactivated).</summary>

@@ -93,7 +93,7 @@ internal static class DirectoryApi
 
     private static async Task<Results<Ok<UserResponse>, ApiProblem>> UpdateUserAsync(
         Guid userId, UpdateUserRequest request, CallerIdentity caller, HttpContext http, DirectoryStore directory, AuditedChanges changes,
-        ApiKeyCache keyCache)
+        PeopleChanges people, ApiKeyCache keyCache)
     {
         var isActive = request.IsActive!.Value;
         await using (var change = await changes.BeginAsync(caller, http))
@@ -108,7 +108,8 @@ internal static class DirectoryApi
             await change.CommitAsync();
         }
 
-        // A deactivated issuer's keys stop working everywhere (and work again on reactivation).
+        // A deactivated person's tokens, and their keys, stop working everywhere (and work again on reactivation).
+        await people.Announce(userId);
         await keyCache.RefreshAfterCommitAsync(new ApiKeyCacheStale(null, userId), http.RequestAborted);
         return TypedResults.Ok(ToResponse((await directory.GetAsync(userId, http.RequestAborted))!));
     }
@@ -138,7 +139,7 @@ internal static class DirectoryApi
 
     private static async Task<Results<Ok<TeamMembershipResponse>, ApiProblem>> PutMembershipAsync(
         Guid teamId, Guid userId, MembershipRequest request, CallerIdentity caller, HttpContext http, AuditedChanges changes,
-        ApiKeyCache keyCache, TimeProvider time)
+        PeopleChanges people, ApiKeyCache keyCache, TimeProvider time)
     {
         await using (var change = await changes.BeginAsync(caller, http))
         {
@@ -160,12 +161,13 @@ internal static class DirectoryApi
             await change.CommitAsync();
         }
 
+        await people.Announce(userId);
         await keyCache.RefreshAfterCommitAsync(new ApiKeyCacheStale(null, userId), http.RequestAborted);
         return TypedResults.Ok(new TeamMembershipResponse(teamId, userId, request.Role!));
     }
 
     private static async Task<Results<NoContent, ApiProblem>> DeleteMembershipAsync(
-        Guid teamId, Guid userId, CallerIdentity caller, HttpContext http, AuditedChanges changes, ApiKeyCache keyCache)
+        Guid teamId, Guid userId, CallerIdentity caller, HttpContext http, AuditedChanges changes, PeopleChanges people, ApiKeyCache keyCache)
     {
         await using (var change = await changes.BeginAsync(caller, http))
         {
@@ -184,6 +186,7 @@ internal static class DirectoryApi
             await change.CommitAsync();
         }
 
+        await people.Announce(userId);
         await keyCache.RefreshAfterCommitAsync(new ApiKeyCacheStale(null, userId), http.RequestAborted);
         return TypedResults.NoContent();
     }

@@ -27,7 +27,10 @@ internal sealed class SuperAdminRequirement : IAuthorizationRequirement, IRefusa
     public ApiProblem Refusal => ApiProblems.Forbidden("Only super admins manage the directory.");
 }
 
-/// <summary>Loads the caller fresh from the database, so a deactivation or a changed membership takes effect at once.</summary>
+/// <summary>
+/// Finds the caller as they are now (<see cref="DirectoryStore.CurrentAsync(Guid, CancellationToken)"/>: a replica's copy
+/// is dropped on every replica when a change is announced), so a deactivation or a changed membership takes effect at once.
+/// </summary>
 internal sealed class DirectoryPolicyHandler(DirectoryStore directory) : IAuthorizationHandler
 {
     public async Task HandleAsync(AuthorizationHandlerContext context)

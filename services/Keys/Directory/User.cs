@@ -7,7 +7,7 @@ public sealed record UserRow(Guid Id, string Email, string FullName, string Pass
 public sealed record Membership(Guid TeamId, string TeamName, string Role);
 
 /// <summary>
-/// The signed-in person with their memberships, read fresh for each request by the
+/// The signed-in person with their memberships, found for each request by the
 /// <see cref="DirectoryPolicies.ActiveUser"/> policy, and bound from it as a handler parameter.
 /// </summary>
 public sealed record CurrentUser(UserRow User, IReadOnlyList<Membership> Memberships)

@@ -91,7 +91,8 @@ internal sealed class StallProbe
         Assert.True(late.Count == 0, $"Full service was expected from {fullServiceAt:HH:mm:ss.fff}; got {Describe(late)}");
         foreach (var caller in calls.Select(c => c.Caller).Distinct())
         {
-            Assert.Contains(calls, c => c.Caller == caller && c.StartedAt >= fullServiceAt);
+            Assert.True(calls.Any(c => c.Caller == caller && c.StartedAt >= fullServiceAt),
+                $"{caller} made no call from {fullServiceAt:HH:mm:ss.fff} on; its last: {Describe(calls.Where(c => c.Caller == caller).TakeLast(3))}");
         }
     }
 

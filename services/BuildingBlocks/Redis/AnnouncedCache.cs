@@ -1,0 +1,76 @@
+using Microsoft.Extensions.Caching.Memory;
+using TrustedOss.ServiceDefaults;
+
+namespace TrustedOss.Redis;
+
+/// <summary>
+/// Copies of rows this replica read, each kept until a change of it is announced by any replica
+/// (<see cref="AnnouncedChanges"/>) or its lifetime ends, whichever comes first. A read that
+/// overlaps an announcement is not kept: it may have read the row before the change. Nor is
+/// anything kept while this replica cannot hear announcements (before it has subscribed, or
+/// while its connection to Redis is down), since a change would then go unnoticed until the
+/// copy's lifetime ends. Rows that can no longer change are kept in every case.
+/// </summary>
+public class AnnouncedCache<TValue>(int maxEntries, TimeProvider time) : IAnnouncedCache, IDisposable where TValue : class
+{
+    private readonly MemoryCache cache = new(new MemoryCacheOptions { SizeLimit = maxEntries, Clock = new TimeProviderClock(time) });
+    private long forgotten;
+    private volatile bool hearing;
+
+    public TValue? Find(Guid id) => cache.Get<TValue>(id);
+
+    /// <summary>Taken before a database read; <see cref="Remember"/> keeps the read only if nothing was forgotten since.</summary>
+    public long Version => Interlocked.Read(ref forgotten);
+
+    /// <summary>Whether announcements reach this replica now; set by <see cref="AnnouncedChanges"/>.</summary>
+    public bool Hearing
+    {
+        get => hearing;
+        set => hearing = value;
+    }
+
+    /// <param name="final">The row can no longer change: kept whatever was announced meanwhile.</param>
+    public void Remember(Guid id, TValue value, TimeSpan lifetime, long versionBeforeRead, bool final = false)
+    {
+        if (lifetime <= TimeSpan.Zero || !(final || hearing))
+        {
+            return;
+        }
+
+        cache.Set(id, value, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = lifetime });
+        // Checked after storing, so a change announced (or a connection lost) while it was being stored is caught too.
+        if (!final && (Version != versionBeforeRead || !hearing))
+        {
+            cache.Remove(id);
+        }
+    }
+
+    public void Forget(Guid id)
+    {
+        Interlocked.Increment(ref forgotten);
+        cache.Remove(id);
+    }
+
+    /// <summary>Everything, when announcements may have been missed (the connection that brings them was lost).</summary>
+    public void ForgetAll()
+    {
+        Interlocked.Increment(ref forgotten);
+        cache.Clear();
+    }
+
+    public void Dispose()
+    {
+        cache.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>What <see cref="AnnouncedChanges"/> needs of a cache, whatever it holds.</summary>
+public interface IAnnouncedCache
+{
+    bool Hearing { get; set; }
+
+    void Forget(Guid id);
+
+    void ForgetAll();
+}

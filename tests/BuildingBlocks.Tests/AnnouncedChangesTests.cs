@@ -1,0 +1,224 @@
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using TrustedOss.Redis;
+using TrustedOss.TestSupport;
+using Row = TrustedOss.BuildingBlocks.Tests.AnnouncedCacheTests.Row;
+
+namespace TrustedOss.BuildingBlocks.Tests;
+
+/// <summary>Replicas' copies, told of changes through a real Redis that comes and goes.</summary>
+public sealed class AnnouncedChangesTests : IAsyncLifetime
+{
+    private RedisServer server = null!;
+    private Replica first = null!;
+    private Replica second = null!;
+
+    public async Task InitializeAsync()
+    {
+        server = await RedisServer.StartAsync();
+        try
+        {
+            first = await Replica.StartAsync(server);
+            second = await Replica.StartAsync(server);
+        }
+        catch
+        {
+            // Not left running when the test cannot start.
+            server.Dispose();
+            throw;
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        try
+        {
+            // Either may be missing when the start failed; the server is stopped all the same.
+            await (first?.DisposeAsync() ?? ValueTask.CompletedTask);
+            await (second?.DisposeAsync() ?? ValueTask.CompletedTask);
+        }
+        finally
+        {
+            server.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task A_change_announced_by_one_replica_is_forgotten_by_both()
+    {
+        var changed = Row.New();
+        var unchanged = Row.New();
+        foreach (var replica in new[] { first, second })
+        {
+            Assert.True(replica.Keep(changed));
+            Assert.True(replica.Keep(unchanged));
+        }
+
+        await first.Changes.Announce(changed.Id);
+
+        Assert.False(first.Holds(changed));
+        await second.ForgetsAsync(changed, "the other replica to forget the changed row");
+        Assert.True(first.Holds(unchanged));
+        Assert.True(second.Holds(unchanged));
+    }
+
+    [Fact]
+    public async Task A_replica_that_loses_redis_forgets_everything_and_keeps_only_what_cannot_change_until_it_is_back()
+    {
+        Assert.True(second.Keep(Row.New(), final: true));
+        var kept = Row.New();
+        Assert.True(second.Keep(kept, final: true));
+
+        // Announcements sent while the connection is down never arrive.
+        server.Dispose();
+        await second.ForgetsAsync(kept, "the replica to forget what it kept when its connection failed");
+
+        Assert.False(second.Keep(Row.New()));
+        Assert.True(second.Keep(Row.New(), final: true));
+
+        server = await RedisServer.StartAsync(server.Port);
+        await Eventually.ValueAsync(() => Task.FromResult(second.Keep(Row.New()) ? "keeping" : null),
+            TimeSpan.FromSeconds(20), "the replica to keep copies again once Redis is back");
+        var changed = Row.New();
+        Assert.True(second.Keep(changed));
+        await Eventually.ValueAsync(() => Task.FromResult(first.Redis.IsConnected ? "connected" : null),
+            TimeSpan.FromSeconds(20), "the announcing replica to reconnect");
+        await first.Changes.Announce(changed.Id);
+        await second.ForgetsAsync(changed, "the replica to hear announcements again");
+    }
+
+    [Fact]
+    public async Task Announcing_without_redis_still_forgets_here_and_says_so_in_the_log()
+    {
+        var changed = Row.New();
+        Assert.True(first.Keep(changed));
+        server.Dispose();
+
+        await first.Changes.Announce(changed.Id);
+
+        Assert.False(first.Holds(changed));
+        Assert.Contains(first.Log.Collector.GetSnapshot(),
+            entry => entry.Message.StartsWith($"Could not announce the change of row {changed.Id}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_stopped_replica_no_longer_listens_nor_keeps_and_what_it_changes_it_still_forgets_itself()
+    {
+        await using var listening = await Replica.StartAsync(server);
+        var changed = Row.New();
+        var ownChange = Row.New();
+        Assert.True(second.Keep(changed, final: true));
+        Assert.True(second.Keep(ownChange, final: true));
+        Assert.True(listening.Keep(changed));
+
+        await second.Changes.StopAsync(CancellationToken.None);
+        Assert.False(second.Keep(Row.New()));
+
+        await first.Changes.Announce(changed.Id);
+        await listening.ForgetsAsync(changed, "the listening replica to forget the changed row");
+
+        // Its own change it forgets at once, announcement or not.
+        await second.Changes.Announce(ownChange.Id);
+        Assert.False(second.Holds(ownChange));
+
+        // Redis going away no longer reaches it either: it keeps its copy.
+        server.Dispose();
+        await Eventually.ValueAsync(() => Task.FromResult(second.Redis.IsConnected ? null : "disconnected"),
+            TimeSpan.FromSeconds(20), "the stopped replica's connection to notice Redis is gone");
+        Assert.True(second.Holds(changed));
+    }
+
+    [Fact]
+    public async Task A_replica_started_while_redis_is_away_starts_and_keeps_copies_once_it_listens()
+    {
+        server.Dispose();
+        await using var late = await Replica.StartAsync(server, untilListening: false);
+        Assert.False(late.Changes.Listening.IsCompleted);
+
+        // Before it can hear of changes, it keeps only what cannot change, and forgets that too once it listens.
+        Assert.False(late.Keep(Row.New()));
+        var final = Row.New();
+        Assert.True(late.Keep(final, final: true));
+
+        server = await RedisServer.StartAsync(server.Port);
+        await late.Changes.Listening.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.False(late.Holds(final));
+        await Eventually.ValueAsync(() => Task.FromResult(first.Redis.IsConnected ? "connected" : null),
+            TimeSpan.FromSeconds(20), "the announcing replica to reconnect");
+        var changed = Row.New();
+        Assert.True(late.Keep(changed));
+
+        await first.Changes.Announce(changed.Id);
+
+        await late.ForgetsAsync(changed, "the late replica to forget the changed row");
+        Assert.Contains(late.Log.Collector.GetSnapshot(),
+            entry => entry.Message.StartsWith("Could not listen on Redis channel tests:changed yet", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_replica_stopped_before_redis_came_back_stops_trying()
+    {
+        server.Dispose();
+        await using var late = await Replica.StartAsync(server, untilListening: false);
+
+        await late.Changes.StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.True(late.Changes.Listening.IsCompleted);
+    }
+
+    private sealed class TestChanges(IConnectionMultiplexer redis, AnnouncedCache<Row> cache, FakeLogger log)
+        : AnnouncedChanges(redis, new RedisDeadline(Options.Create(new RedisDeadlineOptions()), TimeProvider.System), cache, "tests:changed", "row",
+            TimeProvider.System, log);
+
+    private sealed class Replica : IAsyncDisposable
+    {
+        private Replica(ConnectionMultiplexer redis)
+        {
+            Redis = redis;
+            Changes = new TestChanges(redis, Cache, Log);
+        }
+
+        public ConnectionMultiplexer Redis { get; }
+
+        public AnnouncedCache<Row> Cache { get; } = new(maxEntries: 100, TimeProvider.System);
+
+        public AnnouncedChanges Changes { get; }
+
+        public FakeLogger Log { get; } = new();
+
+        /// <summary>Remembers a row as read now; whether it was kept.</summary>
+        public bool Keep(Row row, bool final = false)
+        {
+            Cache.Remember(row.Id, row, TimeSpan.FromMinutes(10), Cache.Version, final);
+            return Holds(row);
+        }
+
+        public bool Holds(Row row) => Cache.Find(row.Id) is not null;
+
+        public async Task ForgetsAsync(Row row, string what) =>
+            await Eventually.ValueAsync(() => Task.FromResult(Holds(row) ? null : "forgotten"), TimeSpan.FromSeconds(10), what);
+
+        public static async Task<Replica> StartAsync(RedisServer server, bool untilListening = true)
+        {
+            // As the services connect: fail at once while Redis is away, reconnect within a second.
+            var options = ConfigurationOptions.Parse(server.ConnectionString);
+            RedisExtensions.ConfigureForOutages(options);
+            var replica = new Replica(await ConnectionMultiplexer.ConnectAsync(options));
+            await replica.Changes.StartAsync(CancellationToken.None);
+            if (untilListening)
+            {
+                await replica.Changes.Listening.WaitAsync(TimeSpan.FromSeconds(20));
+            }
+
+            return replica;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Changes.StopAsync(CancellationToken.None);
+            Cache.Dispose();
+            await Redis.DisposeAsync();
+        }
+    }
+}
