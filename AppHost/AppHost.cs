@@ -22,7 +22,7 @@ var redis = builder.AddLocalRedis(ResourceNames.Redis, files);
 var gatewayRedis = redis.AddServiceUser(ResourceNames.GatewayRedis, "gateway", files,
     "%R~api-keys:* ~api-keys:usage ~rate:* ~auth-failures:* ~instances:TrustedOss.Gateway:* &api-keys:changed");
 var keysRedis = redis.AddServiceUser(ResourceNames.KeysRedis, "keys", files,
-    "~api-keys:* ~login-attempts:* ~login-failures:* %R~rate:* ~instances:TrustedOss.Keys:* &api-keys:changed &people:changed");
+    "~api-keys:* ~login-attempts:* ~login-failures:* %R~rate:* ~instances:TrustedOss.Keys:* &api-keys:changed &api-keys:rows-changed &people:changed");
 var webhookIngestRedis = redis.AddServiceUser(ResourceNames.WebhookIngestRedis, "webhook-ingest", files,
     "%R~active-scan:* ~webhooks:settings-version ~instances:TrustedOss.WebhookIngest:*");
 var scansRedis = redis.AddServiceUser(ResourceNames.ScansRedis, "scans", files, "~active-scan:* ~active-scan-ended:* ~instances:TrustedOss.Scans:* &scans:changed");

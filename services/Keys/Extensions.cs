@@ -57,6 +57,9 @@ internal static class Extensions
         builder.Services.AddHostedService(services => services.GetRequiredService<PeopleChanges>());
         builder.Services.AddSingleton<DirectoryStore>();
         builder.Services.AddSingleton<ProjectStore>();
+        builder.Services.AddSingleton<KeyRowCache>();
+        builder.Services.AddSingleton<KeyRowChanges>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<KeyRowChanges>());
         builder.Services.AddSingleton<ApiKeyStore>();
         builder.Services.AddSingleton<ApiKeyCache>();
         builder.Services.AddSingleton<AuditedChanges>();

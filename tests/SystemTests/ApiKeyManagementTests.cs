@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using TrustedOss.SystemTests.Support;
 
 namespace TrustedOss.SystemTests;
@@ -12,6 +13,27 @@ namespace TrustedOss.SystemTests;
 public sealed class ApiKeyManagementTests(SystemFixture system)
 {
     private readonly Api api = new(system);
+
+    [Fact]
+    public async Task A_narrowed_key_shows_itself_narrowed_on_every_keys_replica_from_the_answer_on()
+    {
+        // Each Keys replica keeps a copy of the key it showed itself: narrowing must reach both at once.
+        var key = await api.AdminKeyAsync("org");
+        using var pipeline = api.With(key);
+        Assert.Equal(["read_write"], await BreadthsSeenAsync(pipeline));
+
+        using (var admin = await api.AdminAsync())
+        {
+            (await admin.PatchAsJsonAsync($"/v1/api-keys/{key.Id}", new { permission_breadth = "read_only" })).EnsureSuccessStatusCode();
+        }
+
+        Assert.Equal(["read_only"], await BreadthsSeenAsync(pipeline));
+    }
+
+    /// <summary>What <c>/v1/api-keys/self</c> said of the key's breadth, read on both Keys replicas (<see cref="Replicas.ReadOnEachAsync"/>).</summary>
+    private static async Task<string[]> BreadthsSeenAsync(HttpClient pipeline) =>
+        await Replicas.ReadOnEachAsync(async () =>
+            (await pipeline.GetFromJsonAsync<JsonElement>("/v1/api-keys/self")).GetProperty("permission_breadth").GetString()!);
 
     [Theory]
     [InlineData("viewer")]

@@ -158,7 +158,7 @@ internal static class ApiKeysApi
         CallerIdentity caller, HttpContext http, ApiKeyStore keys, IConnectionMultiplexer redis, IOptions<KeyRateLimitOptions> limits,
         RedisDeadline redisDeadline, TimeProvider time)
     {
-        if (caller is not { IsApiKey: true, ApiKeyId: { } keyId } || await keys.GetAsync(keyId, http.RequestAborted) is not { } key)
+        if (caller is not { IsApiKey: true, ApiKeyId: { } keyId } || await keys.ReadAsync(keyId, http.RequestAborted) is not { } key)
         {
             return ApiProblems.Unauthorized();
         }

@@ -12,13 +12,14 @@ namespace TrustedOss.Keys.ApiKeys;
 /// which key, and what the change needs. <see cref="ApplyAsync"/> does what every such change does.
 /// </summary>
 internal sealed record KeyChange(
-    Guid KeyId, CurrentUser User, CallerIdentity Caller, HttpContext Http, ApiKeyStore Keys, ApiKeyCache Cache, AuditedChanges Changes)
+    Guid KeyId, CurrentUser User, CallerIdentity Caller, HttpContext Http, ApiKeyStore Keys, ApiKeyCache Cache, KeyRowChanges Rows,
+    AuditedChanges Changes)
 {
     /// <summary>
     /// Checks the user may manage the key (not visible: 404; visible but neither super admin, issuer
     /// nor team_admin of its team: 403), runs <paramref name="change"/> in an audited transaction,
-    /// records its diff when it changed something (a repeat changes, and records, nothing), and
-    /// rewrites the key's entry for every gateway. Returns the refusal, or null when done.
+    /// records its diff when it changed something (a repeat changes, and records, nothing), drops
+    /// every replica's copy of its row and rewrites the key's entry for every gateway. Returns the refusal, or null when done.
     /// </summary>
     public async Task<ApiProblem?> ApplyAsync(Func<AuditedTransaction, Task<object?>> change)
     {
@@ -44,6 +45,7 @@ internal sealed record KeyChange(
             await transaction.CommitAsync();
         }
 
+        await Rows.Announce(KeyId);
         await Cache.RefreshAfterCommitAsync(new ApiKeyCacheStale(key.KeyPrefix, null), Http.RequestAborted);
         return null;
     }

@@ -8,7 +8,7 @@ using TrustedOss.Keys.Directory;
 namespace TrustedOss.Keys.Data;
 
 /// <summary>Every query about API keys: as listed to people, as cached for the gateways, and their use.</summary>
-internal sealed class ApiKeyStore(NpgsqlDataSource db)
+internal sealed class ApiKeyStore(NpgsqlDataSource db, KeyRowCache rows)
 {
     private const string Columns = """
         k.id, k.key_prefix AS KeyPrefix, k.name, k.scope, k.permission_breadth AS PermissionBreadth,
@@ -37,6 +37,24 @@ internal sealed class ApiKeyStore(NpgsqlDataSource db)
         return await connection.QuerySingleOrDefaultAsync<ApiKey>(new CommandDefinition(
             $"SELECT {Columns} FROM api_keys k JOIN users u ON u.id = k.created_by_user_id WHERE k.id = @id AND {Visible}",
             new { id, all = user.IsSuperuser, userId = user.Id, teams = user.TeamIds }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>The key as it shows itself: from this replica's <see cref="KeyRowCache"/> when it holds it, else from the database.</summary>
+    public async ValueTask<ApiKey?> ReadAsync(Guid id, CancellationToken cancellationToken)
+    {
+        if (rows.Find(id) is { } kept)
+        {
+            return kept;
+        }
+
+        var version = rows.Version;
+        var key = await GetAsync(id, cancellationToken);
+        if (key is not null)
+        {
+            rows.Remember(key, version);
+        }
+
+        return key;
     }
 
     public async Task<ApiKey?> GetAsync(Guid id, CancellationToken cancellationToken)
