@@ -112,9 +112,9 @@ public abstract class AnnouncedChanges(
         cache.ForgetAll();
     }
 
+    /// <summary>Nothing that can change was kept since the connection failed, so there is nothing to forget yet.</summary>
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
     {
-        cache.ForgetAll();
         if (subscription?.Subscribed.IsCompletedSuccessfully == true)
         {
             _ = ProbeUntilHeardAsync(stopping.Token);
@@ -148,7 +148,10 @@ public abstract class AnnouncedChanges(
         }
     }
 
-    /// <summary>What was kept before may have missed announcements: forgotten, then keeping starts.</summary>
+    /// <summary>
+    /// Keeping starts. Everything is forgotten first: that drops reads begun before this replica could
+    /// hear (their version is older), which may predate a change whose announcement it missed.
+    /// </summary>
     private void StartHearing()
     {
         cache.ForgetAll();

@@ -45,8 +45,8 @@ internal sealed record KeyChange(
             await transaction.CommitAsync();
         }
 
-        await Rows.Announce(KeyId);
-        await Cache.RefreshAfterCommitAsync(new ApiKeyCacheStale(key.KeyPrefix, null), Http.RequestAborted);
+        // Both at once: the gateways' refusal of a revoked key waits for nothing else.
+        await Task.WhenAll(Rows.Announce(KeyId), Cache.RefreshAfterCommitAsync(new ApiKeyCacheStale(key.KeyPrefix, null), Http.RequestAborted));
         return null;
     }
 

@@ -108,9 +108,8 @@ internal static class DirectoryApi
             await change.CommitAsync();
         }
 
-        // A deactivated person's tokens, and their keys, stop working everywhere (and work again on reactivation).
-        await people.Announce(userId);
-        await keyCache.RefreshAfterCommitAsync(new ApiKeyCacheStale(null, userId), http.RequestAborted);
+        // A deactivated person's tokens, and their keys, stop working everywhere (and work again on reactivation); both at once.
+        await Task.WhenAll(people.Announce(userId), keyCache.RefreshAfterCommitAsync(new ApiKeyCacheStale(null, userId), http.RequestAborted));
         return TypedResults.Ok(ToResponse((await directory.GetAsync(userId, http.RequestAborted))!));
     }
 
@@ -161,8 +160,7 @@ internal static class DirectoryApi
             await change.CommitAsync();
         }
 
-        await people.Announce(userId);
-        await keyCache.RefreshAfterCommitAsync(new ApiKeyCacheStale(null, userId), http.RequestAborted);
+        await Task.WhenAll(people.Announce(userId), keyCache.RefreshAfterCommitAsync(new ApiKeyCacheStale(null, userId), http.RequestAborted));
         return TypedResults.Ok(new TeamMembershipResponse(teamId, userId, request.Role!));
     }
 
@@ -186,8 +184,7 @@ internal static class DirectoryApi
             await change.CommitAsync();
         }
 
-        await people.Announce(userId);
-        await keyCache.RefreshAfterCommitAsync(new ApiKeyCacheStale(null, userId), http.RequestAborted);
+        await Task.WhenAll(people.Announce(userId), keyCache.RefreshAfterCommitAsync(new ApiKeyCacheStale(null, userId), http.RequestAborted));
         return TypedResults.NoContent();
     }
 
