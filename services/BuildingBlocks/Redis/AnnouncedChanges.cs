@@ -126,7 +126,7 @@ public abstract class AnnouncedChanges(
     {
         var probe = $"probe:{Guid.NewGuid()}";
         Volatile.Write(ref awaitedProbe, probe);
-        while (!cache.Hearing)
+        while (!cache.Hearing && !cancellationToken.IsCancellationRequested)
         {
             try
             {
