@@ -57,15 +57,6 @@ internal sealed class BatchedRateCounter(
         return new ValueTask<(long, int)>(CountInRedisAsync(tally, now, extra: 1));
     }
 
-    /// <summary>Counts one request of <paramref name="counter"/> in Redis now, with any counts still unsent: for answers that read the shared total.</summary>
-    public async Task<(long Used, int ResetSeconds)> CountExactlyAsync(string counter, TimeSpan window)
-    {
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        return TallyOf(counter, window, now) is { } tally
-            ? await CountInRedisAsync(tally, now, extra: 1)
-            : await CountUntrackedAsync(counter, window, now);
-    }
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(FlushInterval, time);

@@ -25,7 +25,6 @@ internal sealed class RateLimitMiddleware(
 {
     private const string TriggerRouteId = "project-scans";
     private const string WebhooksRouteId = "webhooks";
-    private const string KeySelfRouteId = "api-keys-self";
     private const string WebhooksPolicy = "webhooks";
     private const string UserTriggersPolicy = "user-triggers";
     private const string ProjectTriggersPolicy = "project-triggers";
@@ -169,7 +168,6 @@ internal sealed class RateLimitMiddleware(
     /// <summary>
     /// A key's reads, or an address's webhook deliveries: many a second, with large limits, so most
     /// are counted in this process and sent to Redis in batches (<see cref="BatchedRateCounter"/>).
-    /// A key asking for its own limits is counted in Redis at once, since the answer reads the shared count.
     /// </summary>
     private async ValueTask<Counted?> CountHighVolumeAsync(HttpContext context, CallerIdentity? caller, string route)
     {
@@ -188,9 +186,7 @@ internal sealed class RateLimitMiddleware(
             return null;
         }
 
-        var (used, resetSeconds) = route == KeySelfRouteId
-            ? await batched.CountExactlyAsync(counter, KeyRateLimits.Window)
-            : await batched.CountAsync(counter, KeyRateLimits.Window, limit);
+        var (used, resetSeconds) = await batched.CountAsync(counter, KeyRateLimits.Window, limit);
         return new Counted(who, new RateLimitState(policy, limit, (int)Math.Min(used, int.MaxValue), resetSeconds));
     }
 

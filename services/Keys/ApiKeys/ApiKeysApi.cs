@@ -163,10 +163,7 @@ internal static class ApiKeysApi
             return ApiProblems.Unauthorized();
         }
 
-        // Both windows asked at once: one round trip to Redis, not one after the other.
-        var now = time.GetUtcNow();
-        var peeks = await Task.WhenAll(new[] { KeyRateLimits.Triggers, KeyRateLimits.Reads }.Select(policy =>
-            redisDeadline.WithinAsync(KeyRateLimits.PeekAsync(redis.GetDatabase(), keyId, policy, limits.Value, now))));
+        var peeks = await redisDeadline.WithinAsync(KeyRateLimits.PeekAsync(redis.GetDatabase(), keyId, limits.Value, time.GetUtcNow()));
         var states = peeks.ToDictionary(state => state.Policy, state => new RateLimitResponse(state.Limit, state.Remaining, state.ResetSeconds));
 
         return TypedResults.Ok(new SelfResponse(key.Id, key.KeyPrefix, key.Name, key.Scope, key.PermissionBreadth, key.TeamId, key.ProjectId,

@@ -37,17 +37,4 @@ public static class FixedWindowCounter
         var result = (RedisResult[])(await redis.ScriptEvaluateAsync(CountScript, [windowKey], [expiresInMs, count]))!;
         return ((long)result[0], FixedWindow.Seconds((long)result[1]));
     }
-
-    /// <summary>The count so far in the current window, without counting.</summary>
-    public static async Task<(int Used, int ResetSeconds)> PeekAsync(IDatabase redis, string name, TimeSpan window, DateTimeOffset now)
-    {
-        var key = FixedWindow.Key(name, window, now);
-        // Both asked before either answer is awaited: one round trip, not two.
-        var usedAnswer = redis.StringGetAsync(key);
-        var ttlAnswer = redis.KeyTimeToLiveAsync(key);
-        await Task.WhenAll(usedAnswer, ttlAnswer);
-        var used = await usedAnswer;
-        var ttl = await ttlAnswer;
-        return (used.HasValue ? (int)used : 0, FixedWindow.Seconds((long)(ttl ?? FixedWindow.UntilWindowEnds(window, now)).TotalMilliseconds));
-    }
 }

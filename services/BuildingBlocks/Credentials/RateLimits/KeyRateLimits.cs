@@ -10,11 +10,19 @@ public static class KeyRateLimits
 
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
-    /// <summary>Reads the current window without counting.</summary>
-    public static async Task<RateLimitState> PeekAsync(IDatabase redis, Guid keyId, string policy, KeyRateLimitOptions options, DateTimeOffset now)
+    private static readonly string[] Policies = [Triggers, Reads];
+
+    /// <summary>
+    /// Where the key stands in each policy's current window, without counting: one command for all
+    /// windows. They are clock-aligned, so the time left comes from the clock, not from Redis.
+    /// </summary>
+    public static async Task<IReadOnlyList<RateLimitState>> PeekAsync(IDatabaseAsync redis, Guid keyId, KeyRateLimitOptions options, DateTimeOffset now)
     {
-        var (used, reset) = await FixedWindowCounter.PeekAsync(redis, CounterName(keyId, policy), Window, now);
-        return new RateLimitState(policy, options.LimitOf(policy), used, reset);
+        var windows = Array.ConvertAll(Policies, policy => (RedisKey)FixedWindow.Key(CounterName(keyId, policy), Window, now));
+        var counts = await redis.StringGetAsync(windows);
+        var resetSeconds = FixedWindow.Seconds((long)FixedWindow.UntilWindowEnds(Window, now).TotalMilliseconds);
+        return [.. Policies.Select((policy, i) =>
+            new RateLimitState(policy, options.LimitOf(policy), counts[i].HasValue ? (int)counts[i] : 0, resetSeconds))];
     }
 
     /// <summary>The name of a key's counter for one policy (its windows are <see cref="FixedWindow.Key"/> of it).</summary>
