@@ -214,7 +214,7 @@ internal static partial class ScansApi
     /// </summary>
     private static async Task<(Scan? Scan, ApiProblem? Refused)> ReadableScanAsync(Guid scanId, CallerIdentity caller, HttpContext http, KeysClient keys, ScanStore scans)
     {
-        if (await scans.ReadAsync(scanId, http.RequestAborted) is not var (scan, teamId))
+        if (await scans.ReadAsync(scanId, http.RequestAborted) is not (var scan, var teamId))
         {
             return (null, ScanNotFound(scanId));
         }

@@ -4,6 +4,7 @@ using StackExchange.Redis;
 using TrustedOss.Redis;
 using TrustedOss.TestSupport;
 using Row = TrustedOss.BuildingBlocks.Tests.AnnouncedCacheTests.Row;
+using RowCache = TrustedOss.BuildingBlocks.Tests.AnnouncedCacheTests.RowCache;
 
 namespace TrustedOss.BuildingBlocks.Tests;
 
@@ -47,8 +48,8 @@ public sealed class AnnouncedChangesTests : IAsyncLifetime
     [Fact]
     public async Task A_change_announced_by_one_replica_is_forgotten_by_both()
     {
-        var changed = Row.New();
-        var unchanged = Row.New();
+        var changed = LongLived();
+        var unchanged = LongLived();
         foreach (var replica in new[] { first, second })
         {
             Assert.True(replica.Keep(changed));
@@ -68,25 +69,25 @@ public sealed class AnnouncedChangesTests : IAsyncLifetime
     {
         // Only the second replica listens here, so only its own probe can tell it it hears again.
         await first.Changes.StopAsync(CancellationToken.None);
-        var kept = Row.New();
+        var kept = LongLived();
         Assert.True(second.Keep(kept));
 
         // Announcements sent while the connection is down never arrive.
         server.Dispose();
         await second.ForgetsAsync(kept, "the replica to forget what it kept when its connection failed");
 
-        Assert.False(second.Keep(Row.New()));
-        var final = Row.New();
-        Assert.True(second.Keep(final, final: true));
-        var readBeforeRedisCameBack = Row.New();
+        Assert.False(second.Keep(LongLived()));
+        var final = LongLived(final: true);
+        Assert.True(second.Keep(final));
+        var readBeforeRedisCameBack = LongLived();
         var versionBeforeRead = second.Cache.Version;
 
         server = await RedisServer.StartAsync(server.Port);
-        await Eventually.ValueAsync(() => Task.FromResult(second.Keep(Row.New()) ? "keeping" : null),
+        await Eventually.ValueAsync(() => Task.FromResult(second.Keep(LongLived()) ? "keeping" : null),
             TimeSpan.FromSeconds(20), "the replica to keep copies again once Redis is back");
-        second.Cache.Remember(readBeforeRedisCameBack.Id, readBeforeRedisCameBack, TimeSpan.FromMinutes(10), versionBeforeRead);
+        second.Cache.Remember(readBeforeRedisCameBack, versionBeforeRead);
         Assert.False(second.Holds(readBeforeRedisCameBack));
-        var changed = Row.New();
+        var changed = LongLived();
         Assert.True(second.Keep(changed));
         await Eventually.ValueAsync(() => Task.FromResult(first.Redis.IsConnected ? "connected" : null),
             TimeSpan.FromSeconds(20), "the announcing replica to reconnect");
@@ -97,7 +98,7 @@ public sealed class AnnouncedChangesTests : IAsyncLifetime
     [Fact]
     public async Task Announcing_without_redis_still_forgets_here_and_says_so_in_the_log()
     {
-        var changed = Row.New();
+        var changed = LongLived();
         Assert.True(first.Keep(changed));
         server.Dispose();
 
@@ -112,14 +113,14 @@ public sealed class AnnouncedChangesTests : IAsyncLifetime
     public async Task A_stopped_replica_no_longer_listens_nor_keeps_and_what_it_changes_it_still_forgets_itself()
     {
         await using var listening = await Replica.StartAsync(server);
-        var changed = Row.New();
-        var ownChange = Row.New();
-        Assert.True(second.Keep(changed, final: true));
-        Assert.True(second.Keep(ownChange, final: true));
-        Assert.True(listening.Keep(changed));
+        var changed = LongLived(final: true);
+        var ownChange = LongLived(final: true);
+        Assert.True(second.Keep(changed));
+        Assert.True(second.Keep(ownChange));
+        Assert.True(listening.Keep(changed with { Final = false }));
 
         await second.Changes.StopAsync(CancellationToken.None);
-        Assert.False(second.Keep(Row.New()));
+        Assert.False(second.Keep(LongLived()));
 
         await first.Changes.Announce(changed.Id);
         await listening.ForgetsAsync(changed, "the listening replica to forget the changed row");
@@ -144,20 +145,20 @@ public sealed class AnnouncedChangesTests : IAsyncLifetime
 
         // Before it can hear of changes, it keeps only what cannot change, and forgets that too once it
         // listens; a read begun before then is not kept after.
-        Assert.False(late.Keep(Row.New()));
-        var final = Row.New();
-        Assert.True(late.Keep(final, final: true));
-        var readBeforeListening = Row.New();
+        Assert.False(late.Keep(LongLived()));
+        var final = LongLived(final: true);
+        Assert.True(late.Keep(final));
+        var readBeforeListening = LongLived();
         var versionBeforeRead = late.Cache.Version;
 
         server = await RedisServer.StartAsync(server.Port);
         await late.Changes.Listening.WaitAsync(TimeSpan.FromSeconds(20));
         Assert.False(late.Holds(final));
-        late.Cache.Remember(readBeforeListening.Id, readBeforeListening, TimeSpan.FromMinutes(10), versionBeforeRead);
+        late.Cache.Remember(readBeforeListening, versionBeforeRead);
         Assert.False(late.Holds(readBeforeListening));
         await Eventually.ValueAsync(() => Task.FromResult(first.Redis.IsConnected ? "connected" : null),
             TimeSpan.FromSeconds(20), "the announcing replica to reconnect");
-        var changed = Row.New();
+        var changed = LongLived();
         Assert.True(late.Keep(changed));
 
         await first.Changes.Announce(changed.Id);
@@ -178,7 +179,10 @@ public sealed class AnnouncedChangesTests : IAsyncLifetime
         Assert.True(late.Changes.Listening.IsCompleted);
     }
 
-    private sealed class TestChanges(IConnectionMultiplexer redis, AnnouncedCache<Row> cache, FakeLogger log)
+    /// <summary>A row kept far longer than any test waits, so only an announcement or a lost connection removes it.</summary>
+    private static Row LongLived(bool final = false) => new(Guid.NewGuid(), TimeSpan.FromMinutes(10), final);
+
+    private sealed class TestChanges(IConnectionMultiplexer redis, RowCache cache, FakeLogger log)
         : AnnouncedChanges(redis, new RedisDeadline(Options.Create(new RedisDeadlineOptions()), TimeProvider.System), cache, "tests:changed", "row",
             TimeProvider.System, log);
 
@@ -192,16 +196,16 @@ public sealed class AnnouncedChangesTests : IAsyncLifetime
 
         public ConnectionMultiplexer Redis { get; }
 
-        public AnnouncedCache<Row> Cache { get; } = new(maxEntries: 100, TimeProvider.System);
+        public RowCache Cache { get; } = new(maxEntries: 100, TimeProvider.System);
 
         public AnnouncedChanges Changes { get; }
 
         public FakeLogger Log { get; } = new();
 
         /// <summary>Remembers a row as read now; whether it was kept.</summary>
-        public bool Keep(Row row, bool final = false)
+        public bool Keep(Row row)
         {
-            Cache.Remember(row.Id, row, TimeSpan.FromMinutes(10), Cache.Version, final);
+            Cache.Remember(row, Cache.Version);
             return Holds(row);
         }
 

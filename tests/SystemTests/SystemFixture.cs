@@ -53,8 +53,12 @@ public sealed partial class SystemFixture : IAsyncLifetime
         builder.CreateResourceBuilder<ProjectResource>(ResourceNames.Gateway)
             .WithEnvironment("RateLimits__TriggersPerUserPerMinute", "150")
             .WithEnvironment("Gateway__TrustedProxies__0", "127.0.0.1/32");
-        // For the same reason the admin may hold more live keys than the default 100.
-        builder.CreateResourceBuilder<ProjectResource>(ResourceNames.Keys).WithEnvironment("ApiKeys__MaxLiveKeysPerUser", "300");
+        // For the same reason the admin may hold more live keys than the default 100. An account's
+        // first wait after its free failures is 4 s instead of 1, so that a test's next attempt
+        // falls inside it however slowly a loaded machine hashes the failing password before it.
+        builder.CreateResourceBuilder<ProjectResource>(ResourceNames.Keys)
+            .WithEnvironment("ApiKeys__MaxLiveKeysPerUser", "300")
+            .WithEnvironment("Login__AccountDelay", "00:00:04");
 
         App = await builder.BuildAsync();
         using var timeout = new CancellationTokenSource(StartTimeout);

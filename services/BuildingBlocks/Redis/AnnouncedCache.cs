@@ -11,7 +11,7 @@ namespace TrustedOss.Redis;
 /// while its connection to Redis is down), since a change would then go unnoticed until the
 /// copy's lifetime ends. Rows that can no longer change are kept in every case.
 /// </summary>
-public class AnnouncedCache<TValue>(int maxEntries, TimeProvider time) : IAnnouncedCache, IDisposable where TValue : class
+public abstract class AnnouncedCache<TValue>(int maxEntries, TimeProvider time) : IAnnouncedCache, IDisposable where TValue : class
 {
     private readonly MemoryCache cache = new(new MemoryCacheOptions { SizeLimit = maxEntries, Clock = new TimeProviderClock(time) });
     private long forgotten;
@@ -29,9 +29,31 @@ public class AnnouncedCache<TValue>(int maxEntries, TimeProvider time) : IAnnoun
         set => hearing = value;
     }
 
-    /// <param name="final">The row can no longer change: kept whatever was announced meanwhile.</param>
-    public void Remember(Guid id, TValue value, TimeSpan lifetime, long versionBeforeRead, bool final = false)
+    /// <summary>
+    /// This replica's copy of the row <paramref name="id"/>, else what <paramref name="read"/> finds
+    /// now (null: none), kept unless a change of it was announced while it was being read.
+    /// </summary>
+    public async ValueTask<TValue?> ReadThroughAsync(Guid id, Func<Guid, CancellationToken, Task<TValue?>> read, CancellationToken cancellationToken)
     {
+        if (Find(id) is { } kept)
+        {
+            return kept;
+        }
+
+        var version = Version;
+        var found = await read(id, cancellationToken);
+        if (found is not null)
+        {
+            Remember(found, version);
+        }
+
+        return found;
+    }
+
+    /// <summary>Keeps a row read after <paramref name="versionBeforeRead"/> was taken, as <see cref="KeepingOf"/> says.</summary>
+    public void Remember(TValue value, long versionBeforeRead)
+    {
+        var (id, lifetime, final) = KeepingOf(value);
         if (lifetime <= TimeSpan.Zero || !(final || hearing))
         {
             return;
@@ -58,12 +80,18 @@ public class AnnouncedCache<TValue>(int maxEntries, TimeProvider time) : IAnnoun
         cache.Clear();
     }
 
+    /// <summary>How this cache keeps <paramref name="value"/>.</summary>
+    protected abstract CacheKeeping KeepingOf(TValue value);
+
     public void Dispose()
     {
         cache.Dispose();
         GC.SuppressFinalize(this);
     }
 }
+
+/// <summary>How a cache keeps a row: under its id, for how long at most, and whether it can no longer change (then kept whatever is announced meanwhile).</summary>
+public readonly record struct CacheKeeping(Guid Id, TimeSpan Lifetime, bool Final = false);
 
 /// <summary>What <see cref="AnnouncedChanges"/> needs of a cache, whatever it holds.</summary>
 public interface IAnnouncedCache

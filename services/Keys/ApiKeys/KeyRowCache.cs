@@ -14,5 +14,5 @@ internal sealed class KeyRowCache(TimeProvider time) : AnnouncedCache<ApiKey>(Ma
     public const int MaxKeys = 10_000;
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(5);
 
-    public void Remember(ApiKey key, long versionBeforeRead) => Remember(key.Id, key, Lifetime, versionBeforeRead);
+    protected override CacheKeeping KeepingOf(ApiKey key) => new(key.Id, Lifetime);
 }

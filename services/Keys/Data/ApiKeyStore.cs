@@ -40,22 +40,7 @@ internal sealed class ApiKeyStore(NpgsqlDataSource db, KeyRowCache rows)
     }
 
     /// <summary>The key as it shows itself: from this replica's <see cref="KeyRowCache"/> when it holds it, else from the database.</summary>
-    public async ValueTask<ApiKey?> ReadAsync(Guid id, CancellationToken cancellationToken)
-    {
-        if (rows.Find(id) is { } kept)
-        {
-            return kept;
-        }
-
-        var version = rows.Version;
-        var key = await GetAsync(id, cancellationToken);
-        if (key is not null)
-        {
-            rows.Remember(key, version);
-        }
-
-        return key;
-    }
+    public ValueTask<ApiKey?> ReadAsync(Guid id, CancellationToken cancellationToken) => rows.ReadThroughAsync(id, GetAsync, cancellationToken);
 
     public async Task<ApiKey?> GetAsync(Guid id, CancellationToken cancellationToken)
     {

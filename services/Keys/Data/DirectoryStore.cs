@@ -9,8 +9,15 @@ namespace TrustedOss.Keys.Data;
 /// <summary>Users, teams and memberships: every query about people.</summary>
 internal sealed class DirectoryStore(NpgsqlDataSource db, PeopleCache people)
 {
-    private const string UserColumns =
-        "id, email, full_name AS FullName, password_hash AS PasswordHash, is_superuser AS IsSuperuser, is_active AS IsActive, created_at AS CreatedAt";
+    // In the order of UserRow's constructor, which is how Dapper matches the columns to it.
+    private const string UserColumns = $"{UserColumnsBeforeHash}, password_hash AS PasswordHash, {UserColumnsAfterHash}";
+
+    /// <summary>A user's columns with an empty password hash: for what is kept in memory.</summary>
+    private const string UserColumnsWithoutHash = $"{UserColumnsBeforeHash}, '' AS PasswordHash, {UserColumnsAfterHash}";
+
+    private const string UserColumnsBeforeHash = "id, email, full_name AS FullName";
+
+    private const string UserColumnsAfterHash = "is_superuser AS IsSuperuser, is_active AS IsActive, created_at AS CreatedAt";
 
     // Emails compare case-insensitively (the unique index is on lower(email)).
     private const string InsertUser = """
@@ -40,37 +47,22 @@ internal sealed class DirectoryStore(NpgsqlDataSource db, PeopleCache people)
     /// membership (or once, with none), in team name order. Without the password hash, which no
     /// authorization needs and no cache should hold.
     /// </summary>
-    private const string CurrentUserQuery = """
+    private const string CurrentUserQuery = $"""
         SELECT u.*, m.team_id AS TeamId, t.name AS TeamName, m.role
-        FROM (SELECT id, email, full_name AS FullName, '' AS PasswordHash, is_superuser AS IsSuperuser, is_active AS IsActive,
-                     created_at AS CreatedAt
-              FROM users WHERE id = @userId AND is_active) AS u
+        FROM (SELECT {UserColumnsWithoutHash} FROM users WHERE id = @userId AND is_active) AS u
         LEFT JOIN memberships m ON m.user_id = u.id
         LEFT JOIN teams t ON t.id = m.team_id
         ORDER BY t.name
         """;
 
     /// <summary>The active user and their memberships: from this replica's <see cref="PeopleCache"/> when it holds them, else from the database.</summary>
-    public async ValueTask<CurrentUser?> CurrentAsync(Guid userId, CancellationToken cancellationToken)
+    public ValueTask<CurrentUser?> CurrentAsync(Guid userId, CancellationToken cancellationToken) =>
+        people.ReadThroughAsync(userId, ReadCurrentAsync, cancellationToken);
+
+    private async Task<CurrentUser?> ReadCurrentAsync(Guid userId, CancellationToken cancellationToken)
     {
-        if (people.Find(userId) is { } kept)
-        {
-            return kept;
-        }
-
-        var version = people.Version;
-        CurrentUser? user;
-        await using (var connection = await db.OpenConnectionAsync(cancellationToken))
-        {
-            user = await CurrentAsync(connection, new CommandDefinition(CurrentUserQuery, new { userId }, cancellationToken: cancellationToken));
-        }
-
-        if (user is not null)
-        {
-            people.Remember(user, version);
-        }
-
-        return user;
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await CurrentAsync(connection, new CommandDefinition(CurrentUserQuery, new { userId }, cancellationToken: cancellationToken));
     }
 
     /// <summary>The active user and their memberships as <paramref name="change"/> sees them (null: none, or deactivated).</summary>

@@ -14,5 +14,5 @@ internal sealed class PeopleCache(IOptions<PeopleCacheOptions> options, TimeProv
 {
     public const int MaxPeople = 10_000;
 
-    public void Remember(CurrentUser user, long versionBeforeRead) => Remember(user.Id, user, options.Value.Lifetime, versionBeforeRead);
+    protected override CacheKeeping KeepingOf(CurrentUser user) => new(user.Id, options.Value.Lifetime);
 }

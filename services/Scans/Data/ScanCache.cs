@@ -18,9 +18,9 @@ internal sealed class ScanCache(IOptions<ScanCacheOptions> options, TimeProvider
 
     public sealed record Entry(Scan Scan, Guid? TeamId);
 
-    public void Remember(Entry entry, long versionBeforeRead)
+    protected override CacheKeeping KeepingOf(Entry entry)
     {
         var ended = entry.Scan.Status is ScanStatus.Succeeded or ScanStatus.Failed;
-        Remember(entry.Scan.Id, entry, ended ? EndedLifetime : options.Value.ActiveLifetime, versionBeforeRead, final: ended);
+        return new CacheKeeping(entry.Scan.Id, ended ? EndedLifetime : options.Value.ActiveLifetime, Final: ended);
     }
 }

@@ -22,31 +22,16 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, ScanCache ca
     /// <see cref="ScanCache"/> when it holds it (a pipeline polls the same scan until it ends),
     /// else from the database.
     /// </summary>
-    public async ValueTask<(Scan Scan, Guid? TeamId)?> ReadAsync(Guid id, CancellationToken cancellationToken)
-    {
-        if (cache.Find(id) is { } kept)
-        {
-            return (kept.Scan, kept.TeamId);
-        }
-
-        var version = cache.Version;
-        var found = await FindAsync(id, cancellationToken);
-        if (found is var (scan, teamId))
-        {
-            cache.Remember(new ScanCache.Entry(scan, teamId), version);
-        }
-
-        return found;
-    }
+    public ValueTask<ScanCache.Entry?> ReadAsync(Guid id, CancellationToken cancellationToken) => cache.ReadThroughAsync(id, FindAsync, cancellationToken);
 
     /// <summary>The scan and, where it was stored, its project's team, as the database has it now.</summary>
-    public async Task<(Scan Scan, Guid? TeamId)?> FindAsync(Guid id, CancellationToken cancellationToken)
+    public async Task<ScanCache.Entry?> FindAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        var found = await connection.QueryAsync<Scan, ScanTeam, (Scan, Guid?)>(new CommandDefinition(
+        var found = await connection.QueryAsync<Scan, ScanTeam, ScanCache.Entry>(new CommandDefinition(
             $"SELECT {Columns}, team_id AS TeamId FROM scans WHERE id = @id", new { id }, cancellationToken: cancellationToken),
-            (scan, team) => (scan, team?.TeamId), splitOn: "TeamId");
-        return found.Select(f => ((Scan, Guid?)?)f).SingleOrDefault();
+            (scan, team) => new ScanCache.Entry(scan, team?.TeamId), splitOn: "TeamId");
+        return found.SingleOrDefault();
     }
 
     private sealed record ScanTeam(Guid? TeamId);
