@@ -33,6 +33,7 @@ public sealed class ResourceHealthTests(SystemFixture system)
     [InlineData(ResourceNames.Keys)]
     [InlineData(ResourceNames.WebhookIngest)]
     [InlineData(ResourceNames.Scans)]
+    [InlineData(ResourceNames.Web)]
     public async Task The_tests_run_two_replicas_of_every_service(string service) =>
         Assert.Equal(2, (await system.InstancesAsync(service)).Count);
 

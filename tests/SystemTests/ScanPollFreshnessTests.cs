@@ -26,11 +26,8 @@ public sealed class ScanPollFreshnessTests(SystemFixture system)
             running = await Eventually.ValueAsync(async () => await PollAsync(pipeline, queued.Id) is { Status: "running" } scan ? scan : null,
                 TimeSpan.FromSeconds(30), "the scan to start");
 
-            // Enough polls for both replicas to keep the running scan.
-            for (var i = 0; i < 20; i++)
-            {
-                Assert.Equal("running", (await PollAsync(pipeline, running.Id)).Status);
-            }
+            // Polls in concurrent waves reach both replicas (Replicas), and each keeps the running scan.
+            Assert.Equal(["running"], await Replicas.ReadOnEachAsync(async () => (await PollAsync(pipeline, running.Id)).Status));
 
             // The silent repository host goes away: the scan's git fails, and the scan with it.
         }
@@ -40,10 +37,7 @@ public sealed class ScanPollFreshnessTests(SystemFixture system)
             TimeSpan.FromSeconds(20), "every poll to see the scan fail");
 
         Assert.NotNull(ended.CompletedAt);
-        for (var i = 0; i < 10; i++)
-        {
-            Assert.Equal("failed", (await PollAsync(poller, running.Id)).Status);
-        }
+        Assert.Equal(["failed"], await Replicas.ReadOnEachAsync(async () => (await PollAsync(poller, running.Id)).Status));
     }
 
     private static async Task<Scans.Scan> PollAsync(HttpClient client, Guid scanId)

@@ -95,6 +95,7 @@ public sealed class ServiceDataTests(SystemFixture system)
     [InlineData("TrustedOss.Keys")]
     [InlineData("TrustedOss.WebhookIngest")]
     [InlineData("TrustedOss.Scans")]
+    [InlineData("TrustedOss.Web")]
     public async Task Each_service_registers_its_live_replicas_in_redis(string service)
     {
         await using var redis = await ConnectionMultiplexer.ConnectAsync(await system.ConnectionStringAsync(ResourceNames.Redis));
