@@ -37,6 +37,9 @@ internal static class ApiKeysApi
         // The calling key itself, for a pipeline checking its own credential: API keys only.
         app.MapGet("/v1/api-keys/self", SelfAsync).WithTags("API keys").RequireAuthorization(CallerPolicies.Caller)
             .WithSummary("The calling API key and its current rate-limit windows")
+            .WithDescription("API keys only. Counts as a read. `rate_limits` shows the counts every gateway shares, which may not yet "
+                + "hold the reads a gateway counted in the last 0.6 s (this one among them); the `RateLimit` header on the same "
+                + "answer is the gateway's own count. Near a limit every request is counted in the shared count at once, so the two agree there.")
             .ProducesProblems(StatusCodes.Status401Unauthorized);
         return app;
     }
