@@ -26,7 +26,13 @@ public sealed class ServerStallTests(SystemFixture system, ITestOutputHelper out
     /// docs/operations.md).
     /// </summary>
     private static readonly TimeSpan PostgresFullServiceWithin = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan WatchedAfterResume = TimeSpan.FromSeconds(6);
+
+    /// <summary>
+    /// How long the callers are watched once full service is due: longer than the slowest caller's
+    /// pause between calls (the trigger's, 1 s) and a call, so that each makes a call in it. (A second
+    /// after PostgreSQL's 5 s was once too short: a trigger's call and pause spanned it.)
+    /// </summary>
+    private static readonly TimeSpan WatchedAfterFullService = TimeSpan.FromSeconds(3);
 
     private readonly Api api = new(system);
 
@@ -88,12 +94,13 @@ public sealed class ServerStallTests(SystemFixture system, ITestOutputHelper out
             await pause.DisposeAsync();
         }
 
-        await Task.Delay(WatchedAfterResume);
+        var fullServiceAt = pause.ResumedAt + (server == ResourceNames.Postgres ? PostgresFullServiceWithin : FullServiceWithin);
+        await Task.Delay(TimeSpan.FromTicks(Math.Max(0, (fullServiceAt + WatchedAfterFullService - DateTimeOffset.UtcNow).Ticks)));
         await probe.StopAsync();
         var calls = probe.Calls;
         Report(server, repetition, calls, pausedAt, pause.ResumedAt);
 
-        StallProbe.AssertOnlyRetryableRefusals(calls, pause.ResumedAt + (server == ResourceNames.Postgres ? PostgresFullServiceWithin : FullServiceWithin));
+        StallProbe.AssertOnlyRetryableRefusals(calls, fullServiceAt);
         Assert.All(calls.Where(c => c.Caller == "gateway health"), c => Assert.Equal(HttpStatusCode.OK, c.Status));
         // Every keyed answer says its limits, counted or not (CONTRACT §2).
         Assert.All(calls.Where(c => c.Caller is "warm key" or "cold key" && c.Status == HttpStatusCode.OK), c => Assert.True(c.RateLimitHeaders, $"{c.Caller} at {c.StartedAt:HH:mm:ss.fff}"));
