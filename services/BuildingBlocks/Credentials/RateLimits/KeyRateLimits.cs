@@ -21,8 +21,8 @@ public static class KeyRateLimits
         var windows = Array.ConvertAll(Policies, policy => (RedisKey)FixedWindow.Key(CounterName(keyId, policy), Window, now));
         var counts = await redis.StringGetAsync(windows);
         var resetSeconds = FixedWindow.Seconds((long)FixedWindow.UntilWindowEnds(Window, now).TotalMilliseconds);
-        return [.. Policies.Select((policy, i) =>
-            new RateLimitState(policy, options.LimitOf(policy), counts[i].HasValue ? (int)counts[i] : 0, resetSeconds))];
+        // A window nothing was counted in yet is nil, which converts to 0.
+        return [.. Policies.Select((policy, i) => new RateLimitState(policy, options.LimitOf(policy), (int)counts[i], resetSeconds))];
     }
 
     /// <summary>The name of a key's counter for one policy (its windows are <see cref="FixedWindow.Key"/> of it).</summary>
