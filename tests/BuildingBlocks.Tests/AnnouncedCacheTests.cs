@@ -134,8 +134,8 @@ public sealed class AnnouncedCacheTests : IDisposable
         var row = Row.New();
         var reads = 0;
 
-        var first = await cache.ReadThroughAsync(row.Id, (_, _) => { reads++; return Task.FromResult<Row?>(row); }, CancellationToken.None);
-        var second = await cache.ReadThroughAsync(row.Id, (_, _) => { reads++; return Task.FromResult<Row?>(null); }, CancellationToken.None);
+        var first = await cache.ReadThroughAsync(row.Id, 0, (_, _, _) => { reads++; return Task.FromResult<Row?>(row); }, CancellationToken.None);
+        var second = await cache.ReadThroughAsync(row.Id, 0, (_, _, _) => { reads++; return Task.FromResult<Row?>(null); }, CancellationToken.None);
 
         Assert.Same(row, first);
         Assert.Same(row, second);
@@ -148,8 +148,8 @@ public sealed class AnnouncedCacheTests : IDisposable
         var id = Guid.NewGuid();
         var asked = new List<Guid>();
 
-        await cache.ReadThroughAsync(id, (wanted, _) => { asked.Add(wanted); return Task.FromResult<Row?>(null); }, CancellationToken.None);
-        await cache.ReadThroughAsync(id, (wanted, _) => { asked.Add(wanted); return Task.FromResult<Row?>(null); }, CancellationToken.None);
+        await cache.ReadThroughAsync(id, 0, (_, wanted, _) => { asked.Add(wanted); return Task.FromResult<Row?>(null); }, CancellationToken.None);
+        await cache.ReadThroughAsync(id, 0, (_, wanted, _) => { asked.Add(wanted); return Task.FromResult<Row?>(null); }, CancellationToken.None);
 
         Assert.Equal([id, id], asked);
         Assert.Null(cache.Find(id));
@@ -160,7 +160,7 @@ public sealed class AnnouncedCacheTests : IDisposable
     {
         var row = Row.New();
 
-        var answered = await cache.ReadThroughAsync(row.Id, (id, _) =>
+        var answered = await cache.ReadThroughAsync(row.Id, 0, (_, id, _) =>
         {
             cache.Forget(id);
             return Task.FromResult<Row?>(row);

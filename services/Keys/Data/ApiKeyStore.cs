@@ -40,7 +40,8 @@ internal sealed class ApiKeyStore(NpgsqlDataSource db, KeyRowCache rows)
     }
 
     /// <summary>The key as it shows itself: from this replica's <see cref="KeyRowCache"/> when it holds it, else from the database.</summary>
-    public ValueTask<ApiKey?> ReadAsync(Guid id, CancellationToken cancellationToken) => rows.ReadThroughAsync(id, GetAsync, cancellationToken);
+    public ValueTask<ApiKey?> ReadAsync(Guid id, CancellationToken cancellationToken) =>
+        rows.ReadThroughAsync(id, this, static (store, id, ct) => store.GetAsync(id, ct), cancellationToken);
 
     public async Task<ApiKey?> GetAsync(Guid id, CancellationToken cancellationToken)
     {

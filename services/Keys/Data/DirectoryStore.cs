@@ -57,7 +57,7 @@ internal sealed class DirectoryStore(NpgsqlDataSource db, PeopleCache people)
 
     /// <summary>The active user and their memberships: from this replica's <see cref="PeopleCache"/> when it holds them, else from the database.</summary>
     public ValueTask<CurrentUser?> CurrentAsync(Guid userId, CancellationToken cancellationToken) =>
-        people.ReadThroughAsync(userId, ReadCurrentAsync, cancellationToken);
+        people.ReadThroughAsync(userId, this, static (store, id, ct) => store.ReadCurrentAsync(id, ct), cancellationToken);
 
     private async Task<CurrentUser?> ReadCurrentAsync(Guid userId, CancellationToken cancellationToken)
     {

@@ -22,7 +22,8 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, ScanCache ca
     /// <see cref="ScanCache"/> when it holds it (a pipeline polls the same scan until it ends),
     /// else from the database.
     /// </summary>
-    public ValueTask<ScanCache.Entry?> ReadAsync(Guid id, CancellationToken cancellationToken) => cache.ReadThroughAsync(id, FindAsync, cancellationToken);
+    public ValueTask<ScanCache.Entry?> ReadAsync(Guid id, CancellationToken cancellationToken) =>
+        cache.ReadThroughAsync(id, this, static (store, id, ct) => store.FindAsync(id, ct), cancellationToken);
 
     /// <summary>The scan and, where it was stored, its project's team, as the database has it now.</summary>
     public async Task<ScanCache.Entry?> FindAsync(Guid id, CancellationToken cancellationToken)
