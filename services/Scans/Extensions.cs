@@ -32,8 +32,7 @@ internal static class Extensions
         builder.AddMessaging(bus =>
         {
             bus.AddConsumer<DeliveryReceivedConsumer, DeliveryReceivedConsumerDefinition>();
-            bus.AddConsumer<ScanRequestedConsumer>((context, consumer) =>
-                consumer.ConcurrentMessageLimit = context.GetRequiredService<IOptions<ScanRunnerOptions>>().Value.ConcurrentScans);
+            bus.AddConsumer<ScanRequestedConsumer, ScanRequestedConsumerDefinition>();
         });
         builder.AddOutbox(DatabaseName, typeof(ScanRequested));
 

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using Npgsql;
+using RabbitMQ.Client;
 using TrustedOss.AppHost;
 using TrustedOss.SystemTests.Support;
 using TrustedOss.TestSupport;
@@ -112,6 +113,54 @@ public sealed class InterruptedScanTests(SystemFixture system)
             delete.Parameters.AddWithValue("waiting", waiting);
             await delete.ExecuteNonQueryAsync();
         }
+    }
+
+    [Fact]
+    public async Task A_scan_queued_past_its_lease_is_not_failed_while_scan_requests_wait_for_a_runner()
+    {
+        // Every runner of both replicas held by a repository that never answers, and requests
+        // waiting behind them: a backlog, as after a burst of pushes.
+        using var silent = new SilentServer(SilentServer.AllowedForScans);
+        var project = await api.ProjectAsync(await api.TeamAsync(), silent.RepositoryUrl);
+        using var pipeline = api.With(await api.AdminKeyAsync("org"));
+        for (var i = 0; i < 12; i++)
+        {
+            await Scans.TriggeredAsync(pipeline, project.Id, new { kind = "source", @ref = $"backlog-{i}" });
+        }
+
+        var factory = new ConnectionFactory { Uri = new Uri(await system.ConnectionStringAsync(ResourceNames.RabbitMq)) };
+        await using var rabbitmq = await factory.CreateConnectionAsync();
+        await Eventually.ValueAsync(async () => await WaitingRequestsAsync(rabbitmq) > 0 ? true : (bool?)null, TimeSpan.FromSeconds(30),
+            "scan requests waiting for a runner");
+
+        var queued = Guid.NewGuid();
+        await using var connection = await system.OpenDatabaseAsync(ResourceNames.ScansDatabase);
+        await using (var insert = new NpgsqlCommand(
+            "INSERT INTO scans (id, project_id, kind, status, ref, trigger, created_at) VALUES (@id, @projectId, 'source', 'queued', 'main', 'api', now() - interval '2 hours')",
+            connection))
+        {
+            insert.Parameters.AddWithValue("id", queued);
+            insert.Parameters.AddWithValue("projectId", Guid.NewGuid());
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        // The reaper looks every second here: four rounds while the backlog lasts (the silent
+        // repository holds each runner for its 30 s git timeout).
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        Assert.Null(await FailureAsync(connection, queued));
+        Assert.True(await WaitingRequestsAsync(rabbitmq) > 0, "the backlog lasted through the rounds watched");
+
+        // The repository gone, every waiting scan fails at once and the queue drains: a scan still
+        // queued then was handed to no runner, and is failed.
+        silent.Dispose();
+        var message = await Eventually.ValueAsync(() => FailureAsync(connection, queued), TimeSpan.FromSeconds(60), "the never-started scan to be failed");
+        Assert.Contains("never started", message, StringComparison.Ordinal);
+    }
+
+    private static async Task<uint> WaitingRequestsAsync(IConnection rabbitmq)
+    {
+        await using var channel = await rabbitmq.CreateChannelAsync();
+        return (await channel.QueueDeclarePassiveAsync("scan-requested")).MessageCount;
     }
 
     private static async Task<string?> FailureAsync(NpgsqlConnection connection, Guid scanId)

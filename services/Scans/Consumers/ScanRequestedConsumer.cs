@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.Extensions.Options;
 using TrustedOss.Contracts;
 using TrustedOss.Data;
 using TrustedOss.Messaging;
@@ -70,5 +71,20 @@ internal sealed class ScanRequestedConsumer(
     {
         metrics.Finished(status, time.GetElapsedTime(started));
         return active.EndedAsync(request.ScanId, request.ProjectId, request.Ref);
+    }
+}
+
+/// <summary>
+/// A replica takes only as many requests as it runs at once (<see cref="ScanRunnerOptions.ConcurrentScans"/>):
+/// the rest wait in the queue, where any free replica takes them and where the reaper sees them
+/// waiting (<see cref="StaleScanReaper"/>), not in one replica's buffer.
+/// </summary>
+internal sealed class ScanRequestedConsumerDefinition : ConsumerDefinition<ScanRequestedConsumer>
+{
+    public ScanRequestedConsumerDefinition(IOptions<ScanRunnerOptions> options)
+    {
+        var atOnce = options.Value.ConcurrentScans;
+        ConcurrentMessageLimit = atOnce;
+        Endpoint(endpoint => endpoint.PrefetchCount = atOnce);
     }
 }

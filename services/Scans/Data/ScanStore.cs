@@ -248,26 +248,59 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, ScanCache ca
     /// <summary>A scan that was failed because its runner was gone: its id, project and the ref it was queued for.</summary>
     public sealed record AbandonedScan(Guid Id, Guid ProjectId, string? Ref);
 
+    /// <summary>Fails the scans whose runner is gone: running since before <paramref name="runningSince"/> (from their first start). Returns them.</summary>
+    public async Task<IReadOnlyList<AbandonedScan>> FailInterruptedAsync(DateTime runningSince, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await FailAsync(connection, """
+            SELECT id FROM scans
+            WHERE status = 'running' AND coalesce(first_started_at, started_at) < @runningSince
+            LIMIT @batch FOR UPDATE SKIP LOCKED
+            """, new { runningSince, batch = AbandonedBatch }, cancellationToken);
+    }
+
     /// <summary>
-    /// Fails scans whose runner is gone: running since before <paramref name="runningSince"/>, or
-    /// queued since before <paramref name="queuedSince"/>. Returns them.
+    /// Fails the scans queued since before <paramref name="queuedSince"/> whose request will never
+    /// reach a runner, and returns them. A request still in the outbox (RabbitMQ down all along) is
+    /// no sign of that: the scan starts when it goes out. Nor is a request waiting in the queue
+    /// behind a backlog, however long: so the scans are chosen first, and failed only if
+    /// <paramref name="noneWaiting"/> then finds no request waiting. Each one's request went out
+    /// before that look, so it was handed to a runner (which would have moved the scan out of
+    /// queued) or lost (an error queue).
     /// </summary>
-    public async Task<IReadOnlyList<AbandonedScan>> FailAbandonedAsync(DateTime runningSince, DateTime queuedSince, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<AbandonedScan>> FailNeverStartedAsync(
+        DateTime queuedSince, Func<CancellationToken, Task<bool>> noneWaiting, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var due = (await connection.QueryAsync<Guid>(new CommandDefinition(
+            """
+            SELECT id FROM scans
+            WHERE status = 'queued' AND created_at < @queuedSince
+                AND NOT EXISTS (SELECT 1 FROM outbox_messages o
+                    WHERE o.failed_at IS NULL AND o.message_type = @requestType AND o.body->>'ScanId' = scans.id::text)
+            LIMIT @batch
+            """,
+            new { queuedSince, batch = AbandonedBatch, requestType = typeof(ScanRequested).FullName },
+            cancellationToken: cancellationToken))).ToArray();
+        if (due.Length == 0 || !await noneWaiting(cancellationToken))
+        {
+            return [];
+        }
+
+        return await FailAsync(connection, "SELECT id FROM scans WHERE id = ANY(@due) AND status = 'queued' FOR UPDATE SKIP LOCKED", new { due },
+            cancellationToken);
+    }
+
+    /// <summary>Fails the scans <paramref name="dueSql"/> selects, each with the message its state calls for, and announces each.</summary>
+    private async Task<IReadOnlyList<AbandonedScan>> FailAsync(NpgsqlConnection connection, string dueSql, object parameters, CancellationToken cancellationToken)
     {
         // At most a batch a round: after a long outage thousands may be due, and one statement
         // failing them all could outlast the command timeout round after round.
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var arguments = new DynamicParameters(parameters);
+        arguments.Add("now", time.UtcNowForDatabase());
         IReadOnlyList<AbandonedScan> failed = [.. await connection.QueryAsync<AbandonedScan>(new CommandDefinition(
-            """
-            WITH due AS (
-                SELECT id FROM scans
-                WHERE (status = 'running' AND coalesce(first_started_at, started_at) < @runningSince)
-                    OR (status = 'queued' AND created_at < @queuedSince
-                        -- Its request still waiting in the outbox (RabbitMQ down all along) is no
-                        -- sign of a lost message: the scan starts when the request goes out.
-                        AND NOT EXISTS (SELECT 1 FROM outbox_messages o
-                            WHERE o.failed_at IS NULL AND o.message_type = @requestType AND o.body->>'ScanId' = scans.id::text))
-                LIMIT @batch FOR UPDATE SKIP LOCKED)
+            $"""
+            WITH due AS ({dueSql})
             UPDATE scans SET status = 'failed', completed_at = @now,
                 error_code = CASE status WHEN 'running' THEN 'interrupted' ELSE 'never_started' END,
                 error_message = CASE status
@@ -276,8 +309,7 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, ScanCache ca
             FROM due WHERE scans.id = due.id
             RETURNING scans.id, scans.project_id AS ProjectId, scans.ref
             """,
-            new { now = time.UtcNowForDatabase(), runningSince, queuedSince, batch = AbandonedBatch, requestType = typeof(ScanRequested).FullName },
-            cancellationToken: cancellationToken))];
+            arguments, cancellationToken: cancellationToken))];
         foreach (var scan in failed)
         {
             _ = changes.Announce(scan.Id);

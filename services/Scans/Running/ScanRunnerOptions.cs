@@ -63,7 +63,7 @@ public sealed class ScanRunnerOptions
     [Range(typeof(TimeSpan), "00:00:02", "1.00:00:00")]
     public TimeSpan RunningLease { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>A scan queued longer than this, its request no longer waiting in the outbox, will never start (its message is in an error queue) and is failed.</summary>
+    /// <summary>A scan queued longer than this, its request neither in the outbox nor waiting in the queue, will never start (its message is in an error queue) and is failed.</summary>
     [Range(typeof(TimeSpan), "00:00:02", "7.00:00:00")]
     public TimeSpan QueuedLease { get; set; } = TimeSpan.FromHours(1);
 

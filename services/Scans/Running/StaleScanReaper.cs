@@ -1,5 +1,8 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
+using RabbitMQ.Client.Exceptions;
+using TrustedOss.Messaging;
+using TrustedOss.Scans.Consumers;
 using TrustedOss.Data;
 using TrustedOss.Redis;
 using TrustedOss.Scans.Data;
@@ -12,15 +15,16 @@ namespace TrustedOss.Scans.Running;
 /// Ends scans whose runner died (a crash or restart mid-run leaves a scan "running" forever, and
 /// an active API scan blocks new triggers of its project and ref with 409). A scan running longer
 /// than <see cref="ScanRunnerOptions.RunningLease"/>, or queued longer than
-/// <see cref="ScanRunnerOptions.QueuedLease"/>, is marked failed with a message that says so. Each
+/// <see cref="ScanRunnerOptions.QueuedLease"/> with its request neither in the outbox nor waiting
+/// in the runners' queue, is marked failed with a message that says so. Each
 /// round also removes the active-scan notes Redis did not take away when their scans ended
 /// (<see cref="ActiveScans.ClearPendingAsync"/>) and the work folders of runs that died on this
 /// host (<see cref="CommitInventory.RemoveAbandonedWorkFolders"/>). Any replica may run it: the
 /// updates are idempotent.
 /// </summary>
 internal sealed class StaleScanReaper(
-    ScanStore scans, ActiveScans active, CommitInventory inventory, IOptions<ScanRunnerOptions> options, TimeProvider time,
-    ILogger<StaleScanReaper> logger)
+    ScanStore scans, ActiveScans active, CommitInventory inventory, QueueBacklog backlog, IOptions<ScanRunnerOptions> options,
+    TimeProvider time, ILogger<StaleScanReaper> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -47,7 +51,9 @@ internal sealed class StaleScanReaper(
     private async Task ReapAsync(CancellationToken cancellationToken)
     {
         var now = time.UtcNowForDatabase();
-        var reaped = await scans.FailAbandonedAsync(now - options.Value.RunningLease, now - options.Value.QueuedLease, cancellationToken);
+        var reaped = (await scans.FailInterruptedAsync(now - options.Value.RunningLease, cancellationToken))
+            .Concat(await scans.FailNeverStartedAsync(now - options.Value.QueuedLease, NoRequestWaitingAsync, cancellationToken))
+            .ToList();
         foreach (var scan in reaped)
         {
             await active.EndedAsync(scan.Id, scan.ProjectId, scan.Ref);
@@ -66,6 +72,29 @@ internal sealed class StaleScanReaper(
         if (await active.ClearPendingAsync(cancellationToken) is > 0 and var cleared)
         {
             logger.LogInformation("Removed the active-scan notes of {Count} scans that ended while Redis did not answer", cleared);
+        }
+    }
+
+    /// <summary>
+    /// Whether no scan request waits in the runners' queue: while any does, a scan queued past its
+    /// lease may be waiting behind a backlog, not lost. Unknown (RabbitMQ not answering) counts as waiting.
+    /// </summary>
+    private async Task<bool> NoRequestWaitingAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var waiting = await backlog.WaitingAsync<ScanRequestedConsumer>(cancellationToken);
+            if (waiting > 0)
+            {
+                logger.LogInformation("Scans are queued past their lease while {Count} scan requests wait for a runner; none is failed", waiting);
+            }
+
+            return waiting == 0;
+        }
+        catch (Exception ex) when (ex is BrokerUnreachableException or OperationInterruptedException or AlreadyClosedException or IOException or TimeoutException)
+        {
+            logger.LogWarning(ex, "Could not ask RabbitMQ how many scan requests wait; no queued scan is failed this round");
+            return false;
         }
     }
 }
