@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TrustedOss.Access;
 using TrustedOss.Data;
@@ -255,8 +256,9 @@ internal static partial class ScansApi
         JsonElement body;
         try
         {
-            // No body at all reads as {}, so the answer names the missing kind.
-            body = http.Request.ContentLength == 0
+            // No body at all (an empty one, or none announced, as `curl -X POST` sends) reads as {},
+            // so the answer names the missing kind.
+            body = http.Request.ContentLength == 0 || http.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == false
                 ? JsonDocument.Parse("{}").RootElement
                 : await JsonSerializer.DeserializeAsync<JsonElement>(http.Request.Body, cancellationToken: http.RequestAborted);
         }
@@ -319,6 +321,7 @@ internal static partial class ScansApi
     private static ApiProblem ScanNotFound(Guid scanId) =>
         ApiProblems.NotFound("Scan Not Found", $"No scan {scanId} is visible to you.");
 
-    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9._/-]{0,254}\z")]
+    /// <summary>A ref as long as a webhook delivery may name (1,024 bytes), of the characters branch and tag names use.</summary>
+    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9._/-]{0,1023}\z")]
     private static partial Regex GitRef();
 }

@@ -263,6 +263,21 @@ public sealed class GitRefResolverTests : IDisposable
         Assert.Equal(head, (await Resolver().ResolveAsync($"file://{repository}", "team-1/main", CancellationToken.None)).CommitSha);
     }
 
+    [Fact]
+    public async Task A_branch_named_longer_than_any_one_part_of_a_ref_may_be_is_scanned_as_a_push_names_it()
+    {
+        // Each part under git's 255 bytes, the whole 311: what a webhook delivery may name (up to 1,024 bytes).
+        var branch = "feature/" + string.Join('/', Enumerable.Range(0, 3).Select(i => new string((char)('a' + i), 100)));
+        TestGit.Run(repository, "checkout", "--quiet", "-b", branch);
+        TestGit.Run(repository, "commit", "--quiet", "--allow-empty", "-m", "long");
+        var tip = TestGit.Run(repository, "rev-parse", "HEAD").Trim();
+        TestGit.Run(repository, "checkout", "--quiet", "trunk");
+
+        var resolved = await Resolver().ResolveAsync($"file://{repository}", "refs/heads/" + branch, CancellationToken.None);
+
+        Assert.Equal(tip, resolved.CommitSha);
+    }
+
     [Theory]
     [InlineData("file:///srv/repo", "--upload-pack=touch /tmp/pwned")]
     [InlineData("file:///srv/repo", "main\nHEAD")]

@@ -174,7 +174,11 @@ public sealed partial class GitRefResolver(IOptions<ScanRunnerOptions> options, 
     [GeneratedRegex(@"^[0-9a-fA-F]{40}\z")]
     private static partial Regex FullSha();
 
-    /// <summary>A ref git can be handed as a pattern: no leading dash, no spaces or control characters.</summary>
-    [GeneratedRegex(@"^[^-\s\p{C}][^\s\p{C}]{0,254}\z")]
+    /// <summary>
+    /// A ref git can be handed as a pattern: no leading dash, no spaces or control characters, and
+    /// no longer than the 1,024 bytes a webhook delivery may name (git limits each part of a ref,
+    /// not the whole: a branch of several long parts is a branch a push can name).
+    /// </summary>
+    [GeneratedRegex(@"^[^-\s\p{C}][^\s\p{C}]{0,1023}\z")]
     private static partial Regex SafeRef();
 }
