@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using TrustedOss.Data;
@@ -17,10 +16,6 @@ internal static class AuditApi
         ["api_keys", "memberships", "project_webhooks", "projects", "teams", "users", "webhook_deliveries"];
 
     private static readonly string[] Actions = ["create", "update", "delete"];
-
-    /// <summary>RFC 3339 date-times: a UTC "Z" or a numeric offset, seconds with or without a fraction.</summary>
-    private static readonly string[] Rfc3339 =
-        ["yyyy-MM-dd'T'HH:mm:ss'Z'", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", "yyyy-MM-dd'T'HH:mm:sszzz", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz"];
 
     public sealed record AuditQuery(
         [FromQuery(Name = "target_table")] string? TargetTable,
@@ -104,9 +99,9 @@ internal static class AuditApi
             return true;
         }
 
-        if (DateTimeOffset.TryParseExact(raw, Rfc3339, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+        if (Rfc3339Time.TryParse(raw, out var parsed))
         {
-            value = parsed.UtcDateTime;
+            value = parsed;
             return true;
         }
 
