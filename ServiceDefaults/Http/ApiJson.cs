@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace TrustedOss.ServiceDefaults.Http;
 
@@ -10,6 +11,8 @@ public static class ApiJson
     public static JsonSerializerOptions Apply(JsonSerializerOptions options)
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        // The web defaults read "30" as 30; a field of the wrong JSON type is a 422 (CONTRACT §0).
+        options.NumberHandling = JsonNumberHandling.Strict;
         return options;
     }
 }
