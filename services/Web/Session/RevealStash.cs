@@ -10,7 +10,8 @@ namespace TrustedOss.Web.Session;
 /// Carries a new key's full value across the redirect that follows its creation (post, redirect,
 /// get), so that reloading the page neither creates a second key nor shows the first again: the
 /// value waits in Redis, encrypted, for at most a minute, for the person who created it, and is
-/// deleted as it is read.
+/// deleted as it is read. The person is part of its Redis key: someone else who opens the link
+/// finds nothing there, and leaves the value for its owner.
 /// </summary>
 internal sealed class RevealStash(IConnectionMultiplexer redis, IDataProtectionProvider protection)
 {
@@ -30,7 +31,7 @@ internal sealed class RevealStash(IConnectionMultiplexer redis, IDataProtectionP
         var id = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
         try
         {
-            await redis.GetDatabase().StringSetAsync(KeyPrefix + id, protector.Protect($"{personId:N}:{value}"), Lifetime);
+            await redis.GetDatabase().StringSetAsync(RedisKey(personId, id), protector.Protect(value), Lifetime);
             return id;
         }
         catch (Exception ex) when (RedisOutage.Is(ex))
@@ -42,14 +43,9 @@ internal sealed class RevealStash(IConnectionMultiplexer redis, IDataProtectionP
     /// <summary>The value, once: null when it was taken, has expired, or is someone else's.</summary>
     public async Task<string?> TakeAsync(Guid personId, string id)
     {
-        var stored = await redis.GetDatabase().StringGetDeleteAsync(KeyPrefix + id);
-        if (!stored.HasValue)
-        {
-            return null;
-        }
-
-        var plain = protector.Unprotect(stored.ToString());
-        var owner = $"{personId:N}:";
-        return plain.StartsWith(owner, StringComparison.Ordinal) ? plain[owner.Length..] : null;
+        var stored = await redis.GetDatabase().StringGetDeleteAsync(RedisKey(personId, id));
+        return stored.HasValue ? protector.Unprotect(stored.ToString()) : null;
     }
+
+    private static string RedisKey(Guid personId, string id) => $"{KeyPrefix}{personId:N}:{id}";
 }
