@@ -8,7 +8,11 @@ namespace TrustedOss.Contracts;
 /// </summary>
 public static class ActiveScanMarker
 {
-    /// <summary>Outlives any scan that is still going (queued up to an hour, running up to ten minutes, by default).</summary>
+    /// <summary>
+    /// Outlives a scan that is still going in the usual case (queued for its hour's lease, running up
+    /// to ten minutes, by default). A scan waiting longer behind a backlog outlives its note: a
+    /// delivery for its ref then queues a second scan, never none.
+    /// </summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(75);
 
     /// <summary>How long an ended scan is remembered, so that its note, written late, is not written at all.</summary>

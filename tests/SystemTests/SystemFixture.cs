@@ -34,7 +34,9 @@ public sealed partial class SystemFixture : IAsyncLifetime
             [$"--{LocalServerFiles.DataPathKey}={dataPath}", $"--Gateway:Port={LocalServerFiles.FreePort()}", "--Services:Replicas=2"],
             (options, _) => options.DisableDashboard = true);
 
-        // Interrupted scans are looked for every second here (30 s in production), so a test sees it.
+        // Interrupted scans are looked for every second here (30 s in production), and a scan queued
+        // past its lease with no request waiting counts as never started after two looks 2 s apart
+        // (2 min), so a test sees it.
         // A replica keeps an active scan it read for 40 s here (30 s in production), so every test
         // that polls a scan to its end needs each change announced to every replica.
         // Scans may reach one loopback address besides file:// repositories: the silent repository
@@ -42,6 +44,7 @@ public sealed partial class SystemFixture : IAsyncLifetime
         // refused, as every private one is in production.
         builder.CreateResourceBuilder<ProjectResource>(ResourceNames.Scans)
             .WithEnvironment("Scans__ReaperInterval", "00:00:01")
+            .WithEnvironment("Scans__NeverStartedSettle", "00:00:02")
             .WithEnvironment("ScanCache__ActiveLifetime", "00:00:40")
             .WithEnvironment("Scans__AllowedPrivateNetworks__0", TrustedOss.TestSupport.SilentServer.AllowedForScans + "/32");
 

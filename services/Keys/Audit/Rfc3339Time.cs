@@ -32,6 +32,6 @@ internal static partial class Rfc3339Time
         return true;
     }
 
-    [GeneratedRegex(@"^(?<date>\d{4}-\d{2}-\d{2})[Tt](?<time>\d{2}:\d{2}:\d{2})(?:\.(?<fraction>\d{1,32}))?(?<offset>[Zz]|[+-]\d{2}:\d{2})\z")]
+    [GeneratedRegex(@"^(?<date>[0-9]{4}-[0-9]{2}-[0-9]{2})[Tt](?<time>[0-9]{2}:[0-9]{2}:[0-9]{2})(?:\.(?<fraction>[0-9]+))?(?<offset>[Zz]|[+-][0-9]{2}:[0-9]{2})\z")]
     private static partial Regex Parts();
 }

@@ -260,19 +260,15 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, ScanCache ca
     }
 
     /// <summary>
-    /// Fails the scans queued since before <paramref name="queuedSince"/> whose request will never
-    /// reach a runner, and returns them. A request still in the outbox (RabbitMQ down all along) is
-    /// no sign of that: the scan starts when it goes out. Nor is a request waiting in the queue
-    /// behind a backlog, however long: so the scans are chosen first, and failed only if
-    /// <paramref name="noneWaiting"/> then finds no request waiting. Each one's request went out
-    /// before that look, so it was handed to a runner (which would have moved the scan out of
-    /// queued) or lost (an error queue).
+    /// The scans queued since before <paramref name="queuedSince"/> whose request has gone out (a
+    /// request still in the outbox, RabbitMQ down all along, is no sign of a lost one: the scan
+    /// starts when it goes out). Each may be waiting in the queue, held by a runner, or lost:
+    /// <see cref="StaleScanReaper"/> tells which.
     /// </summary>
-    public async Task<IReadOnlyList<AbandonedScan>> FailNeverStartedAsync(
-        DateTime queuedSince, Func<CancellationToken, Task<bool>> noneWaiting, CancellationToken cancellationToken)
+    public async Task<Guid[]> QueuedPastAsync(DateTime queuedSince, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        var due = (await connection.QueryAsync<Guid>(new CommandDefinition(
+        return [.. await connection.QueryAsync<Guid>(new CommandDefinition(
             """
             SELECT id FROM scans
             WHERE status = 'queued' AND created_at < @queuedSince
@@ -281,14 +277,15 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, ScanCache ca
             LIMIT @batch
             """,
             new { queuedSince, batch = AbandonedBatch, requestType = typeof(ScanRequested).FullName },
-            cancellationToken: cancellationToken))).ToArray();
-        if (due.Length == 0 || !await noneWaiting(cancellationToken))
-        {
-            return [];
-        }
+            cancellationToken: cancellationToken))];
+    }
 
-        return await FailAsync(connection, "SELECT id FROM scans WHERE id = ANY(@due) AND status = 'queued' FOR UPDATE SKIP LOCKED", new { due },
-            cancellationToken);
+    /// <summary>Fails those of <paramref name="ids"/> still queued as never started, and returns them.</summary>
+    public async Task<IReadOnlyList<AbandonedScan>> FailNeverStartedAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await FailAsync(connection, "SELECT id FROM scans WHERE id = ANY(@ids) AND status = 'queued' FOR UPDATE SKIP LOCKED",
+            new { ids = ids.ToArray() }, cancellationToken);
     }
 
     /// <summary>Fails the scans <paramref name="dueSql"/> selects, each with the message its state calls for, and announces each.</summary>

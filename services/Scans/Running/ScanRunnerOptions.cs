@@ -67,6 +67,15 @@ public sealed class ScanRunnerOptions
     [Range(typeof(TimeSpan), "00:00:02", "7.00:00:00")]
     public TimeSpan QueuedLease { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// How far apart two looks must both find a scan queued past its lease with no request waiting
+    /// before it counts as never started: longer than the longest wait between a held request's
+    /// retries (<c>Messaging:OutageRetryMaxInterval</c>, 30 s), so a runner retrying it while the
+    /// database was down has started it by then.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan NeverStartedSettle { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>How often any replica looks for such scans.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan ReaperInterval { get; set; } = TimeSpan.FromSeconds(30);

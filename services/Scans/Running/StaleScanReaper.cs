@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
 using RabbitMQ.Client.Exceptions;
-using TrustedOss.Messaging;
-using TrustedOss.Scans.Consumers;
 using TrustedOss.Data;
+using TrustedOss.Messaging;
 using TrustedOss.Redis;
+using TrustedOss.Scans.Consumers;
 using TrustedOss.Scans.Data;
 using TrustedOss.Scans.Inventory;
 using TrustedOss.ServiceDefaults;
@@ -15,8 +15,8 @@ namespace TrustedOss.Scans.Running;
 /// Ends scans whose runner died (a crash or restart mid-run leaves a scan "running" forever, and
 /// an active API scan blocks new triggers of its project and ref with 409). A scan running longer
 /// than <see cref="ScanRunnerOptions.RunningLease"/>, or queued longer than
-/// <see cref="ScanRunnerOptions.QueuedLease"/> with its request neither in the outbox nor waiting
-/// in the runners' queue, is marked failed with a message that says so. Each
+/// <see cref="ScanRunnerOptions.QueuedLease"/> with a request no runner will take
+/// (<see cref="NeverStartedWatch"/>), is marked failed with a message that says so. Each
 /// round also removes the active-scan notes Redis did not take away when their scans ended
 /// (<see cref="ActiveScans.ClearPendingAsync"/>) and the work folders of runs that died on this
 /// host (<see cref="CommitInventory.RemoveAbandonedWorkFolders"/>). Any replica may run it: the
@@ -27,6 +27,8 @@ internal sealed class StaleScanReaper(
     TimeProvider time, ILogger<StaleScanReaper> logger)
     : BackgroundService
 {
+    private readonly NeverStartedWatch watch = new(options.Value.NeverStartedSettle);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.ReaperInterval, time);
@@ -51,18 +53,8 @@ internal sealed class StaleScanReaper(
     private async Task ReapAsync(CancellationToken cancellationToken)
     {
         var now = time.UtcNowForDatabase();
-        var reaped = (await scans.FailInterruptedAsync(now - options.Value.RunningLease, cancellationToken))
-            .Concat(await scans.FailNeverStartedAsync(now - options.Value.QueuedLease, NoRequestWaitingAsync, cancellationToken))
-            .ToList();
-        foreach (var scan in reaped)
-        {
-            await active.EndedAsync(scan.Id, scan.ProjectId, scan.Ref);
-        }
-
-        if (reaped.Count > 0)
-        {
-            logger.LogWarning("Marked {Count} interrupted scans as failed", reaped.Count);
-        }
+        await EndAsync(await scans.FailInterruptedAsync(now - options.Value.RunningLease, cancellationToken), "interrupted");
+        await EndAsync(await NeverStartedAsync(now - options.Value.QueuedLease, cancellationToken), "never started");
 
         if (inventory.RemoveAbandonedWorkFolders(time.GetUtcNow().UtcDateTime - options.Value.RunningLease) is > 0 and var folders)
         {
@@ -73,6 +65,30 @@ internal sealed class StaleScanReaper(
         {
             logger.LogInformation("Removed the active-scan notes of {Count} scans that ended while Redis did not answer", cleared);
         }
+    }
+
+    /// <summary>Clears the failed scans' active-scan notes (so the next delivery for each ref scans again) and says how many.</summary>
+    private async Task EndAsync(IReadOnlyList<ScanStore.AbandonedScan> failed, string what)
+    {
+        foreach (var scan in failed)
+        {
+            await active.EndedAsync(scan.Id, scan.ProjectId, scan.Ref);
+        }
+
+        if (failed.Count > 0)
+        {
+            logger.LogWarning("Marked {Count} scans as failed: {What}", failed.Count, what);
+        }
+    }
+
+    /// <summary>Fails the scans queued past their lease whose request no runner will take (<see cref="NeverStartedWatch"/>).</summary>
+    private async Task<IReadOnlyList<ScanStore.AbandonedScan>> NeverStartedAsync(DateTime queuedSince, CancellationToken cancellationToken)
+    {
+        // The scans are read first, the queue looked at after: a request the look finds not
+        // waiting went out before it.
+        var queued = await scans.QueuedPastAsync(queuedSince, cancellationToken);
+        var due = watch.Due(queued, queued.Length > 0 && await NoRequestWaitingAsync(cancellationToken), time.GetUtcNow());
+        return due.Count == 0 ? [] : await scans.FailNeverStartedAsync(due, cancellationToken);
     }
 
     /// <summary>
