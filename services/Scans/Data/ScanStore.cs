@@ -242,7 +242,11 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, ScanCache ca
         _ = changes.Announce(id);
     }
 
-    /// <summary>How many abandoned scans one round of the reaper fails at most.</summary>
+    /// <summary>
+    /// How many abandoned scans one round of the reaper reads or fails at most: after a long outage
+    /// thousands may be due, and one statement failing them all could outlast the command timeout
+    /// round after round.
+    /// </summary>
     private const int AbandonedBatch = 500;
 
     /// <summary>A scan that was failed because its runner was gone: its id, project and the ref it was queued for.</summary>
@@ -291,8 +295,6 @@ internal sealed class ScanStore(NpgsqlDataSource db, Outbox outbox, ScanCache ca
     /// <summary>Fails the scans <paramref name="dueSql"/> selects, each with the message its state calls for, and announces each.</summary>
     private async Task<IReadOnlyList<AbandonedScan>> FailAsync(NpgsqlConnection connection, string dueSql, object parameters, CancellationToken cancellationToken)
     {
-        // At most a batch a round: after a long outage thousands may be due, and one statement
-        // failing them all could outlast the command timeout round after round.
         var arguments = new DynamicParameters(parameters);
         arguments.Add("now", time.UtcNowForDatabase());
         IReadOnlyList<AbandonedScan> failed = [.. await connection.QueryAsync<AbandonedScan>(new CommandDefinition(
