@@ -144,8 +144,9 @@ public sealed class InterruptedScanTests(SystemFixture system)
             await insert.ExecuteNonQueryAsync();
         }
 
-        // The reaper looks every second here: four rounds while the backlog lasts (the silent
-        // repository holds each runner for its 30 s git timeout).
+        // The reaper looks every second here, and would fail a lost request's scan at its second
+        // look 2 s after the first: four rounds while the backlog lasts (the silent repository
+        // holds each runner for its 30 s git timeout).
         await Task.Delay(TimeSpan.FromSeconds(4));
         Assert.Null(await FailureAsync(connection, queued));
         Assert.True(await WaitingRequestsAsync(rabbitmq) > 0, "the backlog lasted through the rounds watched");
