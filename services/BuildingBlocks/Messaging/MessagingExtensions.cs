@@ -31,7 +31,7 @@ public static class MessagingExtensions
             .ValidateOnStart();
 
         var amqp = AmqpAddress.Parse(builder.Configuration.GetConnectionString(ConnectionName));
-        builder.Services.AddSingleton<QueueBacklog>();
+        builder.Services.AddSingleton(new QueueBacklog(amqp));
 
         // MassTransit's own spans and metrics join each message's trace across services.
         builder.Services.AddOpenTelemetry()

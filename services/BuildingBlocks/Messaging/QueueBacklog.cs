@@ -1,5 +1,4 @@
 using MassTransit;
-using Microsoft.Extensions.Configuration;
 using RabbitMQ.Client;
 
 namespace TrustedOss.Messaging;
@@ -11,13 +10,12 @@ namespace TrustedOss.Messaging;
 /// for borrowing. Messages a consumer holds (running, or retried in memory) are not counted; a
 /// consumer whose prefetch exceeds what it runs at once holds waiting messages out of this count.
 /// </summary>
-public sealed class QueueBacklog(IConfiguration configuration)
+public sealed class QueueBacklog(AmqpAddress amqp)
 {
     /// <summary>The messages waiting in <typeparamref name="TConsumer"/>'s queue (MassTransit's kebab-case endpoint name).</summary>
     public async Task<uint> WaitingAsync<TConsumer>(CancellationToken cancellationToken)
         where TConsumer : class, IConsumer
     {
-        var amqp = AmqpAddress.Parse(configuration.GetConnectionString(MessagingExtensions.ConnectionName));
         var factory = new ConnectionFactory
         {
             HostName = amqp.Host,
